@@ -1,0 +1,38 @@
+# Earshot: `make run` runs the desktop program, `make test` passes the tests,
+# `make bench` writes benchmark figures to bench/results/. Each target installs
+# the Debian packages it needs first (scripts/deps.sh, only what is missing).
+
+GO ?= go
+BIN := bin
+
+.PHONY: run test bench build deps-build deps-run deps-test lint server clean
+
+run: deps-run build
+	bash scripts/run.sh $(ARGS)
+
+build: deps-build
+	$(GO) build -o $(BIN)/earshot .
+	$(GO) build -o $(BIN)/earshot-server ./cmd/earshot-server
+
+server: build
+	$(BIN)/earshot-server
+
+test: deps-test
+	bash scripts/test.sh
+
+bench: deps-test
+	bash scripts/bench.sh
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+deps-build:
+	@bash scripts/deps.sh build
+deps-run:
+	@bash scripts/deps.sh run
+deps-test:
+	@bash scripts/deps.sh test
+
+clean:
+	rm -rf $(BIN) bench/results/*.tmp

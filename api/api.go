@@ -1,0 +1,108 @@
+// Package api holds the wire types shared by earshot-server and the desktop
+// client's sync engine, so that the two sides of the HTTP API cannot drift.
+// The routes themselves are documented in docs/api.md.
+package api
+
+import (
+	"time"
+)
+
+// Recording is a recording's metadata as the server stores and lists it.
+type Recording struct {
+	ID         string    `json:"id"`
+	Title      string    `json:"title"`
+	CreatedAt  time.Time `json:"created_at"`
+	DurationMS int64     `json:"duration_ms"`
+	Format     string    `json:"format"`
+	SampleRate int       `json:"sample_rate"`
+	Channels   int       `json:"channels"`
+	SizeBytes  int64     `json:"size_bytes"`
+	SHA256     string    `json:"sha256"` // lowercase hex of the finished file
+
+	// Version increases by one with every metadata change; send it back in
+	// If-Match to update.
+	Version int64 `json:"version"`
+	// Available is true once the content has been uploaded and verified.
+	Available bool `json:"available"`
+	// Deleted marks a tombstone: the recording was deleted at DeletedAt.
+	Deleted   bool       `json:"deleted,omitempty"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	// Seq is the user's change sequence number of the last change.
+	Seq int64 `json:"seq"`
+}
+
+// RecordingMeta is the body of PUT /v1/recordings/{id}.
+type RecordingMeta struct {
+	Title      string    `json:"title"`
+	CreatedAt  time.Time `json:"created_at"`
+	DurationMS int64     `json:"duration_ms"`
+	Format     string    `json:"format"`
+	SampleRate int       `json:"sample_rate"`
+	Channels   int       `json:"channels"`
+	SizeBytes  int64     `json:"size_bytes"`
+	SHA256     string    `json:"sha256"`
+}
+
+// ListResponse is the body of GET /v1/recordings. Cursor is passed back as
+// since= to get what changed afterwards; More says another page is waiting.
+type ListResponse struct {
+	Recordings []Recording `json:"recordings"`
+	Cursor     string      `json:"cursor"`
+	More       bool        `json:"more"`
+}
+
+// Credentials is the body of POST /v1/accounts and POST /v1/sessions.
+type Credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Account is the answer to POST /v1/accounts.
+type Account struct {
+	UserID string `json:"user_id"`
+	Email  string `json:"email"`
+}
+
+// Session is the answer to POST /v1/sessions and /v1/sessions/refresh.
+type Session struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token"`
+	ExpiresAt    time.Time `json:"expires_at"`
+	UserID       string    `json:"user_id"`
+}
+
+// RefreshRequest is the body of POST /v1/sessions/refresh.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// UploadStatus is the answer to GET /v1/recordings/{id}/upload: how many
+// bytes of the content the server holds, so a broken upload resumes there.
+type UploadStatus struct {
+	Received int64 `json:"received"`
+	Size     int64 `json:"size"`
+	Complete bool  `json:"complete"`
+}
+
+// Error is the body of every non-2xx answer.
+type Error struct {
+	Code    string `json:"error"`   // machine-readable, e.g. "not_found"
+	Message string `json:"message"` // one line for a person: what happened, what to do
+}
+
+// Error codes used in Error.Code.
+const (
+	CodeBadRequest     = "bad_request"
+	CodeUnauthorized   = "unauthorized"
+	CodeNotFound       = "not_found"
+	CodeConflict       = "conflict"
+	CodePrecondition   = "precondition_failed"
+	CodeTooLarge       = "too_large"
+	CodeQuota          = "quota_exceeded"
+	CodeRateLimited    = "rate_limited"
+	CodeChecksum       = "checksum_mismatch"
+	CodeInternal       = "internal"
+	CodeUnavailable    = "unavailable"
+	CodeNotImplemented = "not_implemented"
+)

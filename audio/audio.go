@@ -1,0 +1,59 @@
+// Package audio captures, encodes, decodes, repairs and plays recordings.
+//
+// Capture goes through miniaudio (malgo): the device callback copies samples
+// into a bounded ring buffer and returns; a writer goroutine encodes and
+// writes them to a crash-safe file that is flushed and fsynced at least every
+// half second. Supported formats are Ogg Opus (default), FLAC and WAV (PCM16).
+package audio
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Format is a recording's container and codec.
+type Format string
+
+// The formats Earshot records, stores and plays.
+const (
+	Opus Format = "opus" // Ogg Opus, voice at about 32 kb/s
+	FLAC Format = "flac" // lossless
+	WAV  Format = "wav"  // PCM 16-bit little endian
+)
+
+// Formats lists the supported formats, default first.
+var Formats = []Format{Opus, FLAC, WAV}
+
+// ParseFormat turns a user's word ("opus", "FLAC", ".wav") into a Format.
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "."))
+	if f == "ogg" {
+		f = Opus
+	}
+	for _, known := range Formats {
+		if f == known {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q: use opus, flac or wav", s)
+}
+
+// Ext is the file name extension for the format, with its dot.
+func (f Format) Ext() string { return "." + string(f) }
+
+// Info describes a finished (or repaired) audio file.
+type Info struct {
+	Format     Format
+	SampleRate int
+	Channels   int
+	Frames     int64 // samples per channel
+	Duration   time.Duration
+}
+
+// Level is one reading of the input level meter.
+type Level struct {
+	Peak    float64 // dBFS, <= 0; -120 for silence
+	RMS     float64 // dBFS
+	Clipped bool    // a sample reached full scale in this window
+}
