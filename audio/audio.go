@@ -57,3 +57,32 @@ type Level struct {
 	RMS     float64 // dBFS
 	Clipped bool    // a sample reached full scale in this window
 }
+
+// Encoder writes one recording to a file in a form that survives a crash: what
+// Sync has returned for is durable and, after Repair, playable.
+//
+// Implementations are not safe for concurrent use; the recorder's writer
+// goroutine owns its encoder.
+type Encoder interface {
+	// Write encodes interleaved 16-bit samples. It may buffer internally;
+	// it must not retain pcm after returning.
+	Write(pcm []int16) error
+	// Sync writes out everything buffered that forms a whole codec frame
+	// and fsyncs the file. The recorder calls it at least every 0.5 s.
+	Sync() error
+	// Close finalises the file (trailing frames, headers, end of stream),
+	// fsyncs it and describes what it holds. The encoder is unusable after.
+	Close() (Info, error)
+}
+
+// Decoder reads a finished audio file as interleaved 16-bit samples.
+type Decoder interface {
+	// Info describes the stream; Frames and Duration are exact.
+	Info() Info
+	// Read fills pcm with interleaved samples and returns how many it wrote
+	// (a multiple of the channel count), or io.EOF at the end.
+	Read(pcm []int16) (int, error)
+	// Seek moves to frame (samples per channel from the start).
+	Seek(frame int64) error
+	Close() error
+}
