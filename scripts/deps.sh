@@ -7,7 +7,7 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev li
   libxinerama-dev libxi-dev libxxf86vm-dev libopus-dev libopusfile-dev)
 run_pkgs=(pulseaudio pulseaudio-utils)
 test_pkgs=(pulseaudio pulseaudio-utils gnome-keyring libsecret-tools dbus dbus-x11 xvfb xdotool
-  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc)
+  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc python3 time)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in

@@ -18,6 +18,9 @@ go vet ./...
 step "staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+step "govulncheck (offline database from golang.org/x/vulndb)"
+bash scripts/vulncheck.sh
+
 step "build"
 mkdir -p bin
 go build -o bin/earshot .
