@@ -82,7 +82,12 @@ type Decoder interface {
 	// Read fills pcm with interleaved samples and returns how many it wrote
 	// (a multiple of the channel count), or io.EOF at the end.
 	Read(pcm []int16) (int, error)
-	// Seek moves to frame (samples per channel from the start).
-	Seek(frame int64) error
+	// Seek moves the read position, counted in frames (samples per
+	// channel), with io.Seeker's whence (io.SeekStart, io.SeekCurrent,
+	// io.SeekEnd), and returns the new position from the start. It is
+	// exact: the next Read starts with that frame. A position outside
+	// 0..Info().Frames is an error. (io.Seeker's shape, in frames, keeps
+	// go vet's method checks happy.)
+	Seek(offset int64, whence int) (int64, error)
 	Close() error
 }
