@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/audio"
+)
+
+func TestLevelMeterRenders(t *testing.T) {
+	test.NewTempApp(t)
+	for _, tc := range []struct {
+		name  string
+		level audio.Level
+	}{
+		{"silence", audio.Level{Peak: -120, RMS: -120}},
+		{"speech", audio.Level{Peak: -12, RMS: -24}},
+		{"clipping", audio.Level{Peak: 0, RMS: -3, Clipped: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := NewLevelMeter()
+			m.SetLevel(tc.level)
+			w := test.NewTempWindow(t, m)
+			w.Resize(fyne.NewSize(240, 40))
+			test.AssertRendersToImage(t, "meter_"+tc.name+".png", w.Canvas())
+			if got := m.Clipping(); got != tc.level.Clipped {
+				t.Errorf("Clipping() = %v, want %v", got, tc.level.Clipped)
+			}
+		})
+	}
+}
+
+func TestLevelMeterHoldsClipLamp(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Unix(1000, 0)
+	m := NewLevelMeter()
+	m.now = func() time.Time { return now }
+	m.SetLevel(audio.Level{Peak: 0, RMS: -3, Clipped: true})
+	m.SetLevel(audio.Level{Peak: -20, RMS: -30})
+	if !m.Clipping() {
+		t.Fatal("lamp went out at the next clean reading; want it held")
+	}
+	now = now.Add(clipHold + time.Millisecond)
+	if m.Clipping() {
+		t.Fatal("lamp still lit after the hold time")
+	}
+}
+
+func TestWaveformScrollsAndRenders(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewWaveform(60)
+	for i := range 90 {
+		w.Push(float32(0.5 + 0.45*math.Sin(float64(i)/4)))
+	}
+	if got, want := w.at(59), float32(0.5+0.45*math.Sin(89.0/4)); math.Abs(float64(got-want)) > 1e-6 {
+		t.Fatalf("newest value = %v, want %v", got, want)
+	}
+	win := test.NewTempWindow(t, w)
+	win.Resize(fyne.NewSize(240, 80))
+	test.AssertRendersToImage(t, "waveform_live.png", win.Canvas())
+}
+
+func TestWaveformSeek(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewWaveformSeek()
+	vals := make([]float32, 200)
+	for i := range vals {
+		vals[i] = float32(math.Abs(math.Sin(float64(i) / 10)))
+	}
+	w.SetValues(vals)
+	var sought float64 = -1
+	w.OnSeek = func(f float64) { sought = f }
+	win := test.NewTempWindow(t, w)
+	win.Resize(fyne.NewSize(240, 80))
+	size := w.Size()
+	test.TapAt(w, fyne.NewPos(size.Width/4, size.Height/2))
+	if math.Abs(sought-0.25) > 0.01 {
+		t.Fatalf("OnSeek(%v), want 0.25", sought)
+	}
+	test.AssertRendersToImage(t, "waveform_seek.png", win.Canvas())
+}
