@@ -7,10 +7,7 @@ import (
 
 var errNotYet = errors.New("not implemented yet; record as WAV for now")
 
-func newOpusEncoder(path string, rate, ch int, o encOptions) (Encoder, error) { return nil, errNotYet }
 func newFLACEncoder(path string, rate, ch int) (Encoder, error)              { return nil, errNotYet }
-func openOpus(f *os.File, size int64) (Decoder, error)                      { return nil, errNotYet }
 func openFLAC(f *os.File, size int64) (Decoder, error)                      { return nil, errNotYet }
 func openMP3(f *os.File, size int64) (Decoder, error)                       { return nil, errNotYet }
-func repairOpus(path string) (Info, error)                                  { return Info{}, errNotYet }
 func repairFLAC(path string) (Info, error)                                  { return Info{}, errNotYet }
