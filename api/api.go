@@ -105,4 +105,10 @@ const (
 	CodeInternal       = "internal"
 	CodeUnavailable    = "unavailable"
 	CodeNotImplemented = "not_implemented"
+	// CodeOffsetMismatch: a chunk's Content-Range does not start at the
+	// bytes the server holds; GET /v1/recordings/{id}/upload and resume there.
+	CodeOffsetMismatch = "offset_mismatch"
+	// CodeCursorExpired (410): the since= cursor is older than the tombstone
+	// retention, so deletions may have been forgotten; list again without since.
+	CodeCursorExpired = "cursor_expired"
 )
