@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	stdsync "sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Keyboard shortcuts (Ctrl on Linux and Windows, Cmd on macOS):
+//
+//	Ctrl+R  start recording, or stop and save the recording in progress
+//	Ctrl+P  pause or resume the recording in progress
+//	Ctrl+F  search the library
+//	Delete  delete the selected recording (asks where)
+var (
+	shortcutRecord = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPause  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// UI is Earshot's main window and its view models. Build it with New; every
+// field is owned by the Fyne goroutine except where a comment says otherwise.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	be  Backend
+	ctx context.Context
+
+	// tasks counts one-shot background jobs (I/O started by a click), so a
+	// test can wait until everything a tap started has landed on screen.
+	tasks stdsync.WaitGroup
+
+	notices *noticeBar
+	rec     *recordPanel
+	list    *libraryPanel
+	details *detailsPanel
+	trash   *trashPanel
+	account *accountPanel
+	tabs    *container.AppTabs
+	tray    *fyne.Menu
+}
+
+// New builds the window over be. Its goroutines stop when ctx ends.
+func New(ctx context.Context, a fyne.App, be Backend) *UI {
+	u := &UI{app: a, be: be, ctx: ctx, win: a.NewWindow("Earshot")}
+	u.notices = newNoticeBar()
+	u.details = newDetailsPanel(u)
+	u.list = newLibraryPanel(u)
+	u.rec = newRecordPanel(u)
+	u.trash = newTrashPanel(u)
+	u.account = newAccountPanel(u)
+
+	split := container.NewHSplit(u.list.content, u.details.content)
+	split.Offset = 0.55
+	main := container.NewBorder(u.rec.content, nil, nil, nil, split)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Recordings", theme.MediaRecordIcon(), main),
+		container.NewTabItemWithIcon("Trash", theme.DeleteIcon(), u.trash.content),
+		container.NewTabItemWithIcon("Account", theme.AccountIcon(), u.account.content),
+	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == "Trash" {
+			u.trash.reload()
+		}
+	}
+	u.win.SetContent(container.NewBorder(nil, u.notices.content, nil, nil, u.tabs))
+	u.win.Resize(u.defaultSize())
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.list.importFiles(uris) })
+	u.addShortcuts()
+	u.setupTray()
+	u.list.watch()
+	u.account.watch()
+	u.list.reload()
+	u.showRecovered()
+	return u
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// defaultSize is a comfortable first size measured in lines of text, so it
+// grows with HiDPI scaling and font size instead of being fixed pixels.
+func (u *UI) defaultSize() fyne.Size {
+	text := theme.TextSize()
+	return fyne.NewSize(text*62, text*44)
+}
+
+// background runs fn off the Fyne goroutine: disk, audio device and network
+// calls go here. fn must touch widgets only through fyne.Do.
+func (u *UI) background(fn func(ctx context.Context)) {
+	u.tasks.Add(1)
+	go func() {
+		defer u.tasks.Done()
+		fn(u.ctx)
+	}()
+}
+
+// fail shows an error without blocking the window (no modal per error).
+func (u *UI) fail(err error) {
+	if err != nil {
+		fyne.Do(func() { u.notices.show(err.Error(), true) })
+	}
+}
+
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	c.AddShortcut(shortcutRecord, func(fyne.Shortcut) { u.rec.toggle() })
+	c.AddShortcut(shortcutPause, func(fyne.Shortcut) { u.rec.togglePause() })
+	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) {
+		u.tabs.SelectIndex(0)
+		c.Focus(u.list.search)
+	})
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyDelete {
+			u.details.askDelete()
+		}
+	})
+}
+
+// setupTray puts record/stop in the system tray where the desktop offers one,
+// so a recording can start without the window in front.
+func (u *UI) setupTray() {
+	d, ok := u.app.(desktop.App)
+	if !ok {
+		return
+	}
+	record := fyne.NewMenuItem("Record", func() { u.rec.toggle() })
+	show := fyne.NewMenuItem("Show Earshot", func() { u.win.Show(); u.win.RequestFocus() })
+	u.tray = fyne.NewMenu("Earshot", record, show)
+	d.SetSystemTrayMenu(u.tray)
+	d.SetSystemTrayIcon(theme.MediaRecordIcon())
+}
+
+// setTrayRecording relabels the tray's first item for the recorder's state.
+func (u *UI) setTrayRecording(on bool) {
+	if u.tray == nil {
+		return
+	}
+	u.tray.Items[0].Label = "Record"
+	if on {
+		u.tray.Items[0].Label = "Stop recording"
+	}
+	u.tray.Refresh()
+}
+
+// showRecovered tells the user which recordings were repaired after a crash.
+func (u *UI) showRecovered() {
+	rs := u.be.Library.Recovered()
+	if len(rs) == 0 {
+		return
+	}
+	msg := "Recovered after a crash: " + rs[0].Title
+	if len(rs) > 1 {
+		msg += " and " + strconv.Itoa(len(rs)-1) + " more"
+	}
+	u.notices.show(msg+" (marked “recovered” in the list).", false)
+}
+
+// labelOf is a small helper for a label that wraps and truncates sensibly.
+func labelOf(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
