@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strconv"
 	stdsync "sync"
 
@@ -35,6 +37,9 @@ type UI struct {
 	// tasks counts one-shot background jobs (I/O started by a click), so a
 	// test can wait until everything a tap started has landed on screen.
 	tasks stdsync.WaitGroup
+	// loops counts the goroutines that live as long as ctx; wait for them
+	// before closing the engine they read from.
+	loops stdsync.WaitGroup
 
 	notices *noticeBar
 	rec     *recordPanel
@@ -48,7 +53,13 @@ type UI struct {
 
 // New builds the window over be. Its goroutines stop when ctx ends.
 func New(ctx context.Context, a fyne.App, be Backend) *UI {
-	u := &UI{app: a, be: be, ctx: ctx, win: a.NewWindow("Earshot")}
+	w := a.NewWindow("Earshot")
+	w.Resize(defaultSize())
+	return newUI(ctx, a, w, be)
+}
+
+func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend) *UI {
+	u := &UI{app: a, be: be, ctx: ctx, win: w}
 	u.notices = newNoticeBar()
 	u.details = newDetailsPanel(u)
 	u.list = newLibraryPanel(u)
@@ -70,7 +81,6 @@ func New(ctx context.Context, a fyne.App, be Backend) *UI {
 		}
 	}
 	u.win.SetContent(container.NewBorder(nil, u.notices.content, nil, nil, u.tabs))
-	u.win.Resize(u.defaultSize())
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.list.importFiles(uris) })
 	u.addShortcuts()
 	u.setupTray()
@@ -86,7 +96,7 @@ func (u *UI) Window() fyne.Window { return u.win }
 
 // defaultSize is a comfortable first size measured in lines of text, so it
 // grows with HiDPI scaling and font size instead of being fixed pixels.
-func (u *UI) defaultSize() fyne.Size {
+func defaultSize() fyne.Size {
 	text := theme.TextSize()
 	return fyne.NewSize(text*62, text*44)
 }
@@ -99,6 +109,28 @@ func (u *UI) background(fn func(ctx context.Context)) {
 		defer u.tasks.Done()
 		fn(u.ctx)
 	}()
+}
+
+// quit closes the window, first saving a recording in progress.
+func (u *UI) quit() {
+	if s := u.rec.session; s != nil {
+		u.rec.setState(recBusy)
+		u.background(func(ctx context.Context) {
+			if _, err := s.Stop(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "earshot:", err)
+			}
+			fyne.Do(u.app.Quit)
+		})
+		return
+	}
+	u.app.Quit()
+}
+
+// wait returns once ctx has ended and every goroutine of the window is done.
+func (u *UI) wait() {
+	<-u.ctx.Done()
+	u.loops.Wait()
+	u.tasks.Wait()
 }
 
 // fail shows an error without blocking the window (no modal per error).

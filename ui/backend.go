@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/earshot/earshot/audio"
@@ -49,9 +48,11 @@ type Library interface {
 	Restore(ctx context.Context, id string) error
 	// Import copies an audio file into the library.
 	Import(ctx context.Context, path string) (library.Recording, error)
-	// Export writes the recording's audio to w in format f.
-	Export(ctx context.Context, id string, f audio.Format, w io.Writer) error
-	// Changes signals (coalesced) whenever the index changes, until ctx ends.
+	// Export writes the recording's audio to the file dst, converted to the
+	// format dst's extension names.
+	Export(ctx context.Context, id, dst string) error
+	// Changes signals (coalesced) whenever the index changes. It is closed
+	// once ctx has ended and the subscription is released.
 	Changes(ctx context.Context) <-chan struct{}
 	// Recovered lists the recordings repaired after a crash when the library opened.
 	Recovered() []library.Recording

@@ -378,16 +378,16 @@ func (d *detailsPanel) saveAs(r library.Recording, f audio.Format) {
 			d.u.fail(err)
 			return
 		}
+		uri := w.URI()
 		d.u.background(func(ctx context.Context) {
-			err := d.u.be.Library.Export(ctx, r.ID, f, w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
+			// The dialog created the file; the library replaces it whole
+			// once the export is complete, so a failure leaves no half file.
+			w.Close()
+			if err := d.u.be.Library.Export(ctx, r.ID, uri.Path()); err != nil {
 				d.u.fail(fmt.Errorf("could not export %q: %w", r.Title, err))
 				return
 			}
-			fyne.Do(func() { d.u.notices.show("Saved "+w.URI().Name(), false) })
+			fyne.Do(func() { d.u.notices.show("Saved "+uri.Name(), false) })
 		})
 	}, d.u.win)
 	save.SetFileName(r.Title + f.Ext())

@@ -133,17 +133,11 @@ func (p *libraryPanel) apply(rs []library.Recording, selectID string) {
 // and repaints rows as transfers progress.
 func (p *libraryPanel) watch() {
 	changes := p.u.be.Library.Changes(p.u.ctx)
+	p.u.loops.Add(1)
 	go func() {
-		for {
-			select {
-			case <-p.u.ctx.Done():
-				return
-			case _, ok := <-changes:
-				if !ok {
-					return
-				}
-				fyne.Do(p.reload)
-			}
+		defer p.u.loops.Done()
+		for range changes {
+			fyne.Do(p.reload)
 		}
 	}()
 	if p.u.be.Cloud == nil {

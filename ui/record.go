@@ -41,19 +41,19 @@ type recordPanel struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	record   *widget.Button
-	pause    *widget.Button
-	clock    *canvas.Text
-	meter    *LevelMeter
-	wave     *Waveform
-	overrun  *widget.Label
-	devices  *widget.Select
-	format   *widget.Select
+	record  *widget.Button
+	pause   *widget.Button
+	clock   *canvas.Text
+	meter   *LevelMeter
+	wave    *Waveform
+	overrun *widget.Label
+	devices *widget.Select
+	format  *widget.Select
 
-	state   recState
-	session Session
+	state    recState
+	session  Session
 	stopTick context.CancelFunc
-	devIDs  map[string]string // device name shown → id
+	devIDs   map[string]string // device name shown → id
 }
 
 func newRecordPanel(u *UI) *recordPanel {

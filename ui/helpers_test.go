@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/library"
+)
+
+func TestMain(m *testing.M) {
+	// Fyne logs an error for the C locale; tests don't need a locale.
+	os.Setenv("LANG", "en_US.UTF-8")
+	os.Unsetenv("LC_ALL")
+	os.Exit(m.Run())
+}
+
+// newTestUI opens a real library in a temporary folder and builds the window
+// over it with the null audio backend (silence at real-time rate).
+func newTestUI(t *testing.T) (*UI, *library.Library) {
+	t.Helper()
+	lib, err := library.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return newTestUIWith(t, NewBackend(lib, "null")), lib
+}
+
+func newTestUIWith(t *testing.T, be Backend) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	u := New(ctx, a, be)
+	t.Cleanup(func() {
+		cancel()
+		u.wait()
+		u.win.Close()
+	})
+	u.win.Resize(fyne.NewSize(900, 700))
+	u.tasks.Wait()
+	return u
+}
+
+// tap presses a button and waits for every job it started to land.
+func (u *UI) tapAndWait(b fyne.Tappable) {
+	test.Tap(b)
+	u.tasks.Wait()
+}
+
+// waitUntil polls a real outcome that has no event of its own to wait on
+// (audio time passing in the recorder), failing after a generous deadline.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// writeTone writes a WAV file with a one-second 440 Hz tone.
+func writeTone(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	enc, err := audio.Create(path, audio.WAV, 48000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcm := make([]int16, 48000)
+	for i := range pcm {
+		pcm[i] = int16(12000 * math.Sin(2*math.Pi*440*float64(i)/48000))
+	}
+	if err := enc.Write(pcm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// titles lists what the library list shows, top to bottom.
+func (p *libraryPanel) titles() []string {
+	var s []string
+	for _, r := range p.items {
+		s = append(s, r.Title)
+	}
+	return s
+}

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/earshot/earshot/library"
+)
+
+// AppID identifies Earshot to the desktop (preferences folder, tray,
+// notifications); it matches FyneApp.toml.
+const AppID = "org.earshot.Earshot"
+
+// ErrNoDisplay is returned by Run when there is no graphical display to open
+// the window on. Its message points to the command line.
+var ErrNoDisplay = errors.New("no display to open the Earshot window on (DISPLAY is not set); use the command line instead: earshot help")
+
+// Options configure Run.
+type Options struct {
+	// DataDir is the library folder (see library.DataDir).
+	DataDir string
+	// AudioBackend names the audio backend ("" picks one; see audio/device).
+	AudioBackend string
+}
+
+// Run opens the window and returns when it is closed or ctx ends. The
+// library opens in the background (crash recovery can take a while), so the
+// window appears at once.
+func Run(ctx context.Context, o Options) error {
+	if !hasDisplay() {
+		return ErrNoDisplay
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := app.NewWithID(AppID)
+	win := a.NewWindow("Earshot")
+	opening := widget.NewLabel("Opening the library…")
+	win.SetContent(opening)
+	win.SetMaster()
+	var lib *library.Library
+	var u *UI
+	go func() {
+		l, err := library.Open(ctx, o.DataDir)
+		fyne.Do(func() {
+			if err != nil {
+				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", o.DataDir, err))
+				return
+			}
+			lib = l
+			u = newUI(ctx, a, win, NewBackend(l, o.AudioBackend))
+		})
+	}()
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	win.SetCloseIntercept(func() {
+		if u == nil {
+			a.Quit()
+			return
+		}
+		u.quit()
+	})
+	win.Resize(defaultSize())
+	win.ShowAndRun()
+	cancel()
+	if u != nil {
+		u.wait()
+	}
+	if lib != nil {
+		return lib.Close()
+	}
+	return nil
+}
+
+// hasDisplay reports whether a window can open. On X11 and Wayland desktops
+// a missing display would make the toolkit panic.
+func hasDisplay() bool {
+	switch runtime.GOOS {
+	case "windows", "darwin", "android", "ios", "js":
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/library"
+)
+
+func TestRecordAppearsInList(t *testing.T) {
+	u, lib := newTestUI(t)
+	u.rec.format.SetSelected("wav")
+	u.tapAndWait(u.rec.record)
+	if u.rec.state != recRunning {
+		t.Fatalf("after tapping Record: state %v, notices %q", u.rec.state, u.notices.history)
+	}
+	if u.rec.record.Text != "Stop" || u.rec.pause.Disabled() {
+		t.Fatalf("record button %q, pause disabled %v; want Stop and an enabled Pause", u.rec.record.Text, u.rec.pause.Disabled())
+	}
+	s := u.rec.session
+	waitUntil(t, "half a second of audio", func() bool { return s.Elapsed() >= 500*time.Millisecond })
+
+	u.tapAndWait(u.rec.pause)
+	if u.rec.state != recPaused || u.rec.pause.Text != "Resume" {
+		t.Fatalf("after Pause: state %v, button %q", u.rec.state, u.rec.pause.Text)
+	}
+	u.tapAndWait(u.rec.pause)
+	if u.rec.state != recRunning {
+		t.Fatalf("after Resume: state %v", u.rec.state)
+	}
+
+	u.tapAndWait(u.rec.record)
+	if u.rec.state != recIdle || u.rec.record.Text != "Record" {
+		t.Fatalf("after Stop: state %v, button %q, notices %q", u.rec.state, u.rec.record.Text, u.notices.history)
+	}
+	rs, err := lib.List(context.Background(), library.ListOptions{})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("library holds %d recordings (%v), want 1", len(rs), err)
+	}
+	if rs[0].Duration < 500*time.Millisecond || rs[0].Format != "wav" {
+		t.Fatalf("recording %+v: want ≥ 0.5 s of wav", rs[0])
+	}
+	if got := u.list.titles(); len(got) != 1 || got[0] != rs[0].Title {
+		t.Fatalf("list shows %q, want [%q]", got, rs[0].Title)
+	}
+	if u.details.rec.ID != rs[0].ID {
+		t.Fatalf("details show %q, want the new recording selected", u.details.rec.ID)
+	}
+}
+
+func TestShortcutRecordsAndStops(t *testing.T) {
+	u, lib := newTestUI(t)
+	c := u.win.Canvas()
+	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord)
+	u.tasks.Wait()
+	if u.rec.state != recRunning {
+		t.Fatalf("Ctrl+R did not start recording: %v %q", u.rec.state, u.notices.history)
+	}
+	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord)
+	u.tasks.Wait()
+	if n, _ := lib.Count(context.Background(), library.ListOptions{}); n != 1 {
+		t.Fatalf("library holds %d recordings after Ctrl+R twice, want 1", n)
+	}
+}
+
+func TestImportRenameTrashRestore(t *testing.T) {
+	u, lib := newTestUI(t)
+	ctx := context.Background()
+	u.list.importFiles([]fyne.URI{storage.NewFileURI(writeTone(t, "Interview.wav"))})
+	u.tasks.Wait()
+	if got := u.list.titles(); len(got) != 1 || got[0] != "Interview" {
+		t.Fatalf("after drop: list %q, notices %q", got, u.notices.history)
+	}
+	if len(u.details.seek.values) != overviewBars {
+		t.Fatalf("overview has %d bars, want %d", len(u.details.seek.values), overviewBars)
+	}
+
+	// Rename in place: type a new title, press Enter.
+	u.details.title.SetText("")
+	test.Type(u.details.title, "Interview with Ada")
+	u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	u.tasks.Wait()
+	r, err := lib.Get(ctx, u.details.rec.ID)
+	if err != nil || r.Title != "Interview with Ada" {
+		t.Fatalf("after rename: %q, %v", r.Title, err)
+	}
+	if got := u.list.titles(); got[0] != "Interview with Ada" {
+		t.Fatalf("list shows %q after rename", got)
+	}
+
+	// Without an account, "everywhere" moves the recording to the trash.
+	u.details.delete(u.details.rec, DeleteEverywhere)
+	u.tasks.Wait()
+	if got := u.list.titles(); len(got) != 0 {
+		t.Fatalf("list still shows %q after delete", got)
+	}
+	u.tabs.SelectIndex(1)
+	u.tasks.Wait()
+	if len(u.trash.items) != 1 {
+		t.Fatalf("trash holds %d, want 1", len(u.trash.items))
+	}
+	row := test.WidgetRenderer(u.trash.list).Objects()
+	_ = row
+	u.trash.restore(u.trash.items[0])
+	u.tasks.Wait()
+	if len(u.trash.items) != 0 || len(u.list.titles()) != 1 {
+		t.Fatalf("after restore: trash %d, list %q", len(u.trash.items), u.list.titles())
+	}
+}
+
+func TestSearchAndFilter(t *testing.T) {
+	u, _ := newTestUI(t)
+	for _, n := range []string{"Lecture one.wav", "Lecture two.wav", "Shopping list.wav"} {
+		u.list.importFiles([]fyne.URI{storage.NewFileURI(writeTone(t, n))})
+		u.tasks.Wait()
+	}
+	test.Type(u.list.search, "lecture")
+	waitUntil(t, "the search to apply", func() bool {
+		var n int
+		fyne.DoAndWait(func() { n = len(u.list.items) })
+		u.tasks.Wait()
+		return n == 2
+	})
+	u.list.search.SetText("")
+	u.list.filter.SetSelectedIndex(int(FilterCloudOnly))
+	u.tasks.Wait()
+	if got := u.list.titles(); len(got) != 0 {
+		t.Fatalf("cloud-only filter shows %q, want nothing", got)
+	}
+	u.list.filter.SetSelectedIndex(int(FilterLocal))
+	u.tasks.Wait()
+	if got := strings.Join(u.list.titles(), ","); got != "Shopping list,Lecture two,Lecture one" {
+		t.Fatalf("local filter shows %q, want newest first", got)
+	}
+}
+
+func TestNoDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if err := Run(context.Background(), Options{DataDir: t.TempDir()}); err != ErrNoDisplay {
+		t.Fatalf("Run without a display: %v, want ErrNoDisplay", err)
+	}
+}
