@@ -2,6 +2,7 @@ package audio
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,9 +104,18 @@ func OpenDecoder(path string) (Decoder, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), unreadable(err))
 	}
 	return d, nil
+}
+
+// unreadable puts a damaged file's error in the words a user importing it
+// needs: what is wrong and what Earshot reads. It still wraps ErrCorrupt.
+func unreadable(err error) error {
+	if errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupported) {
+		return fmt.Errorf("%w: %w; %s", ErrUnsupported, err, supportedList)
+	}
+	return err
 }
 
 // Repair turns an unfinished recording (the process was killed or the power
