@@ -26,15 +26,15 @@ func newWriter(r *Recorder) *writer {
 	}
 }
 
-// drain moves everything in the ring into the encoder, publishing levels as
+// drain moves what the ring holds into the encoder, publishing levels as
 // whole windows fill, then the new stats and any new overruns.
 func (w *writer) drain() error {
 	r := w.r
-	for {
-		n := r.ring.read(w.chunk)
-		if n == 0 {
-			break
-		}
+	// Take only what is there now: a writer slower than real time must
+	// still come back to publish stats and overruns.
+	for todo := r.ring.buffered(); todo > 0; {
+		n := r.ring.read(w.chunk[:min(todo, len(w.chunk))])
+		todo -= n
 		pcm := w.chunk[:n]
 		if err := r.enc.Write(pcm); err != nil {
 			w.failed = true
