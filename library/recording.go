@@ -41,6 +41,10 @@ type Recording struct {
 	HasAudio bool
 	// TrashedAt is set while the recording is in the trash.
 	TrashedAt *time.Time
+	// DeletedAt is set on a tombstone: a recording purged on this device
+	// (perhaps offline) whose deletion the sync engine has yet to pass on.
+	// List and Get never return tombstones.
+	DeletedAt *time.Time
 
 	SyncState     SyncState
 	SyncError     string // the reason, when SyncState is Error

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"github.com/earshot/earshot/audio/device"
+)
+
+func init() {
+	var asJSON bool
+	Register(&Command{
+		Name:    "devices",
+		Summary: "list the microphones Earshot can record from",
+		Flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print a JSON array") },
+		Run: func(ctx context.Context, e *Env, _ []string) error {
+			devs, err := device.Devices(ctx, "")
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				type dev struct {
+					Name    string `json:"name"`
+					ID      string `json:"id"`
+					Default bool   `json:"default"`
+				}
+				out := []dev{}
+				for _, d := range devs {
+					out = append(out, dev{d.Name, d.ID, d.Default})
+				}
+				return json.NewEncoder(e.Stdout).Encode(out)
+			}
+			if len(devs) == 0 {
+				return device.ErrNoDevice
+			}
+			for _, d := range devs {
+				mark := " "
+				if d.Default {
+					mark = "*"
+				}
+				fmt.Fprintf(e.Stdout, "%s %s  (%s)\n", mark, d.Name, d.ID)
+			}
+			return nil
+		},
+	})
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot/library"
+)
+
+// jsonRecording is one element of `earshot list --json`: a stable contract
+// for scripts (and tests), so field names never follow Go renames.
+type jsonRecording struct {
+	ID            string  `json:"id"`
+	Title         string  `json:"title"`
+	CreatedAt     string  `json:"created_at"` // RFC 3339
+	DurationMS    int64   `json:"duration_ms"`
+	Format        string  `json:"format"`
+	SampleRate    int     `json:"sample_rate"`
+	Channels      int     `json:"channels"`
+	SizeBytes     int64   `json:"size_bytes"`
+	SHA256        string  `json:"sha256"`
+	SyncState     string  `json:"sync_state"`
+	SyncError     string  `json:"sync_error,omitempty"`
+	Recovered     bool    `json:"recovered"`
+	Version       int64   `json:"version"`
+	RemoteVersion int64   `json:"remote_version"`
+	HasAudio      bool    `json:"has_audio"`
+	TrashedAt     *string `json:"trashed_at,omitempty"` // RFC 3339
+}
+
+func toJSON(r library.Recording) jsonRecording {
+	j := jsonRecording{
+		ID: r.ID, Title: r.Title, CreatedAt: r.CreatedAt.Format(time.RFC3339Nano),
+		DurationMS: r.Duration.Milliseconds(), Format: string(r.Format), SampleRate: r.SampleRate,
+		Channels: r.Channels, SizeBytes: r.Size, SHA256: r.SHA256, SyncState: string(r.SyncState),
+		SyncError: r.SyncError, Recovered: r.Recovered, Version: r.Version, RemoteVersion: r.RemoteVersion,
+		HasAudio: r.HasAudio,
+	}
+	if r.TrashedAt != nil {
+		s := r.TrashedAt.Format(time.RFC3339Nano)
+		j.TrashedAt = &s
+	}
+	return j
+}
+
+type listFlags struct {
+	json   bool
+	search string
+	limit  int
+}
+
+func (f *listFlags) declare(fs *flag.FlagSet) {
+	*f = listFlags{}
+	fs.BoolVar(&f.json, "json", false, "print a JSON array")
+	fs.StringVar(&f.search, "search", "", "only titles containing this (any case)")
+	fs.IntVar(&f.limit, "limit", 0, "at most this many, newest first")
+}
+
+func init() {
+	var f listFlags
+	Register(&Command{
+		Name:    "list",
+		Summary: "list recordings, newest first",
+		Flags:   f.declare,
+		Run: func(ctx context.Context, e *Env, _ []string) error {
+			return list(ctx, e, f, library.NotTrashed)
+		},
+	})
+	var tf listFlags
+	Register(&Command{
+		Name:    "trash",
+		Summary: "list recordings in the trash (kept 30 days; `earshot restore ID` brings one back)",
+		Flags:   tf.declare,
+		Run: func(ctx context.Context, e *Env, _ []string) error {
+			return list(ctx, e, tf, library.OnlyTrashed)
+		},
+	})
+}
+
+func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) error {
+	lib, err := e.Library(ctx)
+	if err != nil {
+		return err
+	}
+	rs, err := lib.List(ctx, library.ListOptions{Query: f.search, Trash: trash, Limit: f.limit})
+	if err != nil {
+		return err
+	}
+	if f.json {
+		out := make([]jsonRecording, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, toJSON(r))
+		}
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(rs) == 0 {
+		if trash == library.OnlyTrashed {
+			fmt.Fprintln(e.Stderr, "the trash is empty")
+		} else {
+			fmt.Fprintln(e.Stderr, "no recordings yet: `earshot record` makes one")
+		}
+		return nil
+	}
+	printTable(e.Stdout, rs, trash == library.OnlyTrashed)
+	return nil
+}
+
+func printTable(w io.Writer, rs []library.Recording, trash bool) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	last := "STATE"
+	if trash {
+		last = "PURGED IN"
+	}
+	fmt.Fprintf(tw, "ID\tCREATED\tLENGTH\tFORMAT\tSIZE\t%s\tTITLE\n", last)
+	for _, r := range rs {
+		state := string(r.SyncState)
+		if r.Recovered {
+			state += ",recovered"
+		}
+		if trash && r.TrashedAt != nil {
+			left := time.Until(r.TrashedAt.Add(library.TrashRetention))
+			state = fmt.Sprintf("%d days", max(0, int(left.Hours()/24)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.Local().Format("2006-01-02 15:04"),
+			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, r.Title)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/earshot/earshot/library"
+)
+
+// isTerminal reports whether w is a terminal (live status lines and progress
+// bars go only there; pipes and logs get plain lines).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// formatDuration shows a length as people read it: 0:07, 12:34, 1:02:03.
+func formatDuration(d time.Duration) string {
+	s := int64(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// formatSize shows a byte count in kB/MB (powers of 1000, as file managers do).
+func formatSize(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// progress returns a library.Progress that draws a bar on w when w is a
+// terminal (nil otherwise), and a function to call when done.
+func progress(w io.Writer, what string) (library.Progress, func()) {
+	if !isTerminal(w) {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	report := func(done, total int64) {
+		if bar == nil {
+			bar = progressbar.NewOptions64(total,
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionShowElapsedTimeOnFinish(),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+		if total != bar.GetMax64() {
+			bar.ChangeMax64(total)
+		}
+		bar.Set64(done)
+	}
+	return report, func() {
+		if bar != nil {
+			bar.Finish()
+		}
+	}
+}

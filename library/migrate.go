@@ -1,0 +1,78 @@
+package library
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations are the schema's history: migrations[i] takes the database from
+// version i to version i+1. Append only; never edit a released step, because
+// databases out there already ran it.
+var migrations = []string{
+	// 1: the index, its change log (for notifications across processes).
+	`CREATE TABLE recordings (
+		id             TEXT PRIMARY KEY NOT NULL,
+		title          TEXT NOT NULL,
+		created_at     INTEGER NOT NULL,            -- Unix milliseconds, UTC
+		duration_ms    INTEGER NOT NULL,
+		format         TEXT NOT NULL,
+		sample_rate    INTEGER NOT NULL,
+		channels       INTEGER NOT NULL,
+		size_bytes     INTEGER NOT NULL,
+		sha256         TEXT NOT NULL,
+		recovered      INTEGER NOT NULL DEFAULT 0,
+		version        INTEGER NOT NULL DEFAULT 1,  -- bumped by every metadata change
+		has_audio      INTEGER NOT NULL DEFAULT 1,  -- 0: cloud-only, or a tombstone
+		trashed_at     INTEGER,                     -- Unix ms; set while in the trash
+		deleted_at     INTEGER,                     -- Unix ms; tombstone of a purged recording
+		sync_state     TEXT NOT NULL DEFAULT 'local_only',
+		sync_error     TEXT NOT NULL DEFAULT '',
+		remote_version INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX recordings_by_created ON recordings (created_at DESC, id DESC);
+	CREATE INDEX recordings_trashed ON recordings (trashed_at) WHERE trashed_at IS NOT NULL;
+	CREATE INDEX recordings_tombstones ON recordings (deleted_at) WHERE deleted_at IS NOT NULL;
+	CREATE TABLE changes (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id  TEXT NOT NULL,
+		op  TEXT NOT NULL,
+		at  INTEGER NOT NULL
+	);`,
+}
+
+// migrate brings the schema up to date in one immediate transaction, so two
+// processes opening a new library at once cannot both run a step.
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("the library was written by a newer Earshot (schema %d; this one knows %d): update Earshot", have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			v, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// SchemaVersion is the schema version this build of Earshot writes.
+func SchemaVersion() int { return len(migrations) }

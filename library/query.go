@@ -1,0 +1,218 @@
+package library
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/audio"
+)
+
+// columns are the recordings table's columns in the order scanRecording reads.
+const columns = `id, title, created_at, duration_ms, format, sample_rate, channels, size_bytes, sha256,
+	recovered, version, has_audio, trashed_at, deleted_at, sync_state, sync_error, remote_version`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanRecording(row rowScanner) (Recording, error) {
+	var (
+		r                  Recording
+		created, durMS     int64
+		format, state      string
+		trashed, deleted   sql.NullInt64
+		recovered, hasAuds bool
+	)
+	err := row.Scan(&r.ID, &r.Title, &created, &durMS, &format, &r.SampleRate, &r.Channels, &r.Size, &r.SHA256,
+		&recovered, &r.Version, &hasAuds, &trashed, &deleted, &state, &r.SyncError, &r.RemoteVersion)
+	if err != nil {
+		return Recording{}, err
+	}
+	r.CreatedAt = time.UnixMilli(created).UTC()
+	r.Duration = time.Duration(durMS) * time.Millisecond
+	r.Format = audio.Format(format)
+	r.SyncState = SyncState(state)
+	r.Recovered, r.HasAudio = recovered, hasAuds
+	r.TrashedAt = msTime(trashed)
+	r.DeletedAt = msTime(deleted)
+	return r, nil
+}
+
+func msTime(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64).UTC()
+	return &t
+}
+
+// Get returns the recording with this id, in the trash or not. An unknown id
+// (or a tombstone) gives an error matching ErrNotFound.
+func (l *Library) Get(ctx context.Context, id string) (Recording, error) {
+	return get(ctx, l.db, id)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func get(ctx context.Context, q querier, id string) (Recording, error) {
+	r, err := scanRecording(q.QueryRowContext(ctx,
+		`SELECT `+columns+` FROM recordings WHERE id = ? AND deleted_at IS NULL`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Recording{}, &NotFoundError{ID: id}
+	}
+	if err != nil {
+		return Recording{}, fmt.Errorf("get recording %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// TrashFilter chooses between recordings in and out of the trash.
+type TrashFilter int
+
+// Trash filters for ListOptions.
+const (
+	NotTrashed   TrashFilter = iota // outside the trash (the default)
+	WithTrashed                     // both
+	OnlyTrashed                     // only the trash
+)
+
+// Presence chooses recordings by where their audio is.
+type Presence int
+
+// Presence filters for ListOptions.
+const (
+	AnyPresence Presence = iota // all (the default)
+	OnDevice                    // audio on this device
+	NotOnDevice                 // cloud-only: known here, audio not downloaded
+)
+
+// ListOptions narrows and pages List. The zero value lists everything outside
+// the trash, newest first.
+type ListOptions struct {
+	Query    string // case-insensitive substring of the title; empty matches all
+	Trash    TrashFilter
+	Presence Presence
+	Limit    int // 0: no limit
+	Offset   int
+}
+
+// where builds the WHERE clause shared by List and Count.
+func (o ListOptions) where() (string, []any) {
+	conds := []string{"deleted_at IS NULL"}
+	var args []any
+	switch o.Trash {
+	case NotTrashed:
+		conds = append(conds, "trashed_at IS NULL")
+	case OnlyTrashed:
+		conds = append(conds, "trashed_at IS NOT NULL")
+	}
+	switch o.Presence {
+	case OnDevice:
+		conds = append(conds, "has_audio = 1")
+	case NotOnDevice:
+		conds = append(conds, "has_audio = 0")
+	}
+	if q := strings.TrimSpace(o.Query); q != "" {
+		conds = append(conds, `earshot_fold(title) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(fold(q))+"%")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// List returns recordings newest first (ties by id), narrowed by opts.
+func (l *Library) List(ctx context.Context, opts ListOptions) ([]Recording, error) {
+	where, args := opts.where()
+	q := `SELECT ` + columns + ` FROM recordings WHERE ` + where + ` ORDER BY created_at DESC, id DESC`
+	if opts.Limit > 0 || opts.Offset > 0 {
+		limit := opts.Limit
+		if limit <= 0 {
+			limit = -1
+		}
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, opts.Offset)
+	}
+	rows, err := l.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list recordings: %w", err)
+	}
+	defer rows.Close()
+	var out []Recording
+	for rows.Next() {
+		r, err := scanRecording(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list recordings: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list recordings: %w", err)
+	}
+	return out, nil
+}
+
+// Count returns how many recordings List would return without Limit and Offset.
+func (l *Library) Count(ctx context.Context, opts ListOptions) (int, error) {
+	where, args := opts.where()
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM recordings WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count recordings: %w", err)
+	}
+	return n, nil
+}
+
+// ErrAmbiguous is returned (wrapped) by Resolve when a prefix names several recordings.
+var ErrAmbiguous = errors.New("ambiguous id prefix")
+
+// Resolve turns a full id or a unique prefix of one (at least 4 characters,
+// as people type from `earshot list`) into the full id. Tombstones never match.
+func (l *Library) Resolve(ctx context.Context, prefix string) (string, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	if len(prefix) < 4 {
+		if prefix == "" {
+			return "", &NotFoundError{ID: `""`}
+		}
+		return "", &NotFoundError{ID: prefix}
+	}
+	rows, err := l.db.QueryContext(ctx,
+		`SELECT id FROM recordings WHERE id >= ? AND id < ? AND deleted_at IS NULL ORDER BY id LIMIT 2`,
+		prefix, prefix+"\xff")
+	if err != nil {
+		return "", fmt.Errorf("find recording %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("find recording %s: %w", prefix, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("find recording %s: %w", prefix, err)
+	}
+	switch {
+	case len(ids) == 0:
+		return "", &NotFoundError{ID: prefix}
+	case len(ids) > 1 && ids[0] != prefix:
+		return "", fmt.Errorf("%w: %s matches several recordings; type more of the id", ErrAmbiguous, prefix)
+	}
+	return ids[0], nil
+}
+
+// AudioPath is the file holding r's audio on this device, or "" when r is
+// cloud-only or purged. The file is immutable: read it, never write it.
+func (l *Library) AudioPath(r Recording) string {
+	if !r.HasAudio || r.DeletedAt != nil {
+		return ""
+	}
+	return l.audioPath(r.ID, r.Format)
+}

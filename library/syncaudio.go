@@ -1,0 +1,72 @@
+package library
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/earshot/earshot/audio"
+)
+
+// DownloadPath is where the sync engine writes a recording's audio while it
+// downloads ($DATA/downloads/<id>.<ext>.part): kept across runs so that a
+// broken download resumes, and apart from incoming/, which recovery owns.
+func (x *SyncIndex) DownloadPath(id string, f audio.Format) (string, error) {
+	if err := cleanID(id); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(x.l.dir, "downloads")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create downloads folder: %w", err)
+	}
+	return filepath.Join(dir, id+f.Ext()+".part"), nil
+}
+
+// AttachAudio adopts a downloaded file, already verified against the
+// recording's size and SHA-256 and fsynced by the caller, as the audio of a
+// cloud-only entry: the file moves into recordings/ and the entry becomes
+// Synced, in that order, so the index never lists audio that is not there.
+// If the entry is gone (deleted meanwhile) or has its audio already, the
+// file is removed and the error matches ErrNotFound or says so.
+func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem, error) {
+	err := x.l.write(ctx, func(tx *sql.Tx) error {
+		cur, err := scanSyncItem(tx.QueryRowContext(ctx, `SELECT `+syncColumns+syncFrom+`WHERE id = ?`, id))
+		if err == sql.ErrNoRows || (err == nil && cur.Tombstone()) {
+			return &NotFoundError{ID: id}
+		}
+		if err != nil {
+			return err
+		}
+		if cur.HasAudio {
+			return fmt.Errorf("its audio is already here")
+		}
+		dst := x.l.audioPath(id, cur.Format)
+		if err := os.Rename(part, dst); err != nil {
+			return err
+		}
+		if err := syncDir(x.l.recordingsDir()); err != nil {
+			return err
+		}
+		state := cur.SyncState
+		switch state {
+		case CloudOnly, Downloading, Error:
+			state = Synced
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET has_audio = 1, sync_state = ?, sync_error = '' WHERE id = ?`,
+			string(state), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_items SET want_audio = 0, attempts = 0, next_attempt = 0, resume_state = ''
+			WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, id, Updated, x.l.now())
+	})
+	if err != nil {
+		removeQuiet(part)
+		return SyncItem{}, fmt.Errorf("add downloaded audio of %s: %w", id, err)
+	}
+	return x.Item(ctx, id)
+}

@@ -1,0 +1,86 @@
+package library
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// SyncIndex is the sync engine's view of a library: the queue (which lives
+// in the index, so it survives restarts and crashes), the engine's own
+// bookkeeping tables, and atomic state changes that reach subscribers like
+// every other change. Get it with Library.SyncIndex; it is safe for
+// concurrent use and shares the library's lifetime.
+type SyncIndex struct{ l *Library }
+
+// syncMigrations are the sync engine's tables, versioned on their own track
+// (table sync_schema_migrations) so that they never interleave with the
+// library's migrations. Append only.
+var syncMigrations = []string{
+	// 1: per-recording bookkeeping, the title history, settings.
+	`CREATE TABLE sync_items (
+		id             TEXT PRIMARY KEY NOT NULL,
+		pushed_version INTEGER NOT NULL DEFAULT 0, -- the library version whose title the server holds
+		keep_local     INTEGER NOT NULL DEFAULT 0, -- deleted from the cloud on purpose: never upload again
+		want_audio     INTEGER NOT NULL DEFAULT 0, -- a download was asked for (earshot pull)
+		resume_state   TEXT NOT NULL DEFAULT '',   -- the state an error returns to when retried
+		attempts       INTEGER NOT NULL DEFAULT 0, -- failures in a row, for backoff
+		next_attempt   INTEGER NOT NULL DEFAULT 0  -- Unix ms; no retry before
+	);
+	CREATE TABLE sync_title_history (
+		id          TEXT NOT NULL,
+		title       TEXT NOT NULL,
+		replaced_by TEXT NOT NULL,
+		at          INTEGER NOT NULL, -- Unix ms
+		reason      TEXT NOT NULL
+	);
+	CREATE INDEX sync_title_history_by_id ON sync_title_history (id, at);
+	CREATE TABLE sync_settings (
+		key   TEXT PRIMARY KEY NOT NULL,
+		value TEXT NOT NULL
+	);
+	CREATE INDEX recordings_by_sync_state ON recordings (sync_state);`,
+}
+
+// SyncIndex brings the sync engine's tables up to date and returns the
+// library's SyncIndex.
+func (l *Library) SyncIndex(ctx context.Context) (*SyncIndex, error) {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open sync index: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS sync_schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("open sync index: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM sync_schema_migrations`).Scan(&have); err != nil {
+		return nil, fmt.Errorf("open sync index: %w", err)
+	}
+	if have > len(syncMigrations) {
+		return nil, fmt.Errorf("the library's sync tables were written by a newer Earshot (schema %d; this one knows %d): update Earshot", have, len(syncMigrations))
+	}
+	for v := have + 1; v <= len(syncMigrations); v++ {
+		if err := migrateStep(ctx, tx, syncMigrations[v-1], "sync_schema_migrations", v); err != nil {
+			return nil, fmt.Errorf("open sync index: migrate to sync schema %d: %w", v, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("open sync index: %w", err)
+	}
+	return &SyncIndex{l: l}, nil
+}
+
+func migrateStep(ctx context.Context, tx *sql.Tx, step, table string, v int) error {
+	if _, err := tx.ExecContext(ctx, step); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli())
+	return err
+}
+
+// Library is the library this index belongs to.
+func (x *SyncIndex) Library() *Library { return x.l }

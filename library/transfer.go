@@ -1,0 +1,132 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/audio"
+)
+
+// Import adds an audio file to the library, titled after its name. WAV, FLAC
+// and Ogg Opus files that probe as valid are stored as they are; MP3 (and any
+// other format audio.Convert reads) is re-encoded to Ogg Opus. A corrupt or
+// unsupported file gives a one-line error and adds nothing. progress (may be
+// nil) sees bytes copied or, when converting, what audio.Convert reports.
+func (l *Library) Import(ctx context.Context, src string, progress Progress) (Recording, error) {
+	base := filepath.Base(src)
+	st, err := os.Stat(src)
+	if err != nil {
+		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+	}
+	if st.IsDir() {
+		return Recording{}, fmt.Errorf("import %s: it is a folder; name an audio file", base)
+	}
+	format, err := audio.DetectFormat(src)
+	if err != nil {
+		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+	}
+	id := api.NewID()
+	var lockFile *os.File
+	if err := l.withIncomingLock(func() (err error) { lockFile, err = l.createLock(id); return }); err != nil {
+		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+	}
+	title := strings.TrimSuffix(base, filepath.Ext(base))
+	r, err := l.importAs(ctx, id, title, src, format, progress)
+	if err != nil {
+		l.cleanupIncoming(id, lockFile)
+		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+	}
+	l.cleanupIncoming(id, lockFile)
+	return r, nil
+}
+
+func (l *Library) importAs(ctx context.Context, id, title, src string, format audio.Format, progress Progress) (Recording, error) {
+	stored := format
+	var info audio.Info
+	var err error
+	switch format {
+	case audio.WAV, audio.FLAC, audio.Opus:
+		if info, err = audio.Probe(src); err != nil {
+			return Recording{}, err
+		}
+		err = copyFile(ctx, src, l.partPath(id, format), progress)
+	default:
+		stored = audio.Opus
+		info, err = convert(ctx, src, l.partPath(id, stored), stored, progress)
+	}
+	part := l.partPath(id, stored)
+	if err != nil {
+		os.Remove(part)
+		return Recording{}, err
+	}
+	info.Format = stored
+	sc := sidecar{ID: id, Title: title, Format: stored, CreatedAt: l.now().UTC()}
+	r, err := l.adopt(ctx, sc, part, info, false)
+	if err != nil {
+		os.Remove(part)
+		return Recording{}, err
+	}
+	return r, nil
+}
+
+// Export writes a recording's audio to dst: a copy in its own format when
+// dst has no extension or the recording's own, else converted to the format
+// dst's extension names (.opus/.ogg, .flac, .wav). When dst is a folder the
+// file is named after the title. It returns the path written; dst appears
+// only once complete. progress (may be nil) sees the bytes or frames done.
+func (l *Library) Export(ctx context.Context, id, dst string, progress Progress) (string, error) {
+	r, err := l.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !r.HasAudio {
+		return "", fmt.Errorf("export %s: %w; download it first", id, ErrNoAudio)
+	}
+	if st, err := os.Stat(dst); err == nil && st.IsDir() {
+		dst = filepath.Join(dst, safeName(r.Title)+r.Format.Ext())
+	}
+	format := r.Format
+	if ext := filepath.Ext(dst); ext != "" {
+		if format, err = audio.ParseFormat(ext); err != nil {
+			return "", fmt.Errorf("export to %s: Earshot writes .opus, .flac or .wav files; end the name with one of those", filepath.Base(dst))
+		}
+	}
+	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".earshot-tmp")
+	src := l.audioPath(r.ID, r.Format)
+	if format == r.Format {
+		err = copyFile(ctx, src, tmp, progress)
+	} else {
+		_, err = convert(ctx, src, tmp, format, progress)
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		if errors.Is(err, os.ErrNotExist) && !fileExists(src) {
+			return "", fmt.Errorf("export %s: its audio file %s is missing", id, src)
+		}
+		return "", fmt.Errorf("export %s to %s: %w", id, dst, err)
+	}
+	return dst, nil
+}
+
+// safeName turns a title into a file name that works on every platform.
+func safeName(title string) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(title))
+	name = strings.Trim(name, ". ")
+	if name == "" {
+		name = "recording"
+	}
+	return name
+}

@@ -1,0 +1,137 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/audio"
+)
+
+func TestImportStoresSupportedFormatsAsIs(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	wav := filepath.Join(t.TempDir(), "tone.wav")
+	if _, err := writeTone(wav, audio.WAV, 1.5); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{wav, "testdata/tone.flac", "testdata/tone.opus"} {
+		t.Run(filepath.Ext(src), func(t *testing.T) {
+			var calls int
+			r, err := l.Import(ctx, src, func(done, total int64) { calls++ })
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(src)
+			got, err := os.ReadFile(l.AudioPath(r))
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("stored file differs from %s (%v)", src, err)
+			}
+			if r.Title != "tone" || calls == 0 {
+				t.Fatalf("title %q, %d progress calls", r.Title, calls)
+			}
+			if d := r.Duration - 1500*time.Millisecond; d < -10*time.Millisecond || d > 10*time.Millisecond {
+				t.Fatalf("duration %v, want 1.5s", r.Duration)
+			}
+		})
+	}
+}
+
+func TestImportConvertsMP3(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	r, err := l.Import(ctx, "testdata/tone.mp3", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Format != audio.Opus {
+		t.Fatalf("stored as %s", r.Format)
+	}
+	info, err := audio.Probe(l.AudioPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// MP3 decoders add up to about 50 ms of padding.
+	if d := info.Duration - 1500*time.Millisecond; d < -10*time.Millisecond || d > 80*time.Millisecond {
+		t.Fatalf("converted duration %v, want about 1.5s", info.Duration)
+	}
+}
+
+func TestImportRejectsBadFiles(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	for _, tc := range []struct {
+		path string
+		want error
+	}{
+		{"testdata/noise.bin", audio.ErrUnsupported},
+		{"testdata/corrupt.flac", audio.ErrCorrupt},
+		{"testdata/missing.wav", os.ErrNotExist},
+	} {
+		_, err := l.Import(ctx, tc.path, nil)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("import %s: %v, want %v", tc.path, err, tc.want)
+		}
+		if err != nil && bytes.ContainsRune([]byte(err.Error()), '\n') {
+			t.Errorf("import %s: error spans lines: %q", tc.path, err)
+		}
+	}
+	if n, _ := l.Count(ctx, ListOptions{Trash: WithTrashed}); n != 0 {
+		t.Fatalf("%d recordings after bad imports", n)
+	}
+	if left := incomingEntries(t, l); len(left) != 0 {
+		t.Fatalf("incoming still holds %v", left)
+	}
+}
+
+func TestExport(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	r, err := commitTone(ctx, l, "Talk: part 1/2", audio.Opus, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+
+	// Own format, into a folder: named after the title, byte for byte.
+	path, err := l.Export(ctx, r.ID, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(path) != "Talk_ part 1_2.opus" {
+		t.Fatalf("exported to %s", path)
+	}
+	a, _ := os.ReadFile(path)
+	b, _ := os.ReadFile(l.AudioPath(r))
+	if !bytes.Equal(a, b) {
+		t.Fatal("exported copy differs")
+	}
+
+	// Another extension converts.
+	for _, ext := range []string{".wav", ".flac"} {
+		path, err = l.Export(ctx, r.ID, filepath.Join(out, "talk"+ext), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := audio.Probe(path)
+		if err != nil || string(info.Format) != ext[1:] {
+			t.Fatalf("%s probes as %+v, %v", path, info, err)
+		}
+		if d := info.Duration - time.Second; d < -10*time.Millisecond || d > 10*time.Millisecond {
+			t.Fatalf("%s lasts %v, want 1s", path, info.Duration)
+		}
+	}
+
+	// An extension Earshot cannot write is refused, and nothing is left behind.
+	if _, err := l.Export(ctx, r.ID, filepath.Join(out, "talk.mp3"), nil); err == nil {
+		t.Fatal("export to .mp3 succeeded")
+	}
+	es, _ := os.ReadDir(out)
+	if len(es) != 3 {
+		t.Fatalf("output folder holds %d files, want 3", len(es))
+	}
+}
