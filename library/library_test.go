@@ -257,9 +257,9 @@ func TestListSearchAndPages(t *testing.T) {
 	assertIDs(t, l, ListOptions{}, ids[4], ids[3], ids[2], ids[1], ids[0])
 	assertIDs(t, l, ListOptions{Query: "été"}, ids[4], ids[0])
 	assertIDs(t, l, ListOptions{Query: "STANDUP"}, ids[2], ids[1])
-	assertIDs(t, l, ListOptions{Query: "50%"}, ids[1])       // % is literal
-	assertIDs(t, l, ListOptions{Query: "p_n"}, ids[2])       // _ is literal
-	assertIDs(t, l, ListOptions{Query: "nothing like it"})  // no match
+	assertIDs(t, l, ListOptions{Query: "50%"}, ids[1])     // % is literal
+	assertIDs(t, l, ListOptions{Query: "p_n"}, ids[2])     // _ is literal
+	assertIDs(t, l, ListOptions{Query: "nothing like it"}) // no match
 	assertIDs(t, l, ListOptions{Limit: 2}, ids[4], ids[3])
 	assertIDs(t, l, ListOptions{Limit: 2, Offset: 2}, ids[2], ids[1])
 	assertIDs(t, l, ListOptions{Offset: 4}, ids[0])

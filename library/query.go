@@ -75,9 +75,9 @@ type TrashFilter int
 
 // Trash filters for ListOptions.
 const (
-	NotTrashed   TrashFilter = iota // outside the trash (the default)
-	WithTrashed                     // both
-	OnlyTrashed                     // only the trash
+	NotTrashed  TrashFilter = iota // outside the trash (the default)
+	WithTrashed                    // both
+	OnlyTrashed                    // only the trash
 )
 
 // Presence chooses recordings by where their audio is.
