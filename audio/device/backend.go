@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gen2brain/malgo"
 )
@@ -79,4 +80,30 @@ func backendLabel(name string) string {
 		return "auto"
 	}
 	return name
+}
+
+// deviceReleaseLimit bounds how long finishing a recording waits for the
+// audio system to let go of the device.
+const deviceReleaseLimit = 2 * time.Second
+
+// releaseDevice stops and uninitialises dev, then frees its context, waiting
+// at most limit; it reports whether that completed. Stop comes first because
+// miniaudio's uninit alone does not wake a PulseAudio data loop whose stream
+// has died (the device was unplugged), and would wait forever. Should the
+// sound server hang anyway, the release finishes in the background: nothing
+// the caller still does depends on it.
+func releaseDevice(dev *malgo.Device, mctx *malgo.AllocatedContext, limit time.Duration) bool {
+	released := make(chan struct{})
+	go func() {
+		_ = dev.Stop()
+		dev.Uninit()
+		closeContext(mctx)
+		close(released)
+	}()
+	select {
+	case <-released:
+		return true
+	case <-time.After(limit):
+		return false
+	}
 }

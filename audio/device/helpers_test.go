@@ -45,11 +45,20 @@ var micSeq atomic.Int32
 // the daemon. It returns the sink's name; its monitor source is name+".monitor".
 func virtualMic(t testing.TB) string {
 	t.Helper()
+	name, _ := virtualMicModule(t)
+	return name
+}
+
+// virtualMicModule is virtualMic that also returns a function unloading the
+// sink, as if the microphone were unplugged.
+func virtualMicModule(t testing.TB) (string, func()) {
+	t.Helper()
 	testenv.Pulse(t)
 	name := fmt.Sprintf("earshot_test_%d_%d", os.Getpid(), micSeq.Add(1))
 	mod := run(t, "pactl", "load-module", "module-null-sink", "sink_name="+name,
 		"format=s16le", "rate=48000", "channels=1", "sink_properties=device.description="+name)
-	t.Cleanup(func() { _ = exec.Command("pactl", "unload-module", mod).Run() })
+	unplug := func() { _ = exec.Command("pactl", "unload-module", mod).Run() }
+	t.Cleanup(unplug)
 	// A keepalive stream and a suspend/resume stop the idle sink from
 	// rendering ahead, which would delay a new capture's first samples.
 	keep := exec.Command(tool(t, "pacat"), "--playback", "-d", name, "--latency-msec=20",
@@ -61,7 +70,7 @@ func virtualMic(t testing.TB) string {
 	t.Cleanup(func() { _ = keep.Process.Kill(); _ = keep.Wait() })
 	run(t, "pactl", "suspend-sink", name, "1")
 	run(t, "pactl", "suspend-sink", name, "0")
-	return name
+	return name, unplug
 }
 
 // zeroReader is an endless stream of zero bytes (silence for pacat).

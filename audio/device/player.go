@@ -359,8 +359,7 @@ func (p *Player) Close() error {
 		p.stateMu.Unlock()
 		p.cancel()
 		<-p.filled
-		p.dev.Uninit()
-		closeContext(p.mctx)
+		releaseDevice(p.dev, p.mctx, deviceReleaseLimit)
 		p.decMu.Lock()
 		if err := p.dec.Close(); err != nil {
 			p.closeErr = fmt.Errorf("close player: %w", err)

@@ -85,6 +85,10 @@ const (
 	// devicePeriod is miniaudio's callback period: short enough for smooth
 	// levels, long enough that the callback runs only 50 times a second.
 	devicePeriod = 20 // ms
+	// stopGrace is how long data may pause after miniaudio reports the
+	// device stopped before the recorder gives up on it. miniaudio reports
+	// a PulseAudio suspend as a stop, and a suspend can end.
+	stopGrace = 500 * time.Millisecond
 )
 
 // recOptions are knobs tests turn; StartRecording uses defaultRecOptions.
@@ -240,8 +244,9 @@ func (r *Recorder) onData(_, in []byte, _ uint32) {
 	}
 }
 
-// onStop is miniaudio's stop notification; when we did not ask for the stop
-// it means the device is gone.
+// onStop is miniaudio's stop notification. The recorder only asks for a
+// stop when it finishes, so during recording it means the device went away
+// or was suspended.
 func (r *Recorder) onStop() { r.devStopped.Store(true) }
 
 // Pause discards input until Resume; paused time is not in the file.
@@ -324,11 +329,11 @@ loop:
 			}
 			if n := r.callbacks.Load(); n != seen {
 				seen, heard = n, now
+				r.devStopped.Store(false) // data flows again: it was a hiccup
 			} else if now.Sub(heard) > r.opts.noData {
 				reason = r.lost(fmt.Sprintf("no sound data from it for %s", r.opts.noData))
 				break loop
-			}
-			if r.devStopped.Load() {
+			} else if r.devStopped.Load() && now.Sub(heard) > stopGrace {
 				reason = r.lost("the audio system stopped it")
 				break loop
 			}
@@ -347,8 +352,7 @@ loop:
 // finish stops the device, writes what is left (unless writing already
 // failed) and finalises the file, repairing it if closing fails.
 func (r *Recorder) finish(w *writer, reason error) {
-	r.dev.Uninit()
-	closeContext(r.mctx)
+	releaseDevice(r.dev, r.mctx, deviceReleaseLimit)
 	if !w.failed {
 		if err := w.drain(); err != nil && reason == nil {
 			reason = r.writeFailed(err)
