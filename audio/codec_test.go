@@ -148,7 +148,7 @@ func TestSeek(t *testing.T) {
 						t.Fatalf("Seek(%d) = %d, %v", at, pos, err)
 					}
 					got := readN(t, d, buf)
-					want := linear[at*int64(ch):min(int64(len(linear)), (at+2000)*int64(ch))]
+					want := linear[at*int64(ch) : min(int64(len(linear)), (at+2000)*int64(ch))]
 					if len(got) != len(want) {
 						t.Fatalf("after Seek(%d): read %d samples, want %d", at, len(got), len(want))
 					}

@@ -1,0 +1,218 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// sources makes one file of the same speech in every readable format: the
+// 22050 Hz espeak-ng output as WAV (so Opus needs resampling), and FLAC,
+// Opus and MP3 versions of the 48 kHz copy.
+func sources(t *testing.T) map[Format]string {
+	raw, at48 := speechFiles(t)
+	dir := t.TempDir()
+	src := map[Format]string{WAV: raw}
+	_, pcm := readAll(t, at48)
+	src[FLAC] = filepath.Join(dir, "s.flac")
+	encodeFile(t, src[FLAC], FLAC, 48000, 1, pcm)
+	src[Opus] = filepath.Join(dir, "s.opus")
+	encodeFile(t, src[Opus], Opus, 48000, 1, pcm)
+	src[MP3] = filepath.Join(dir, "s.mp3")
+	run(t, "ffmpeg", "-v", "error", "-i", at48, "-b:a", "64k", src[MP3])
+	return src
+}
+
+func TestConvertEachToEach(t *testing.T) {
+	src := sources(t)
+	for from, path := range src {
+		in, err := Probe(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range Formats {
+			t.Run(string(from)+"-to-"+string(to), func(t *testing.T) {
+				dst := filepath.Join(t.TempDir(), "out"+to.Ext())
+				var lastDone, lastTotal int64
+				info, err := Convert(context.Background(), path, dst, to, func(done, total int64) { lastDone, lastTotal = done, total })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lastDone != lastTotal || lastTotal != in.Frames {
+					t.Fatalf("progress ended at %d/%d, source has %d frames", lastDone, lastTotal, in.Frames)
+				}
+				probed, err := Probe(dst)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if probed != info {
+					t.Fatalf("Probe %+v, Convert said %+v", probed, info)
+				}
+				if d := info.Duration - in.Duration; d < -time.Millisecond || d > time.Millisecond {
+					t.Fatalf("duration %v, source %v", info.Duration, in.Duration)
+				}
+				if _, err := os.Stat(dst + ".tmp"); !os.IsNotExist(err) {
+					t.Fatalf("temporary file left: %v", err)
+				}
+				if from == FLAC && to == WAV || from == WAV && to == FLAC {
+					_, a := readAll(t, path)
+					_, b := readAll(t, dst)
+					if !equalPCM(a, b) {
+						t.Fatal("lossless conversion changed samples")
+					}
+				}
+				checkWithTools(t, dst, info)
+			})
+		}
+	}
+}
+
+// TestConvertResamples: 44.1 kHz to Opus goes through the resampler; a
+// tone comes out at the same pitch and level.
+func TestConvertResamples(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "tone.wav")
+	encodeFile(t, src, WAV, 44100, 1, sine(44100*2, 44100, 1, 1000, 0.5))
+	dst := filepath.Join(dir, "tone.opus")
+	info, err := Convert(context.Background(), src, dst, Opus, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != 96000 {
+		t.Fatalf("%d frames at 48 kHz, want 96000", info.Frames)
+	}
+	_, got := readAll(t, dst)
+	if s := snrDB(sine(96000, 48000, 1, 1000, 0.5)[4800:91200], got[4800:91200], 1, 8); s < 15 {
+		t.Fatalf("1 kHz tone after resampling and Opus: SNR %.1f dB", s)
+	}
+}
+
+// TestResamplerQuality measures the resampler alone: a 1 kHz tone from
+// 44.1 kHz to 48 kHz, fed in odd-sized pieces, matches the ideal tone.
+func TestResamplerQuality(t *testing.T) {
+	for _, rates := range [][2]int{{44100, 48000}, {22050, 48000}, {96000, 48000}, {32000, 48000}} {
+		in := sine(rates[0], rates[0], 1, 1000, 0.5)
+		r := newResampler(rates[0], rates[1], 1)
+		var out []int16
+		for i := 0; i < len(in); i += 777 {
+			out = r.process(out, in[i:min(i+777, len(in))], false)
+		}
+		out = r.process(out, nil, true)
+		if len(out) != rates[1] {
+			t.Fatalf("%v: %d samples out, want %d", rates, len(out), rates[1])
+		}
+		want := sine(rates[1], rates[1], 1, 1000, 0.5)
+		if s := snrDB(want[1000:len(want)-1000], out[1000:len(out)-1000], 1, 0); s < 60 {
+			t.Fatalf("%v: SNR %.1f dB, want >= 60", rates, s)
+		}
+	}
+}
+
+func TestConvertCancel(t *testing.T) {
+	_, at48 := speechFiles(t)
+	dst := filepath.Join(t.TempDir(), "out.flac")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Convert(ctx, at48, dst, FLAC, func(done, total int64) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	for _, p := range []string{dst, dst + ".tmp"} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Fatalf("%s exists after cancel", filepath.Base(p))
+		}
+	}
+}
+
+// TestUnreadableInputs: what a user may try to import gets one clear line.
+func TestUnreadableInputs(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.wav")
+	encodeFile(t, good, WAV, 48000, 1, sine(4800, 48000, 1, 440, 0.5))
+	goodBytes, _ := os.ReadFile(good)
+	flacPath := filepath.Join(dir, "good.flac")
+	encodeFile(t, flacPath, FLAC, 48000, 1, sine(4800, 48000, 1, 440, 0.5))
+	flacBytes, _ := os.ReadFile(flacPath)
+	vorbis := appendOggPage(nil, oggFlagBOS, 0, 1, 0, []byte{30}, append([]byte("\x01vorbis"), make([]byte, 23)...))
+	cases := map[string][]byte{
+		"empty.wav":    nil,
+		"notes.txt":    []byte("shopping list: milk, eggs\n"),
+		"random.bin":   []byte{0x13, 0x37, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13},
+		"cut.wav":      goodBytes[:30],
+		"nofmt.wav":    []byte("RIFF\x24\x00\x00\x00WAVEdata\x00\x00\x00\x00"),
+		"vorbis.ogg":   vorbis,
+		"cut.flac":     flacBytes[:20],
+		"float16.wav":  append(append([]byte(nil), goodBytes[:20]...), append([]byte{3, 0}, goodBytes[22:]...)...),
+		"garbage.opus": append([]byte("OggS"), make([]byte, 60)...),
+	}
+	for name, b := range cases {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, b, 0o644)
+		_, err := Convert(context.Background(), p, filepath.Join(dir, "out.opus"), Opus, nil)
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v, want ErrUnsupported", name, err)
+			continue
+		}
+		msg := err.Error()
+		if !regexpMatch(`not an audio file Earshot can read: .*; supported: WAV, FLAC, Ogg Opus, MP3$`, msg) || regexpMatch(`\n`, msg) {
+			t.Errorf("%s: unclear error %q", name, msg)
+		}
+		t.Logf("%s: %s", name, msg)
+	}
+}
+
+func TestMeter(t *testing.T) {
+	square := make([]int16, 1000)
+	for i := range square {
+		square[i] = 32767
+		if i%2 == 1 {
+			square[i] = -32768
+		}
+	}
+	cases := []struct {
+		name      string
+		pcm       []int16
+		peak, rms float64
+		clipped   bool
+	}{
+		{"silence", make([]int16, 480), SilenceDB, SilenceDB, false},
+		{"empty", nil, SilenceDB, SilenceDB, false},
+		{"full-square", square, 0, 0, true},
+		{"half-sine", sine(48000, 48000, 1, 1000, 0.5), -6.02, -9.03, false},
+		{"stereo", sine(4800, 48000, 2, 1000, 0.25), -12.04, -15.05, false},
+	}
+	for _, c := range cases {
+		l := Meter(c.pcm)
+		if math.Abs(l.Peak-c.peak) > 0.05 || math.Abs(l.RMS-c.rms) > 0.05 || l.Clipped != c.clipped {
+			t.Errorf("%s: %+v, want peak %.2f rms %.2f clipped %v", c.name, l, c.peak, c.rms, c.clipped)
+		}
+	}
+}
+
+func TestWaveform(t *testing.T) {
+	for _, f := range Formats {
+		// One second of silence, then a second at half scale.
+		pcm := append(make([]int16, 48000), sine(48000, 48000, 1, 440, 0.5)...)
+		path := filepath.Join(t.TempDir(), "w"+f.Ext())
+		encodeFile(t, path, f, 48000, 1, pcm)
+		peaks, err := Waveform(path, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(peaks) != 10 {
+			t.Fatalf("%s: %d buckets", f, len(peaks))
+		}
+		for i, p := range peaks {
+			quiet := i < 4 // bucket 4 may catch Opus's ringing at the onset
+			if quiet && p > 0.01 || i >= 5 && math.Abs(float64(p)-0.5) > 0.07 {
+				t.Fatalf("%s: bucket %d peak %.3f in %v", f, i, p, peaks)
+			}
+		}
+	}
+	if _, err := Waveform(filepath.Join(t.TempDir(), "missing.wav"), 10); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
