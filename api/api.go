@@ -112,3 +112,12 @@ const (
 	// retention, so deletions may have been forgotten; list again without since.
 	CodeCursorExpired = "cursor_expired"
 )
+
+// StaleError is the body of a 412 answer to PUT or DELETE /v1/recordings/{id}
+// with a stale If-Match (or none where one is needed): the error, plus the
+// recording's current metadata so the client can merge and retry with
+// If-Match: Current.Version.
+type StaleError struct {
+	Error
+	Current Recording `json:"current"`
+}

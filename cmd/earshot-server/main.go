@@ -1,0 +1,84 @@
+// Command earshot-server is Earshot's sync backend. With no flags it serves
+// on 127.0.0.1:8787 with SQLite metadata and audio on the local disk under
+// --data-dir; `earshot-server -h` lists every flag (each also an
+// EARSHOT_SERVER_* variable). `earshot-server dynamodb-setup` creates the
+// DynamoDB table for --meta dynamodb.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/server/meta/dynamo"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "earshot-server:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	setup := len(args) > 0 && args[0] == "dynamodb-setup"
+	if setup {
+		args = args[1:]
+	}
+	var cfg server.Config
+	if err := cfg.Parse("earshot-server", args, os.Getenv); err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if setup {
+		return dynamoSetup(ctx, cfg, log)
+	}
+	m, b, err := server.OpenStores(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("earshot-server listening", "addr", l.Addr().String(), "meta", cfg.Meta, "blob", cfg.Blob, "data_dir", cfg.DataDir)
+	return server.New(cfg, m, b, log).Serve(ctx, l)
+}
+
+func dynamoSetup(ctx context.Context, cfg server.Config, log *slog.Logger) error {
+	c, err := server.DynamoClient(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := dynamo.CreateTable(ctx, c, cfg.DynamoTable); err != nil {
+		return err
+	}
+	if err := dynamo.EnableTTL(ctx, c, cfg.DynamoTable); err != nil {
+		log.Warn("table ready, but expired items will not be deleted by DynamoDB (reads still hide them)", "err", err)
+	}
+	log.Info("DynamoDB table ready", "table", cfg.DynamoTable)
+	return nil
+}
+
+func newLogger(cfg server.Config) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel)))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is earshot-server's configuration. Every field has a flag and an
+// EARSHOT_SERVER_* environment variable (the flag's name in upper case with
+// "-" as "_"); a flag given on the command line wins.
+type Config struct {
+	Addr            string
+	DataDir         string
+	Meta            string // "sqlite" or "dynamodb"
+	Blob            string // "disk" or "s3"
+	DynamoTable     string
+	DynamoEndpoint  string
+	DynamoRegion    string
+	S3Bucket        string
+	S3Prefix        string
+	S3Endpoint      string
+	S3Region        string
+	S3PathStyle     bool
+	S3AccessKey     string
+	S3SecretKey     string
+	QuotaBytes      int64
+	MaxObjectSize   int64
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	TombstoneTTL    time.Duration
+	PresignTTL      time.Duration
+	ShutdownTimeout time.Duration
+	TrustProxy      bool
+	LogLevel        string
+	LogFormat       string
+	// LoginLimit and AddrLimit bound failed logins per account and per
+	// client address in each LoginWindow.
+	LoginLimit  int
+	AddrLimit   int
+	LoginWindow time.Duration
+}
+
+// DefaultDataDir is $XDG_DATA_HOME/earshot-server, else
+// ~/.local/share/earshot-server.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "earshot-server")
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "share", "earshot-server")
+}
+
+// FlagSet returns the flags that fill c, with defaults.
+func (c *Config) FlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8787", "listen on HOST:PORT")
+	fs.StringVar(&c.DataDir, "data-dir", DefaultDataDir(), "directory for the SQLite metadata and the disk blob store")
+	fs.StringVar(&c.Meta, "meta", "sqlite", "metadata store: sqlite or dynamodb")
+	fs.StringVar(&c.Blob, "blob", "disk", "audio store: disk or s3")
+	fs.StringVar(&c.DynamoTable, "dynamodb-table", "earshot", "DynamoDB table (create it with: earshot-server dynamodb-setup)")
+	fs.StringVar(&c.DynamoEndpoint, "dynamodb-endpoint", "", "DynamoDB endpoint URL (empty: AWS)")
+	fs.StringVar(&c.DynamoRegion, "dynamodb-region", "", "DynamoDB region (empty: AWS_REGION or us-east-1)")
+	fs.StringVar(&c.S3Bucket, "s3-bucket", "", "S3 bucket for audio")
+	fs.StringVar(&c.S3Prefix, "s3-prefix", "recordings/", "prefix of object keys in the bucket")
+	fs.StringVar(&c.S3Endpoint, "s3-endpoint", "", "S3 endpoint URL (empty: AWS; set for MinIO, R2, a gateway)")
+	fs.StringVar(&c.S3Region, "s3-region", "", "S3 region (empty: AWS_REGION or us-east-1)")
+	fs.BoolVar(&c.S3PathStyle, "s3-path-style", false, "address buckets in the path (MinIO, local gateways)")
+	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "S3 access key (empty: the AWS credential chain)")
+	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "S3 secret key; prefer EARSHOT_SERVER_S3_SECRET_KEY")
+	fs.Int64Var(&c.QuotaBytes, "quota-bytes", 10<<30, "storage quota per user in bytes")
+	fs.Int64Var(&c.MaxObjectSize, "max-object-size", 4<<30, "largest recording in bytes")
+	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "lifetime of access tokens")
+	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", 30*24*time.Hour, "lifetime of refresh tokens")
+	fs.DurationVar(&c.TombstoneTTL, "tombstone-ttl", 30*24*time.Hour, "how long deleted recordings stay in the change feed")
+	fs.DurationVar(&c.PresignTTL, "presign-ttl", 15*time.Minute, "lifetime of presigned upload URLs")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a proxy only)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
+	fs.IntVar(&c.LoginLimit, "login-limit", 10, "failed logins per account per window before refusing")
+	fs.IntVar(&c.AddrLimit, "addr-limit", 50, "failed logins per client address per window before refusing")
+	fs.DurationVar(&c.LoginWindow, "login-window", 15*time.Minute, "window of the failed-login limits")
+	return fs
+}
+
+// Parse fills c from args and the environment.
+func (c *Config) Parse(name string, args []string, getenv func(string) string) error {
+	fs := c.FlagSet(name)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "EARSHOT_SERVER_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(env); v != "" && !set[f.Name] && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", env, v, e)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.check()
+}
+
+func (c *Config) check() error {
+	switch {
+	case c.Meta != "sqlite" && c.Meta != "dynamodb":
+		return fmt.Errorf("--meta must be sqlite or dynamodb, not %q", c.Meta)
+	case c.Blob != "disk" && c.Blob != "s3":
+		return fmt.Errorf("--blob must be disk or s3, not %q", c.Blob)
+	case c.Blob == "s3" && c.S3Bucket == "":
+		return fmt.Errorf("--blob s3 needs --s3-bucket (or EARSHOT_SERVER_S3_BUCKET)")
+	case c.QuotaBytes <= 0 || c.MaxObjectSize <= 0:
+		return fmt.Errorf("--quota-bytes and --max-object-size must be positive")
+	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.TombstoneTTL < 48*time.Hour:
+		return fmt.Errorf("token lifetimes must be positive and --tombstone-ttl at least 48h")
+	}
+	return nil
+}

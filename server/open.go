@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/earshot/earshot/server/blob"
+	"github.com/earshot/earshot/server/blob/disk"
+	"github.com/earshot/earshot/server/blob/s3store"
+	"github.com/earshot/earshot/server/internal/awsconf"
+	"github.com/earshot/earshot/server/meta"
+	"github.com/earshot/earshot/server/meta/dynamo"
+	"github.com/earshot/earshot/server/meta/sqlite"
+)
+
+// OpenStores opens the metadata and audio stores the configuration names.
+func OpenStores(ctx context.Context, cfg Config) (meta.Store, blob.Store, error) {
+	if cfg.Meta == "sqlite" || cfg.Blob == "disk" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	var m meta.Store
+	switch cfg.Meta {
+	case "sqlite":
+		s, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "earshot-server.db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		m = s
+	case "dynamodb":
+		c, err := DynamoClient(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		m = dynamo.New(c, cfg.DynamoTable)
+	}
+	var b blob.Store
+	switch cfg.Blob {
+	case "disk":
+		s, err := disk.Open(filepath.Join(cfg.DataDir, "blobs"))
+		if err != nil {
+			m.Close()
+			return nil, nil, err
+		}
+		b = s
+	case "s3":
+		awsCfg, err := awsconf.Load(ctx, awsconf.Options{
+			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		})
+		if err != nil {
+			m.Close()
+			return nil, nil, err
+		}
+		b = s3store.New(awsCfg, s3store.Options{Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix, PathStyle: cfg.S3PathStyle})
+	}
+	return m, b, nil
+}
+
+// DynamoClient returns the DynamoDB client the configuration names.
+func DynamoClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
+	awsCfg, err := awsconf.Load(ctx, awsconf.Options{Endpoint: cfg.DynamoEndpoint, Region: cfg.DynamoRegion})
+	if err != nil {
+		return nil, err
+	}
+	return dynamodb.NewFromConfig(awsCfg), nil
+}

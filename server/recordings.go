@@ -1,0 +1,247 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/server/blob"
+	"github.com/earshot/earshot/server/meta"
+)
+
+const (
+	defaultListLimit = 100
+	maxListLimit     = 1000
+)
+
+// writeRecording answers with a recording and its version as ETag.
+func writeRecording(w http.ResponseWriter, status int, r api.Recording) {
+	w.Header().Set("ETag", `"`+strconv.FormatInt(r.Version, 10)+`"`)
+	w.Header().Set(api.HeaderVersion, strconv.FormatInt(r.Version, 10))
+	writeJSON(w, status, r)
+}
+
+func stale(cur *meta.Recording, message string) *httpError {
+	e := errorf(http.StatusPreconditionFailed, api.CodePrecondition, message)
+	e.body = api.StaleError{Error: api.Error{Code: e.code, Message: message}, Current: cur.Recording}
+	return e
+}
+
+// sameContent reports whether m describes the same audio as r.
+func sameContent(r *meta.Recording, m *api.RecordingMeta) bool {
+	return r.SizeBytes == m.SizeBytes && r.SHA256 == m.SHA256 && r.Format == m.Format &&
+		r.CreatedAt.Equal(m.CreatedAt) && r.DurationMS == m.DurationMS &&
+		r.SampleRate == m.SampleRate && r.Channels == m.Channels
+}
+
+func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) {
+	id := r.PathValue("id")
+	if err := checkID(id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ifMatch, hasIfMatch, err := parseIfMatch(r.Header.Get("If-Match"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var m api.RecordingMeta
+	if err := decodeJSON(w, r, &m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := checkMeta(&m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if m.SizeBytes > s.cfg.MaxObjectSize {
+		s.fail(w, r, errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
+			fmt.Sprintf("recordings may be at most %d bytes", s.cfg.MaxObjectSize)))
+		return
+	}
+	created := false
+	now := nowFunc().UTC()
+	fresh := func(version int64, used int64) (*meta.Recording, error) {
+		if used+m.SizeBytes > s.cfg.QuotaBytes {
+			return nil, errorf(http.StatusRequestEntityTooLarge, api.CodeQuota, fmt.Sprintf(
+				"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, s.cfg.QuotaBytes))
+		}
+		created = true
+		return &meta.Recording{Recording: api.Recording{
+			ID: id, Title: m.Title, CreatedAt: m.CreatedAt.UTC(), DurationMS: m.DurationMS, Format: m.Format,
+			SampleRate: m.SampleRate, Channels: m.Channels, SizeBytes: m.SizeBytes, SHA256: m.SHA256,
+			Version: version, UpdatedAt: now,
+		}}, nil
+	}
+	rec, err := s.meta.UpdateRecording(r.Context(), c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
+		created = false
+		switch {
+		case cur == nil && hasIfMatch:
+			return nil, errNotFound
+		case cur == nil:
+			return fresh(1, used)
+		case cur.Deleted && hasIfMatch && ifMatch == cur.Version:
+			return fresh(cur.Version+1, used) // restore a deleted recording
+		case cur.Deleted:
+			return nil, stale(cur, "this recording was deleted; to restore it, send If-Match with the tombstone's version")
+		case !hasIfMatch:
+			if cur.Title == m.Title && sameContent(cur, &m) {
+				return nil, nil // a retried create
+			}
+			return nil, stale(cur, "the recording exists; send If-Match with its version to change it")
+		case ifMatch != cur.Version:
+			return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
+		case !sameContent(cur, &m):
+			return nil, errorf(http.StatusConflict, api.CodeConflict,
+				"only the title of a recording can change; new audio needs a new recording id")
+		case cur.Title == m.Title:
+			return nil, nil
+		}
+		n := *cur
+		n.Title, n.Version, n.UpdatedAt = m.Title, cur.Version+1, now
+		return &n, nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeRecording(w, status, rec.Recording)
+}
+
+func (s *Server) getRecording(w http.ResponseWriter, r *http.Request, c caller) {
+	rec, err := s.lookup(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeRecording(w, http.StatusOK, rec.Recording)
+}
+
+// lookup returns the caller's recording named in the path, tombstones
+// included; anything else (another user's id among it) is a 404.
+func (s *Server) lookup(r *http.Request, c caller) (meta.Recording, error) {
+	id := r.PathValue("id")
+	if err := checkID(id); err != nil {
+		return meta.Recording{}, err
+	}
+	rec, err := s.meta.GetRecording(r.Context(), c.userID, id)
+	if errors.Is(err, meta.ErrNotFound) {
+		return rec, errNotFound
+	}
+	return rec, err
+}
+
+func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c caller) {
+	id := r.PathValue("id")
+	if err := checkID(id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ifMatch, hasIfMatch, err := parseIfMatch(r.Header.Get("If-Match"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	unlock := s.locks.lock(c.userID + "/" + id)
+	defer unlock()
+	now := nowFunc().UTC()
+	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
+		switch {
+		case cur == nil:
+			return nil, errNotFound
+		case cur.Deleted:
+			return nil, nil // already a tombstone: finish removing the audio below
+		case hasIfMatch && ifMatch != cur.Version:
+			return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
+		}
+		n := *cur
+		n.Deleted, n.DeletedAt, n.Available = true, &now, false
+		n.Version, n.UpdatedAt, n.ExpiresAt = cur.Version+1, now, now.Add(s.cfg.TombstoneTTL)
+		return &n, nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The tombstone is written first: if removing the audio fails, the
+	// client's retry finds the tombstone and tries the removal again.
+	if err := s.removeAudio(r, c.userID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeRecording(w, http.StatusOK, rec.Recording)
+}
+
+// removeAudio deletes a recording's object and any upload in progress.
+func (s *Server) removeAudio(r *http.Request, userID, id string) error {
+	ctx := r.Context()
+	key := blob.Key(userID, id)
+	if up, err := s.meta.GetUpload(ctx, userID, id); err == nil {
+		if err := s.blob.AbortUpload(ctx, key, up.BlobUpload); err != nil {
+			return err
+		}
+		if err := s.meta.DeleteUpload(ctx, userID, id); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, meta.ErrNotFound) {
+		return err
+	}
+	return s.blob.Delete(ctx, key)
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, c caller) {
+	q := r.URL.Query()
+	limit := defaultListLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxListLimit {
+			s.fail(w, r, badRequest(fmt.Sprintf("limit must be a number from 1 to %d", maxListLimit)))
+			return
+		}
+		limit = n
+	}
+	var since int64
+	feed := q.Has("since") && q.Get("since") != ""
+	if feed {
+		cur, err := parseCursor(q.Get("since"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		// A day's margin: a tombstone from just before the cursor was
+		// issued must not have expired yet.
+		if nowFunc().Sub(cur.issued) > s.cfg.TombstoneTTL-24*time.Hour {
+			s.fail(w, r, errorf(http.StatusGone, api.CodeCursorExpired,
+				"this cursor is too old to know every deletion; list again without since"))
+			return
+		}
+		since = cur.seq
+	}
+	recs, err := s.meta.ListChanges(r.Context(), c.userID, since, limit+1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp := api.ListResponse{Recordings: make([]api.Recording, 0, min(len(recs), limit)), More: len(recs) > limit}
+	next := since
+	for i, rec := range recs {
+		if i == limit {
+			break
+		}
+		next = rec.Seq
+		if rec.Deleted && !feed {
+			continue // a first listing shows what exists; later pages and feeds show deletions too
+		}
+		resp.Recordings = append(resp.Recordings, rec.Recording)
+	}
+	resp.Cursor = cursor{seq: next, issued: nowFunc()}.String()
+	writeJSON(w, http.StatusOK, resp)
+}

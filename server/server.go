@@ -1,0 +1,164 @@
+// Package server is earshot-server: the HTTP API over a metadata store
+// (server/meta) and an audio store (server/blob), with accounts, sessions,
+// quotas and resumable uploads. docs/api.md documents the routes; the wire
+// types are in package api.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	stdsync "sync"
+	"time"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/server/blob"
+	"github.com/earshot/earshot/server/meta"
+)
+
+// nowFunc is the clock; tests keep the real one.
+var nowFunc = time.Now
+
+// Server serves the API. Its only state besides the stores is per-process
+// coordination (upload locks), so several instances can share the stores.
+type Server struct {
+	cfg   Config
+	meta  meta.Store
+	blob  blob.Store
+	log   *slog.Logger
+	locks keyedMutex
+	// hashSem bounds concurrent password hashing (argon2id takes memory).
+	hashSem chan struct{}
+}
+
+// New returns a server on the given stores.
+func New(cfg Config, m meta.Store, b blob.Store, log *slog.Logger) *Server {
+	return &Server{cfg: cfg, meta: m, blob: b, log: log, hashSem: make(chan struct{}, 4)}
+}
+
+// Handler returns the API's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /v1/info", s.info)
+	mux.HandleFunc("POST /v1/accounts", s.createAccount)
+	mux.HandleFunc("POST /v1/sessions", s.login)
+	mux.HandleFunc("POST /v1/sessions/refresh", s.refresh)
+	mux.Handle("DELETE /v1/sessions/current", s.authed(s.logout))
+	mux.Handle("GET /v1/account", s.authed(s.account))
+	mux.Handle("GET /v1/recordings", s.authed(s.list))
+	mux.Handle("GET /v1/recordings/{id}", s.authed(s.getRecording))
+	mux.Handle("PUT /v1/recordings/{id}", s.authed(s.putRecording))
+	mux.Handle("DELETE /v1/recordings/{id}", s.authed(s.deleteRecording))
+	mux.Handle("PUT /v1/recordings/{id}/content", s.authed(s.putContent))
+	mux.Handle("GET /v1/recordings/{id}/content", s.authed(s.getContent))
+	mux.Handle("GET /v1/recordings/{id}/upload", s.authed(s.uploadStatus))
+	mux.Handle("POST /v1/recordings/{id}/upload-url", s.authed(s.presign))
+	mux.Handle("POST /v1/recordings/{id}/upload/complete", s.authed(s.completePresigned))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md"))
+	})
+	return s.logRequests(mux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) info(w http.ResponseWriter, r *http.Request) {
+	_, presign := s.blob.(blob.Presigner)
+	writeJSON(w, http.StatusOK, api.ServerInfo{
+		PresignedUploads: presign, MaxObjectSize: s.cfg.MaxObjectSize,
+		MinChunkSize: api.MinChunkSize, MaxChunkSize: api.MaxChunkSize, MinPasswordLen: minPasswordLen,
+	})
+}
+
+// Serve serves on l until ctx ends, then shuts down gracefully: it stops
+// accepting, lets requests in flight (uploads among them) finish for up to
+// ShutdownTimeout, and then closes the rest, whose chunked uploads resume
+// from the last stored chunk.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	janitorCtx, stopJanitor := context.WithCancel(context.Background())
+	defer stopJanitor()
+	go s.janitor(janitorCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down; waiting for requests in flight", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+		s.log.Warn("requests still running at the shutdown timeout were cut off", "err", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// janitor purges expired tombstones and tokens hourly.
+func (s *Server) janitor(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.meta.PurgeExpired(ctx, nowFunc()); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge of expired items failed", "err", err)
+		} else if n > 0 {
+			s.log.Info("purged expired items", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// keyedMutex serialises work on one key (an upload) within this process;
+// across processes the stores' conditional writes decide.
+type keyedMutex struct {
+	mu stdsync.Mutex
+	m  map[string]*refMutex
+}
+
+type refMutex struct {
+	stdsync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*refMutex{}
+	}
+	m := k.m[key]
+	if m == nil {
+		m = &refMutex{}
+		k.m[key] = m
+	}
+	m.refs++
+	k.mu.Unlock()
+	m.Lock()
+	return func() {
+		m.Unlock()
+		k.mu.Lock()
+		if m.refs--; m.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}
