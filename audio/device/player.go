@@ -17,9 +17,13 @@ import (
 const (
 	// playBuffer is how much decoded audio waits for the device.
 	playBuffer = time.Second
+	// playPeriod and playPeriods size the device's buffer (200 ms): a busy
+	// machine delays the audio thread, and with PulseAudio's 20 ms default
+	// that made audible gaps. Playback latency does not matter; gaps do.
+	playPeriod, playPeriods = 50, 4
 	// playTail is the silence played after the last sample before the
 	// player reports the end, so the device's own buffer plays out.
-	playTail = 150 * time.Millisecond
+	playTail = 250 * time.Millisecond
 )
 
 // Player plays one audio file on the default output device. Decoding and
@@ -120,7 +124,8 @@ func (p *Player) openDevice(backend, device string) error {
 	dc.Playback.Format = malgo.FormatS16
 	dc.Playback.Channels = uint32(p.info.Channels)
 	dc.SampleRate = uint32(p.info.SampleRate)
-	dc.PeriodSizeInMilliseconds = devicePeriod
+	dc.PeriodSizeInMilliseconds = playPeriod
+	dc.Periods = playPeriods
 	dc.Pulse.StreamNamePlayback = "Earshot playback"
 	err = withDeviceID(want, func(id *malgo.DeviceID) error {
 		dc.Playback.DeviceID = unsafe.Pointer(id)
@@ -320,7 +325,8 @@ func (p *Player) seekLocked(d time.Duration) error {
 }
 
 // Position is how far playback has got: the audio handed to the device so
-// far, at most Duration.
+// far, at most Duration. It runs ahead of what is audible by the device's
+// buffer (up to 200 ms).
 func (p *Player) Position() time.Duration {
 	p.mu.Lock()
 	pos := p.pos
