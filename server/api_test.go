@@ -255,9 +255,9 @@ func TestChunkedUpload(t *testing.T) {
 	if st := c.status(id); st.Received != 0 || st.Size != int64(len(data)) || st.Complete {
 		t.Fatalf("status before: %+v", st)
 	}
-	c.expect(400, "PUT", path, data[:mb], "Content-Range", chunkHeader(0, mb, len(data)))           // too small, not last
-	c.expect(400, "PUT", path, data[:5*mb], "Content-Range", chunkHeader(0, 5*mb, len(data)+1))     // wrong total
-	c.expect(400, "PUT", path, data[:5*mb], "Content-Range", "bytes 0-5242879/*x")                  // malformed
+	c.expect(400, "PUT", path, data[:mb], "Content-Range", chunkHeader(0, mb, len(data)))       // too small, not last
+	c.expect(400, "PUT", path, data[:5*mb], "Content-Range", chunkHeader(0, 5*mb, len(data)+1)) // wrong total
+	c.expect(400, "PUT", path, data[:5*mb], "Content-Range", "bytes 0-5242879/*x")              // malformed
 	c.expect(202, "PUT", path, data[:5*mb], "Content-Range", chunkHeader(0, 5*mb, len(data)))
 	if st := c.status(id); st.Received != 5*mb || st.Complete {
 		t.Fatalf("status after one chunk: %+v", st)
