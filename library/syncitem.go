@@ -18,6 +18,9 @@ type SyncItem struct {
 	// PushedVersion is the Version whose title the server holds; a larger
 	// Version means a rename waits to go up.
 	PushedVersion int64
+	// RemoteTitle is the server's title at RemoteVersion: a newer server
+	// version with the same title is no rename conflict.
+	RemoteTitle string
 	// KeepLocal: deleted from the cloud on purpose; never uploaded again.
 	KeepLocal bool
 	// WantAudio: the audio of this cloud-only entry was asked for.
@@ -39,7 +42,7 @@ func (it SyncItem) Trashed() bool { return it.TrashedAt != nil }
 // RenamePending reports whether a local rename has not reached the server.
 func (it SyncItem) RenamePending() bool { return it.Version != it.PushedVersion }
 
-const syncColumns = columns + `, COALESCE(s.pushed_version, 0), COALESCE(s.keep_local, 0), COALESCE(s.want_audio, 0),
+const syncColumns = columns + `, COALESCE(s.pushed_version, 0), COALESCE(s.remote_title, ''), COALESCE(s.keep_local, 0), COALESCE(s.want_audio, 0),
 	COALESCE(s.resume_state, ''), COALESCE(s.attempts, 0), COALESCE(s.next_attempt, 0)`
 
 const syncFrom = ` FROM recordings LEFT JOIN sync_items s USING (id) `
@@ -49,7 +52,7 @@ func scanSyncItem(row rowScanner) (SyncItem, error) {
 	var resume string
 	var next int64
 	r, err := scanRecording(scanFunc(func(dest ...any) error {
-		return row.Scan(append(dest, &it.PushedVersion, &it.KeepLocal, &it.WantAudio, &resume, &it.Attempts, &next)...)
+		return row.Scan(append(dest, &it.PushedVersion, &it.RemoteTitle, &it.KeepLocal, &it.WantAudio, &resume, &it.Attempts, &next)...)
 	}))
 	if err != nil {
 		return SyncItem{}, err
@@ -244,12 +247,12 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 			return "", err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_items (id, pushed_version, keep_local, want_audio, resume_state, attempts, next_attempt)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET pushed_version = excluded.pushed_version, keep_local = excluded.keep_local,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_items (id, pushed_version, remote_title, keep_local, want_audio, resume_state, attempts, next_attempt)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET pushed_version = excluded.pushed_version, remote_title = excluded.remote_title, keep_local = excluded.keep_local,
 			want_audio = excluded.want_audio, resume_state = excluded.resume_state, attempts = excluded.attempts,
 			next_attempt = excluded.next_attempt`,
-		id, it.PushedVersion, it.KeepLocal, it.WantAudio, string(it.ResumeState), it.Attempts, msOrZero(it.NextAttempt)); err != nil {
+		id, it.PushedVersion, it.RemoteTitle, it.KeepLocal, it.WantAudio, string(it.ResumeState), it.Attempts, msOrZero(it.NextAttempt)); err != nil {
 		return "", err
 	}
 	var path string
@@ -262,7 +265,7 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 func syncItemEqual(a, b SyncItem) bool {
 	return a.Title == b.Title && a.Version == b.Version && a.HasAudio == b.HasAudio &&
 		timePtrEqual(a.TrashedAt, b.TrashedAt) && a.SyncState == b.SyncState && a.SyncError == b.SyncError &&
-		a.RemoteVersion == b.RemoteVersion && a.PushedVersion == b.PushedVersion && a.KeepLocal == b.KeepLocal &&
+		a.RemoteVersion == b.RemoteVersion && a.PushedVersion == b.PushedVersion && a.RemoteTitle == b.RemoteTitle && a.KeepLocal == b.KeepLocal &&
 		a.WantAudio == b.WantAudio && a.ResumeState == b.ResumeState && a.Attempts == b.Attempts &&
 		a.NextAttempt.Equal(b.NextAttempt)
 }
@@ -341,3 +344,22 @@ func cleanID(id string) error {
 
 // removeQuiet removes path, ignoring errors: for leftovers.
 func removeQuiet(path string) { _ = os.Remove(path) }
+
+// Known lists the recordings the cloud had when this device last heard
+// (RemoteVersion > 0), trash included, tombstones excluded.
+func (x *SyncIndex) Known(ctx context.Context) ([]SyncItem, error) {
+	rows, err := x.l.db.QueryContext(ctx, `SELECT `+syncColumns+syncFrom+`WHERE remote_version > 0 AND deleted_at IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("list recordings known to the cloud: %w", err)
+	}
+	defer rows.Close()
+	var out []SyncItem
+	for rows.Next() {
+		it, err := scanSyncItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list recordings known to the cloud: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

@@ -22,6 +22,7 @@ var syncMigrations = []string{
 	`CREATE TABLE sync_items (
 		id             TEXT PRIMARY KEY NOT NULL,
 		pushed_version INTEGER NOT NULL DEFAULT 0, -- the library version whose title the server holds
+		remote_title   TEXT NOT NULL DEFAULT '',   -- the server's title at remote_version
 		keep_local     INTEGER NOT NULL DEFAULT 0, -- deleted from the cloud on purpose: never upload again
 		want_audio     INTEGER NOT NULL DEFAULT 0, -- a download was asked for (earshot pull)
 		resume_state   TEXT NOT NULL DEFAULT '',   -- the state an error returns to when retried

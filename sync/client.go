@@ -271,3 +271,17 @@ func (c *Client) doJSON(ctx context.Context, req request, out any) error {
 	}
 	return nil
 }
+
+func bytesContains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
+
+// firstLine shortens a foreign error body to one line for a message.
+func firstLine(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}

@@ -154,3 +154,10 @@ func kindForStatus(status int, code string) Kind {
 	}
 	return KindPermanent
 }
+
+// asError finds the *Error in err's chain.
+func asError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

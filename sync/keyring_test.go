@@ -109,7 +109,9 @@ func TestMain(m *testing.M) {
 		fmt.Println("child ok")
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanupShared()
+	os.Exit(code)
 }
 
 // runChild runs a child helper with extra environment.

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,17 +99,24 @@ func (c *Client) UploadStatus(ctx context.Context, id string) (api.UploadStatus,
 // PutContent sends bytes [off, off+n) of a recording's content, whose whole
 // size is total; open returns a fresh reader over exactly those bytes
 // (called again if the request must be repeated after a token refresh).
-// The whole file in one piece goes without Content-Range.
-func (c *Client) PutContent(ctx context.Context, id string, off, n, total int64, open func() io.Reader) error {
+// The whole file in one piece goes without Content-Range. The answer to
+// the last piece describes the recording, when the server sends it.
+func (c *Client) PutContent(ctx context.Context, id string, off, n, total int64, open func() io.Reader) (api.Recording, error) {
 	h := http.Header{"Content-Type": {"application/octet-stream"}}
 	if off != 0 || n != total {
 		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, total))
 	}
 	ctx, guard := newStallGuard(ctx, c.stall)
 	defer guard.stop()
-	err := c.doJSON(ctx, request{op: "upload " + id, method: http.MethodPut, path: recPath(id) + "/content", header: h, authed: true,
-		body: func() (io.Reader, int64) { return guard.reader(open()), n }}, nil)
-	return guard.explain(err)
+	resp, err := c.do(ctx, request{op: "upload " + id, method: http.MethodPut, path: recPath(id) + "/content", header: h, authed: true,
+		body: func() (io.Reader, int64) { return guard.reader(open()), n }})
+	if err != nil {
+		return api.Recording{}, guard.explain(err)
+	}
+	defer drain(resp)
+	var rec api.Recording
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&rec) // an UploadStatus after a middle chunk
+	return rec, nil
 }
 
 // Download opens the content from byte off on. It returns the offset the

@@ -1,0 +1,109 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/earshot/earshot/library"
+)
+
+// Scope says where a deletion applies.
+type Scope int
+
+// The three delete choices a user has.
+const (
+	// FromDevice removes the audio from this device only; the cloud keeps
+	// it and the entry becomes cloud-only.
+	FromDevice Scope = iota + 1
+	// FromCloud deletes the cloud copy only; this device keeps its audio
+	// as local-only and never uploads it again.
+	FromCloud
+	// Everywhere deletes the cloud copy and moves the recording to the trash
+	// here; other devices move it to their trash when they hear of it.
+	Everywhere
+)
+
+func (s Scope) String() string {
+	switch s {
+	case FromDevice:
+		return "this device"
+	case FromCloud:
+		return "the cloud"
+	case Everywhere:
+		return "everywhere"
+	}
+	return fmt.Sprintf("scope(%d)", int(s))
+}
+
+// ErrNotInCloud: a deletion from this device only was asked for a
+// recording the cloud does not hold (yet), which would lose it.
+var ErrNotInCloud = errors.New("not in the cloud")
+
+// ErrNotHere: a deletion from this device was asked for a recording whose
+// audio is not on this device.
+var ErrNotHere = errors.New("audio not on this device")
+
+// Delete deletes a recording in the given scope. The decision is recorded
+// in the library at once (offline, it waits there as pending_delete, a
+// tombstone that survives restarts); the cloud part is carried out by the
+// next pass, which Delete triggers. It does not wait for the server.
+func (e *Engine) Delete(ctx context.Context, id string, scope Scope) error {
+	_, err := e.x.UpdateOne(ctx, id, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+		if cur == nil || cur.Tombstone() {
+			return library.SyncChange{}, &library.NotFoundError{ID: id}
+		}
+		return deleteChange(*cur, scope, time.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("delete %s from %s: %w", id, scope, err)
+	}
+	e.Trigger()
+	return nil
+}
+
+// inCloud reports whether the cloud holds a verified copy.
+func inCloud(it library.SyncItem) bool {
+	st := effectiveState(it)
+	return it.RemoteVersion > 0 && (st == library.Synced || st == library.CloudOnly || st == library.Downloading)
+}
+
+func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.SyncChange, error) {
+	n := cur
+	clearError(&n)
+	switch scope {
+	case FromDevice:
+		if !cur.HasAudio {
+			return library.SyncChange{}, fmt.Errorf("%w: it is cloud-only already", ErrNotHere)
+		}
+		if !inCloud(cur) || cur.Trashed() {
+			return library.SyncChange{}, fmt.Errorf("%w yet (%s): deleting it from this device would lose it; sync first, or delete it everywhere", ErrNotInCloud, cur.SyncState)
+		}
+		n.HasAudio, n.SyncState, n.WantAudio = false, library.CloudOnly, false
+		return library.SyncChange{Item: &n, DropAudio: true}, nil
+	case FromCloud:
+		if cur.RemoteVersion == 0 {
+			// Nothing up there: just never upload it.
+			if !cur.HasAudio {
+				return library.SyncChange{Purge: true}, nil
+			}
+			n.KeepLocal, n.SyncState = true, library.LocalOnly
+			return library.SyncChange{Item: &n}, nil
+		}
+		n.KeepLocal, n.SyncState = true, library.PendingDelete
+		return library.SyncChange{Item: &n}, nil
+	case Everywhere:
+		if cur.TrashedAt == nil {
+			t := now.UTC()
+			n.TrashedAt = &t
+		}
+		n.KeepLocal = false
+		n.SyncState = library.LocalOnly
+		if cur.RemoteVersion > 0 {
+			n.SyncState = library.PendingDelete
+		}
+		return library.SyncChange{Item: &n}, nil
+	}
+	return library.SyncChange{}, fmt.Errorf("unknown delete scope %d", scope)
+}

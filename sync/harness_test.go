@@ -1,0 +1,328 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	stdsync "sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/library"
+)
+
+// The tests run the real earshot-server binary on loopback: EARSHOT_SERVER_BIN
+// when the test script built it, else built here once per test process.
+var (
+	binOnce stdsync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+func serverBin(t testing.TB) string {
+	t.Helper()
+	binOnce.Do(func() {
+		if p := os.Getenv("EARSHOT_SERVER_BIN"); p != "" {
+			binPath = p
+			return
+		}
+		binDir, binErr = os.MkdirTemp("", "earshot-sync-test-bin")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "earshot-server")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("build earshot-server: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// testServer is one earshot-server process; Stop and Start keep its port
+// and data, like a crash and a restart.
+type testServer struct {
+	URL     string
+	addr    string
+	dataDir string
+	args    []string
+	log     *bytes.Buffer
+
+	mu  stdsync.Mutex
+	cmd *exec.Cmd
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServer starts a server for one test (stopped at its end).
+func startServer(t testing.TB, args ...string) *testServer {
+	t.Helper()
+	s := newTestServer(t, t.TempDir(), args...)
+	t.Cleanup(s.Kill)
+	return s
+}
+
+func newTestServer(t testing.TB, dataDir string, args ...string) *testServer {
+	t.Helper()
+	addr := freeAddr(t)
+	s := &testServer{URL: "http://" + addr, addr: addr, dataDir: dataDir, args: args, log: &bytes.Buffer{}}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Start runs the server and waits until /healthz answers.
+func (s *testServer) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cmd := exec.Command(binPath, append([]string{"--addr", s.addr, "--data-dir", s.dataDir, "--log-level", "warn"}, s.args...)...)
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.cmd = cmd
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("earshot-server did not become healthy: %s", s.log)
+}
+
+// Kill stops the server at once (SIGKILL: nothing in flight completes).
+func (s *testServer) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+	s.cmd = nil
+}
+
+// The shared server serves the tests that need no special flags; each test
+// signs up its own account, so they do not see each other.
+var (
+	sharedOnce stdsync.Once
+	shared     *testServer
+	sharedDir  string
+)
+
+func sharedServer(t testing.TB) *testServer {
+	t.Helper()
+	serverBin(t)
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "earshot-sync-test-server")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedDir = dir
+		shared = newTestServer(t, dir)
+	})
+	if shared == nil {
+		t.Fatal("the shared server did not start")
+	}
+	return shared
+}
+
+func cleanupShared() {
+	if shared != nil {
+		shared.Kill()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+}
+
+var userSeq atomic.Int64
+
+// newUser signs up a fresh account and returns its credentials.
+func newUser(t testing.TB, url string) (email, password string) {
+	t.Helper()
+	c, err := NewClient(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email = fmt.Sprintf("user%d-%s@example.com", userSeq.Add(1), api.NewID()[24:])
+	password = "correct horse battery staple"
+	if _, err := c.Signup(context.Background(), email, password); err != nil {
+		t.Fatalf("sign up: %v", err)
+	}
+	return email, password
+}
+
+// netSwitch is a device's network: it counts requests and can be turned
+// off (every request fails as if the server refused the connection).
+type netSwitch struct {
+	rt       http.RoundTripper
+	offline  atomic.Bool
+	requests atomic.Int64
+}
+
+func (n *netSwitch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if n.offline.Load() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	}
+	n.requests.Add(1)
+	return n.rt.RoundTrip(r)
+}
+
+// device is one client: a library folder, a session and an engine.
+type device struct {
+	name string
+	dir  string
+	lib  *library.Library
+	x    *library.SyncIndex
+	eng  *Engine
+	sess *Session
+	net  *netSwitch
+}
+
+func newDevice(t testing.TB, name, url, email, password string, opts Options) *device {
+	t.Helper()
+	return newDeviceVia(t, name, url, url, email, password, opts)
+}
+
+// newDeviceVia logs in at url but syncs through via (a proxy in front).
+func newDeviceVia(t testing.TB, name, url, via, email, password string, opts Options) *device {
+	t.Helper()
+	ctx := context.Background()
+	d := &device{name: name, dir: t.TempDir(), net: &netSwitch{rt: NewTransport()}}
+	var err error
+	if d.lib, err = library.Open(ctx, d.dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.lib.Close() })
+	if d.x, err = d.lib.SyncIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(via, &http.Client{Transport: d.net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.sess, err = Login(ctx, c, NewMemoryStore(), email, password); err != nil {
+		t.Fatalf("log in %s: %v", name, err)
+	}
+	key := AccountKey{Server: c.Server(), Email: email}
+	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
+		t.Fatal(err)
+	}
+	d.eng = New(d.x, d.sess.Client(), key, opts)
+	return d
+}
+
+// record adds a finished recording of size random bytes (the library
+// takes the encoder's word for the format; the sync engine moves bytes).
+func (d *device) record(t testing.TB, title string, size int) library.Recording {
+	t.Helper()
+	ctx := context.Background()
+	p, err := d.lib.BeginRecording(ctx, title, audio.WAV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, size)
+	rand.Read(b)
+	if err := os.WriteFile(p.PartPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.lib.Commit(ctx, p, audio.Info{Format: audio.WAV, SampleRate: 48000, Channels: 1, Frames: int64(size / 2), Duration: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (d *device) sync(t testing.TB) Summary {
+	t.Helper()
+	sum, err := d.eng.SyncOnce(context.Background())
+	if err != nil {
+		t.Fatalf("%s: sync: %v", d.name, err)
+	}
+	if len(sum.Failed) > 0 {
+		t.Fatalf("%s: sync failures: %v", d.name, sum.Failed)
+	}
+	return sum
+}
+
+func (d *device) item(t testing.TB, id string) library.SyncItem {
+	t.Helper()
+	it, err := d.x.Item(context.Background(), id)
+	if err != nil {
+		t.Fatalf("%s: %v", d.name, err)
+	}
+	return it
+}
+
+func (d *device) audio(t testing.TB, id string) []byte {
+	t.Helper()
+	it := d.item(t, id)
+	p := d.lib.AudioPath(it.Recording)
+	if p == "" {
+		t.Fatalf("%s: %s has no audio here (state %s)", d.name, id, it.SyncState)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// remote lists everything the account holds on the server (not deleted).
+func remote(t testing.TB, c *Client) map[string]api.Recording {
+	t.Helper()
+	out := map[string]api.Recording{}
+	cursor := ""
+	for {
+		page, err := c.List(context.Background(), cursor, 1000)
+		if err != nil {
+			t.Fatalf("list: %v", err)
+		}
+		for _, r := range page.Recordings {
+			if r.Deleted {
+				delete(out, r.ID)
+			} else {
+				out[r.ID] = r
+			}
+		}
+		cursor = page.Cursor
+		if !page.More {
+			return out
+		}
+	}
+}

@@ -1,0 +1,509 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	stdsync "sync"
+	"time"
+
+	"github.com/earshot/earshot/library"
+)
+
+// Summary says what a pass did.
+type Summary struct {
+	Uploaded, Downloaded, Deleted, Renamed int
+	BytesUp, BytesDown                     int64
+	// Remote counts changes made on other devices and applied here.
+	Remote int
+	// Conflicts counts renames here that lost to a rename elsewhere (the
+	// lost titles are in the title history).
+	Conflicts int
+	// Failed lists what went wrong; the recordings show Error with the reason.
+	Failed []ItemError
+	// Waiting counts recordings still with something to do afterwards.
+	Waiting int
+}
+
+// ItemError is one recording's failure in a pass.
+type ItemError struct {
+	ID, Title string
+	Op        Op
+	Err       error
+}
+
+func (e ItemError) Error() string { return fmt.Sprintf("%s %q (%s): %v", e.Op, e.Title, e.ID, e.Err) }
+
+// passOptions: pull asks the server for changes first; force retries
+// failed recordings now, even those that wait for the user.
+type passOptions struct {
+	pull  bool
+	force bool
+}
+
+// SyncOnce runs one full pass (what "Sync now" and `earshot sync` do):
+// changes from the server are applied, then everything waiting here is
+// sent (failed recordings included), with bounded concurrency and a few
+// retries for transient failures. The error is about the pass as a whole
+// (offline, signed out); failures of single recordings are in
+// Summary.Failed.
+func (e *Engine) SyncOnce(ctx context.Context) (Summary, error) {
+	return e.pass(ctx, passOptions{pull: true, force: true})
+}
+
+func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err error) {
+	e.passMu.Lock()
+	defer e.passMu.Unlock()
+	e.setStatus(func(s *Status) {
+		s.State, s.Err, s.BytesDone, s.BytesTotal, s.NextRetry = StateSyncing, nil, 0, 0, time.Time{}
+	})
+	defer func() { e.finishPass(ctx, &sum, err) }()
+	if o.pull {
+		if err := e.pull(ctx, &sum); err != nil {
+			return sum, err
+		}
+	}
+	for round := 0; round < 4; round++ {
+		jobs, err := e.plan(ctx, o.force)
+		if err != nil {
+			return sum, err
+		}
+		if len(jobs) == 0 {
+			break
+		}
+		progress, needPull, err := e.runJobs(ctx, jobs, &sum)
+		if err != nil {
+			return sum, err
+		}
+		if needPull {
+			if err := e.pull(ctx, &sum); err != nil {
+				return sum, err
+			}
+		}
+		if !progress {
+			break
+		}
+		o.force = false // what failed this pass had its tries
+	}
+	return sum, nil
+}
+
+// finishPass counts what is left and sets the status the pass ends in.
+func (e *Engine) finishPass(ctx context.Context, sum *Summary, err error) {
+	waiting, failed := e.countWork(context.WithoutCancel(ctx))
+	sum.Waiting = waiting
+	e.setStatus(func(s *Status) {
+		s.Waiting, s.Failed = waiting, failed
+		if err == nil {
+			s.State, s.Err, s.LastSync = StateIdle, nil, time.Now()
+			return
+		}
+		s.State, s.Err = passErrState(err), err
+		if s.State == StateIdle {
+			s.Err = nil
+		}
+	})
+}
+
+// countWork counts recordings with something left to do, and those failed.
+func (e *Engine) countWork(ctx context.Context) (waiting, failed int) {
+	auto, _ := e.AutoDownload(ctx)
+	items, err := e.x.Work(ctx, auto)
+	if err != nil {
+		return 0, 0
+	}
+	for _, it := range items {
+		if it.SyncState == library.Error {
+			failed++
+			waiting++
+			continue
+		}
+		if op, _ := decide(it, auto); op != "" {
+			waiting++
+		}
+	}
+	return waiting, failed
+}
+
+type job struct {
+	it   library.SyncItem
+	op   Op
+	auto bool // automatic downloads are on
+}
+
+// plan reads the queue and decides one operation per recording; purely
+// local transitions (queueing a new recording, cancelling an upload of a
+// trashed one) are made here.
+func (e *Engine) plan(ctx context.Context, force bool) ([]job, error) {
+	auto, err := e.AutoDownload(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := e.x.Work(ctx, auto)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	var jobs []job
+	for _, it := range items {
+		if e.busy(it.ID) {
+			continue
+		}
+		if it.SyncState == library.Error && !force && it.NextAttempt.After(now) {
+			continue
+		}
+		op, next := decide(it, auto)
+		if next != "" && next != it.SyncState {
+			it, err = e.transition(ctx, it, next)
+			if errors.Is(err, errChanged) {
+				continue // changed meanwhile: the next round sees it
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if op != "" {
+			jobs = append(jobs, job{it: it, op: op, auto: auto})
+		}
+	}
+	return jobs, nil
+}
+
+func (e *Engine) busy(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.inflight[id]
+}
+
+// errChanged: the recording changed between reading and writing it.
+var errChanged = errors.New("recording changed meanwhile")
+
+// transition sets a recording's state if nothing else changed it since it
+// was read.
+func (e *Engine) transition(ctx context.Context, it library.SyncItem, next library.SyncState) (library.SyncItem, error) {
+	return e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+		if cur == nil || !sameRow(*cur, it) {
+			return library.SyncChange{}, errChanged
+		}
+		n := *cur
+		n.SyncState, n.SyncError = next, ""
+		if next != library.Error {
+			n.ResumeState = ""
+		}
+		return library.SyncChange{Item: &n}, nil
+	})
+}
+
+// sameRow reports whether a recording is as it was read: same state, same
+// version, same place (trash), same audio presence.
+func sameRow(a, b library.SyncItem) bool {
+	return a.SyncState == b.SyncState && a.Version == b.Version && a.HasAudio == b.HasAudio &&
+		(a.TrashedAt == nil) == (b.TrashedAt == nil) && (a.DeletedAt == nil) == (b.DeletedAt == nil) &&
+		a.RemoteVersion == b.RemoteVersion && a.KeepLocal == b.KeepLocal
+}
+
+// effectiveState is the state a recording is in for planning: a failed one
+// counts as the state its failure interrupted.
+func effectiveState(it library.SyncItem) library.SyncState {
+	if it.SyncState != library.Error {
+		return it.SyncState
+	}
+	if it.ResumeState != "" {
+		return it.ResumeState
+	}
+	switch {
+	case it.RemoteVersion == 0 && it.HasAudio:
+		return library.Queued
+	case it.HasAudio:
+		return library.Synced
+	}
+	return library.CloudOnly
+}
+
+// decide is the engine's rule book: given a recording as the library has
+// it, the one operation to run now and the state to set first ("" for
+// none). See docs/ARCHITECTURE.md for the states.
+func decide(it library.SyncItem, auto bool) (Op, library.SyncState) {
+	st := effectiveState(it)
+	clearErr := library.SyncState("")
+	if it.SyncState == library.Error {
+		clearErr = st
+	}
+	switch {
+	case it.Tombstone():
+		// Purged here while the cloud had it: pass the deletion on.
+		return OpDelete, ""
+	case it.Trashed():
+		switch st {
+		case library.PendingDelete:
+			return OpDelete, ""
+		case library.Synced, library.CloudOnly, library.Downloading, library.Queued, library.Uploading:
+			// Moved to the trash (by any front end): a deletion, to be
+			// passed on if the cloud may have it.
+			if it.RemoteVersion > 0 {
+				return OpDelete, library.PendingDelete
+			}
+			return "", library.LocalOnly
+		}
+		return "", clearErr
+	case st == library.PendingDelete:
+		if it.KeepLocal {
+			return OpDelete, "" // delete from the cloud only
+		}
+		// Restored from the trash before its deletion went out: nothing to do.
+		if it.HasAudio {
+			return "", library.Synced
+		}
+		return "", library.CloudOnly
+	case it.KeepLocal:
+		if st != library.LocalOnly || it.SyncState == library.Error {
+			return "", library.LocalOnly
+		}
+		return "", ""
+	case st == library.LocalOnly || st == library.Queued || st == library.Uploading:
+		if !it.HasAudio {
+			return "", clearErr
+		}
+		if st == library.LocalOnly {
+			return OpUpload, library.Queued
+		}
+		return OpUpload, ""
+	case st == library.Synced || st == library.CloudOnly || st == library.Downloading:
+		if it.RenamePending() && it.RemoteVersion > 0 {
+			return OpRename, clearErr
+		}
+		if !it.HasAudio && (it.WantAudio || auto) {
+			return OpDownload, ""
+		}
+		if st == library.Downloading {
+			return "", library.CloudOnly
+		}
+		return "", clearErr
+	}
+	return "", clearErr
+}
+
+// runJobs runs the jobs on the worker pool. progress says whether any
+// succeeded; needPull that a rename met a change it must learn first. A
+// failure that concerns every job (offline, signed out) stops the others
+// and is returned.
+func (e *Engine) runJobs(ctx context.Context, jobs []job, sum *Summary) (progress, needPull bool, fatal error) {
+	var total int64
+	for _, j := range jobs {
+		if j.op == OpUpload || j.op == OpDownload {
+			total += j.it.Size
+		}
+	}
+	e.setStatus(func(s *Status) { s.BytesTotal += total })
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var mu stdsync.Mutex
+	feed := make(chan job)
+	var wg stdsync.WaitGroup
+	for w := 0; w < min(e.opts.Workers, len(jobs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range feed {
+				res, err := e.runJob(ctx, j)
+				mu.Lock()
+				switch {
+				case err == nil:
+					progress = true
+					res.addTo(sum)
+					needPull = needPull || res.needPull
+				case isFatal(err):
+					cancel(err)
+				default:
+					sum.Failed = append(sum.Failed, ItemError{ID: j.it.ID, Title: j.it.Title, Op: j.op, Err: err})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+send:
+	for _, j := range jobs {
+		select {
+		case feed <- j:
+		case <-ctx.Done():
+			break send
+		}
+	}
+	close(feed)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return progress, needPull, cause
+	}
+	return progress, needPull, context.Cause(ctx)
+}
+
+// isFatal: the failure is about the pass, not the recording.
+func isFatal(err error) bool {
+	switch KindOf(err) {
+	case KindOffline, KindAuth, KindCanceled:
+		return true
+	}
+	return false
+}
+
+// result is what one successful job contributes to the summary.
+type result struct {
+	op       Op
+	bytes    int64
+	conflict bool // a rename lost to another device's
+	needPull bool // the server has news about this recording: pull before deciding again
+	skipped  bool // nothing done: the recording changed meanwhile or another operation holds it
+}
+
+func (r result) addTo(s *Summary) {
+	if r.skipped {
+		return
+	}
+	switch r.op {
+	case OpUpload:
+		s.Uploaded++
+		s.BytesUp += r.bytes
+	case OpDownload:
+		s.Downloaded++
+		s.BytesDown += r.bytes
+	case OpDelete:
+		s.Deleted++
+	case OpRename:
+		if r.conflict {
+			s.Conflicts++
+		} else if !r.needPull {
+			s.Renamed++
+		}
+	}
+}
+
+// runJob runs one job with retries for transient failures, and records a
+// failure that remains in the library (state Error, with the reason).
+func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
+	if !e.claim(j.it.ID) {
+		return result{op: j.op, skipped: true}, nil
+	}
+	defer e.release(j.it.ID)
+	it := j.it
+	for attempt := 1; ; attempt++ {
+		e.emit(Event{Kind: ItemStarted, Op: j.op, ID: it.ID, Title: it.Title, Total: transferSize(j.op, it)})
+		res, err := e.do(ctx, j.op, it)
+		if err == nil {
+			e.emit(Event{Kind: ItemDone, Op: j.op, ID: it.ID, Title: it.Title, Done: res.bytes, Total: res.bytes})
+			return res, nil
+		}
+		if isFatal(err) {
+			e.interrupted(context.WithoutCancel(ctx), j.op, it)
+			e.emit(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
+			return res, err
+		}
+		if KindOf(err).Retryable() && attempt < e.opts.Attempts {
+			if serr := sleepCtx(ctx, e.opts.Backoff.Delay(attempt, min(RetryAfterOf(err), time.Minute))); serr != nil {
+				e.interrupted(context.WithoutCancel(ctx), j.op, it)
+				return res, serr
+			}
+			fresh, ferr := e.x.Item(ctx, it.ID)
+			if ferr != nil {
+				return result{op: j.op, skipped: true}, nil
+			}
+			if op, _ := decide(fresh, j.auto || fresh.WantAudio); op != j.op {
+				return result{op: j.op, skipped: true}, nil // changed meanwhile: the next round decides again
+			}
+			it = fresh
+			continue
+		}
+		e.failed(context.WithoutCancel(ctx), j.op, it, err)
+		e.emit(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
+		return res, err
+	}
+}
+
+func transferSize(op Op, it library.SyncItem) int64 {
+	if op == OpUpload || op == OpDownload {
+		return it.Size
+	}
+	return 0
+}
+
+func (e *Engine) do(ctx context.Context, op Op, it library.SyncItem) (result, error) {
+	switch op {
+	case OpUpload:
+		return e.upload(ctx, it)
+	case OpDownload:
+		return e.download(ctx, it)
+	case OpDelete:
+		return e.pushDelete(ctx, it)
+	case OpRename:
+		return e.pushRename(ctx, it)
+	}
+	return result{}, fmt.Errorf("unknown operation %q", op)
+}
+
+// interrupted puts a transfer cut short by the pass ending (offline,
+// cancelled) back in the state it waits in, so the list does not show it
+// "uploading" while nothing moves.
+func (e *Engine) interrupted(ctx context.Context, op Op, it library.SyncItem) {
+	var from, to library.SyncState
+	switch op {
+	case OpUpload:
+		from, to = library.Uploading, library.Queued
+	case OpDownload:
+		from, to = library.Downloading, library.CloudOnly
+	default:
+		return
+	}
+	_, _ = e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+		if cur == nil || cur.SyncState != from {
+			return library.SyncChange{}, nil
+		}
+		n := *cur
+		n.SyncState = to
+		return library.SyncChange{Item: &n}, nil
+	})
+}
+
+// failed records a recording's failure: state Error with the reason, the
+// state to resume, and when to retry (never by itself, if retrying cannot help).
+func (e *Engine) failed(ctx context.Context, op Op, it library.SyncItem, err error) {
+	_, _ = e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+		if cur == nil {
+			return library.SyncChange{}, nil
+		}
+		n := *cur
+		resume := effectiveState(*cur)
+		if op == OpUpload && resume == library.Uploading {
+			resume = library.Queued
+		}
+		if op == OpDownload && resume == library.Downloading {
+			resume = library.CloudOnly
+		}
+		n.SyncState, n.SyncError, n.ResumeState = library.Error, reason(err), resume
+		n.Attempts++
+		n.NextAttempt = never
+		if Retryable(err) {
+			n.NextAttempt = time.Now().Add(serverBackoff.Delay(n.Attempts, RetryAfterOf(err)))
+		}
+		return library.SyncChange{Item: &n}, nil
+	})
+}
+
+// reason is the one line kept as SyncError.
+func reason(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return err.Error()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
