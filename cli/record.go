@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,6 +75,10 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 	}
 	r, err := lib.Commit(keep, p, info)
 	if err != nil {
+		if errors.Is(stopped, device.ErrDiskFull) {
+			// Indexing needs a little space too; the audio is safe on disk.
+			return fmt.Errorf("%w; the next `earshot` command adds it to the library once there is space", stopped)
+		}
 		return fmt.Errorf("%w; the next `earshot` command recovers it", err)
 	}
 	fmt.Fprintln(e.Stdout, r.ID)
