@@ -149,7 +149,8 @@ func statusLine(s device.Stats) string {
 	if s.Level.Clipped {
 		clip = " CLIP"
 	}
-	return fmt.Sprintf("● %s  %s %s%s  overruns %d", formatDuration(s.Elapsed), meter, level, clip, s.Overruns)
+	tenths := s.Elapsed / (100 * time.Millisecond) % 10
+	return fmt.Sprintf("● %s.%d  %s %s%s  overruns %d", formatDuration(s.Elapsed.Truncate(time.Second)), tenths, meter, level, clip, s.Overruns)
 }
 
 // frames describes a count of dropped frames at 48 kHz as a duration.

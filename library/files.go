@@ -9,8 +9,9 @@ import (
 	"os"
 )
 
-// Progress reports a long operation's advance: done of total bytes. It is
-// called from the operation's goroutine, often; keep it quick.
+// Progress reports a long operation's advance: done of total, in bytes when
+// copying and in source frames when converting. It is called from the
+// operation's goroutine, often; keep it quick.
 type Progress func(done, total int64)
 
 // hashFile fsyncs the file at path (a writer may not have) and returns its

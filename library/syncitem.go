@@ -183,13 +183,16 @@ func (x *SyncIndex) Update(ctx context.Context, ids []string, fn SyncFunc, setti
 }
 
 // UpdateOne is Update for a single recording, returning its new state
-// (the old one when fn changed nothing); an unknown id is ErrNotFound
-// unless fn inserts it.
+// (the old one when fn changed nothing; the zero SyncItem when it is gone).
 func (x *SyncIndex) UpdateOne(ctx context.Context, id string, fn SyncFunc) (SyncItem, error) {
 	if err := x.Update(ctx, []string{id}, fn, nil); err != nil {
 		return SyncItem{}, err
 	}
-	return x.Item(ctx, id)
+	it, err := x.Item(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return SyncItem{}, nil
+	}
+	return it, err
 }
 
 // apply writes one SyncChange and logs it; it returns an audio file to

@@ -15,8 +15,8 @@ import (
 // Import adds an audio file to the library, titled after its name. WAV, FLAC
 // and Ogg Opus files that probe as valid are stored as they are; MP3 (and any
 // other format audio.Convert reads) is re-encoded to Ogg Opus. A corrupt or
-// unsupported file gives a one-line error and adds nothing. progress (may be
-// nil) sees bytes copied or, when converting, what audio.Convert reports.
+// unsupported file gives a one-line error and adds nothing. progress may be
+// nil.
 func (l *Library) Import(ctx context.Context, src string, progress Progress) (Recording, error) {
 	base := filepath.Base(src)
 	st, err := os.Stat(src)
@@ -57,7 +57,7 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		err = copyFile(ctx, src, l.partPath(id, format), progress)
 	default:
 		stored = audio.Opus
-		info, err = convert(ctx, src, l.partPath(id, stored), stored, progress)
+		info, err = audio.Convert(ctx, src, l.partPath(id, stored), stored, progress)
 	}
 	part := l.partPath(id, stored)
 	if err != nil {
@@ -78,7 +78,7 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 // dst has no extension or the recording's own, else converted to the format
 // dst's extension names (.opus/.ogg, .flac, .wav). When dst is a folder the
 // file is named after the title. It returns the path written; dst appears
-// only once complete. progress (may be nil) sees the bytes or frames done.
+// only once complete. progress may be nil.
 func (l *Library) Export(ctx context.Context, id, dst string, progress Progress) (string, error) {
 	r, err := l.Get(ctx, id)
 	if err != nil {
@@ -101,7 +101,7 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 	if format == r.Format {
 		err = copyFile(ctx, src, tmp, progress)
 	} else {
-		_, err = convert(ctx, src, tmp, format, progress)
+		_, err = audio.Convert(ctx, src, tmp, format, progress)
 	}
 	if err == nil {
 		err = os.Rename(tmp, dst)
