@@ -178,13 +178,8 @@ func (e *Env) commandUsage(w io.Writer, c *Command, fs *flag.FlagSet) {
 // explain turns the errors a user can meet into what to do about them.
 func explain(err error) string {
 	var nf *library.NotFoundError
-	switch {
-	case errors.As(err, &nf):
+	if errors.As(err, &nf) {
 		return fmt.Sprintf("no recording with id %s: `earshot list` shows the ids", nf.ID)
-	case errors.Is(err, library.ErrAmbiguous):
-		return err.Error()
-	case errors.Is(err, library.ErrNoAudio):
-		return err.Error()
 	}
 	return err.Error()
 }

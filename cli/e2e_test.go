@@ -280,3 +280,24 @@ func TestNoDevice(t *testing.T) {
 		t.Fatalf("failed records left %v in incoming/", left)
 	}
 }
+
+// TestDevicesAndPlay lists the virtual microphone and plays a recording to
+// its end on the virtual output.
+func TestDevicesAndPlay(t *testing.T) {
+	env := pulse(t)
+	dir := t.TempDir()
+	r := mustEarshot2(t, dir, env, "devices")
+	if !strings.Contains(r.stdout, "* ") || !strings.Contains(r.stdout, "vsink.monitor") {
+		t.Fatalf("devices: %q", r.stdout)
+	}
+	r = mustEarshot2(t, dir, env, "devices", "--json")
+	if !strings.Contains(r.stdout, `"id":"vsink.monitor"`) || !strings.Contains(r.stdout, `"default":true`) {
+		t.Fatalf("devices --json: %q", r.stdout)
+	}
+	id := strings.TrimSpace(mustEarshot(t, dir, "import", "../library/testdata/tone.opus").stdout)
+	start := time.Now()
+	mustEarshot2(t, dir, env, "play", id)
+	if took := time.Since(start); took < 1400*time.Millisecond || took > 10*time.Second {
+		t.Fatalf("playing 1.5 s took %v", took)
+	}
+}
