@@ -88,7 +88,9 @@ func (a *accountPanel) watch() {
 		}
 		a.refresh(ctx)
 	})
+	a.u.loops.Add(1)
 	go func() {
+		defer a.u.loops.Done()
 		for {
 			select {
 			case <-a.u.ctx.Done():

@@ -52,8 +52,15 @@ func when(t, now time.Time) string {
 // progress when one is running.
 func badge(r library.Recording, p Progress) string {
 	pct := ""
-	if p.Total > 0 {
+	if p.Total > 0 && p.Done < p.Total {
 		pct = fmt.Sprintf(" %d %%", p.Done*100/p.Total)
+		// Progress can arrive before the list has reloaded the new state.
+		if r.SyncState != library.Uploading && r.SyncState != library.Downloading {
+			if r.HasAudio {
+				return "Uploading" + pct
+			}
+			return "Downloading" + pct
+		}
 	}
 	switch r.SyncState {
 	case library.LocalOnly, "":

@@ -45,8 +45,6 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.search = widget.NewEntry()
 	p.search.SetPlaceHolder("Search titles (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.reloadSoon() }
-	p.filter = widget.NewSelect(filterNames, func(string) { p.reload() })
-	p.filter.SetSelectedIndex(0)
 	p.count = widget.NewLabel("")
 	p.count.Importance = widget.LowImportance
 	p.list = widget.NewList(p.length, newRow, p.updateRow)
@@ -56,7 +54,9 @@ func newLibraryPanel(u *UI) *libraryPanel {
 			p.u.details.show(p.items[i])
 		}
 	}
-	p.list.OnUnselected = func(widget.ListItemID) {}
+	p.filter = widget.NewSelect(filterNames, nil)
+	p.filter.SetSelectedIndex(0)
+	p.filter.OnChanged = func(string) { p.reload() }
 	bar := container.NewBorder(nil, nil, nil, p.filter, p.search)
 	p.content = container.NewBorder(bar, p.count, nil, nil, p.list)
 	return p
@@ -144,7 +144,9 @@ func (p *libraryPanel) watch() {
 		return
 	}
 	events := p.u.be.Cloud.Events(p.u.ctx)
+	p.u.loops.Add(1)
 	go func() {
+		defer p.u.loops.Done()
 		pending := map[string]Progress{}
 		t := time.NewTicker(progressInterval)
 		defer t.Stop()

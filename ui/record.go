@@ -77,7 +77,11 @@ func newRecordPanel(u *UI) *recordPanel {
 
 	form := widget.NewForm(widget.NewFormItem("Input", p.devices), widget.NewFormItem("Format", p.format))
 	input := widget.NewAccordion(widget.NewAccordionItem("Input and format", form))
-	p.loadDevices()
+	if u.be.Recorder == nil {
+		p.record.Disable()
+	} else {
+		p.loadDevices()
+	}
 
 	hint := widget.NewLabel("Ctrl+R record/stop · Ctrl+P pause")
 	hint.Importance = widget.LowImportance
