@@ -33,7 +33,9 @@ func newMemEngine(rs ...library.Recording) *memEngine {
 	return &memEngine{recs: rs, release: make(chan struct{})}
 }
 
-func (m *memEngine) backend() Backend { return Backend{Library: m, Cloud: m, Recorder: nil, Media: nil} }
+func (m *memEngine) backend() Backend {
+	return Backend{Library: m, Cloud: m, Recorder: nil, Media: nil}
+}
 
 func (m *memEngine) find(id string) *library.Recording {
 	for i := range m.recs {
@@ -85,13 +87,15 @@ func (m *memEngine) Restore(_ context.Context, id string) error {
 func (m *memEngine) Import(context.Context, string) (library.Recording, error) {
 	return library.Recording{}, errors.New("not in this test")
 }
-func (m *memEngine) Export(context.Context, string, string) error { return errors.New("not in this test") }
+func (m *memEngine) Export(context.Context, string, string) error {
+	return errors.New("not in this test")
+}
 func (m *memEngine) Changes(ctx context.Context) <-chan struct{} {
 	ch := make(chan struct{})
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch
 }
-func (m *memEngine) Recovered() []library.Recording   { return nil }
+func (m *memEngine) Recovered() []library.Recording     { return nil }
 func (m *memEngine) AudioPath(library.Recording) string { return "" }
 
 func (m *memEngine) Status() CloudStatus {
