@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	stdsync "sync"
 	"testing"
 	"time"
@@ -63,8 +64,7 @@ func TestConcurrentGoroutines(t *testing.T) {
 // once against one data folder.
 func TestTwoProcesses(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	l := openTest(t, dir)
+	dir := filepath.Join(t.TempDir(), "new") // all three create it at once
 	const each = 15
 	var cmds []interface{ Wait() error }
 	for range 2 {
@@ -74,6 +74,7 @@ func TestTwoProcesses(t *testing.T) {
 		}
 		cmds = append(cmds, cmd)
 	}
+	l := openTest(t, dir)
 	for i := range each {
 		r, err := commitTone(ctx, l, fmt.Sprintf("parent #%d", i), audio.WAV, 0.02)
 		if err != nil {
