@@ -5,18 +5,47 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/earshot/earshot/cli"
+	"github.com/earshot/earshot/ui"
 )
 
 func main() {
 	// Ctrl-C and SIGTERM end ctx: a recording in progress is then finalised
 	// and kept, not lost.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:])
+	var code int
+	if dir, ok := windowArgs(os.Args[1:]); ok {
+		code = openWindow(ctx, dir)
+	} else {
+		code = cli.Main(ctx, os.Args[1:])
+	}
 	stop()
 	os.Exit(code)
+}
+
+// windowArgs reports whether args ask for the window: no subcommand, at most
+// --data-dir. Anything else, including -h, goes to the command line.
+func windowArgs(args []string) (dataDir string, ok bool) {
+	fs := flag.NewFlagSet("earshot", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&dataDir, "data-dir", "", "")
+	if fs.Parse(args) != nil || fs.NArg() > 0 {
+		return "", false
+	}
+	return dataDir, true
+}
+
+func openWindow(ctx context.Context, dataDir string) int {
+	if err := ui.Run(ctx, ui.Options{DataDir: dataDir}); err != nil {
+		fmt.Fprintln(os.Stderr, "earshot:", err)
+		return 1
+	}
+	return 0
 }

@@ -166,7 +166,7 @@ func (u *UI) setupTray() {
 	show := fyne.NewMenuItem("Show Earshot", func() { u.win.Show(); u.win.RequestFocus() })
 	u.tray = fyne.NewMenu("Earshot", record, show)
 	d.SetSystemTrayMenu(u.tray)
-	d.SetSystemTrayIcon(theme.MediaRecordIcon())
+	d.SetSystemTrayIcon(appIcon)
 }
 
 // setTrayRecording relabels the tray's first item for the recorder's state.

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,13 +13,6 @@ import (
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/library"
 )
-
-func TestMain(m *testing.M) {
-	// Fyne logs an error for the C locale; tests don't need a locale.
-	os.Setenv("LANG", "en_US.UTF-8")
-	os.Unsetenv("LC_ALL")
-	os.Exit(m.Run())
-}
 
 // newTestUI opens a real library in a temporary folder and builds the window
 // over it with the null audio backend (silence at real-time rate).

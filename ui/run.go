@@ -11,20 +11,26 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/earshot/earshot/assets"
 	"github.com/earshot/earshot/library"
+	_ "github.com/earshot/earshot/ui/internal/clocale" // before Fyne reads the locale
 )
 
 // AppID identifies Earshot to the desktop (preferences folder, tray,
 // notifications); it matches FyneApp.toml.
-const AppID = "org.earshot.Earshot"
+const AppID = "io.github.earshot.earshot"
 
 // ErrNoDisplay is returned by Run when there is no graphical display to open
 // the window on. Its message points to the command line.
 var ErrNoDisplay = errors.New("no display to open the Earshot window on (DISPLAY is not set); use the command line instead: earshot help")
 
+// appIcon is the application and tray icon.
+var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
+
 // Options configure Run.
 type Options struct {
-	// DataDir is the library folder (see library.DataDir).
+	// DataDir is the --data-dir flag's value; "" picks the default folder
+	// (see library.DataDir).
 	DataDir string
 	// AudioBackend names the audio backend ("" picks one; see audio/device).
 	AudioBackend string
@@ -37,9 +43,14 @@ func Run(ctx context.Context, o Options) error {
 	if !hasDisplay() {
 		return ErrNoDisplay
 	}
+	dir, err := library.DataDir(o.DataDir)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := app.NewWithID(AppID)
+	a.SetIcon(appIcon)
 	win := a.NewWindow("Earshot")
 	opening := widget.NewLabel("Opening the library…")
 	win.SetContent(opening)
@@ -47,10 +58,10 @@ func Run(ctx context.Context, o Options) error {
 	var lib *library.Library
 	var u *UI
 	go func() {
-		l, err := library.Open(ctx, o.DataDir)
+		l, err := library.Open(ctx, dir)
 		fyne.Do(func() {
 			if err != nil {
-				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", o.DataDir, err))
+				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", dir, err))
 				return
 			}
 			lib = l
