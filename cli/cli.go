@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/earshot/earshot/library"
 )
@@ -163,16 +164,20 @@ func (e *Env) help(args []string) int {
 
 func (e *Env) commandUsage(w io.Writer, c *Command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: earshot %s\n\n%s\n", synopsis(c), c.Summary)
-	fs.SetOutput(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name != "data-dir" {
-			fmt.Fprintf(w, "  --%s  %s", f.Name, f.Usage)
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" {
-				fmt.Fprintf(w, " (default %s)", f.DefValue)
-			}
-			fmt.Fprintln(w)
+		if f.Name == "data-dir" {
+			return
 		}
+		fmt.Fprintf(tw, "  --%s\t%s", f.Name, f.Usage)
+		switch f.DefValue {
+		case "", "false", "0", "0s":
+		default:
+			fmt.Fprintf(tw, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(tw)
 	})
+	tw.Flush()
 }
 
 // explain turns the errors a user can meet into what to do about them.
