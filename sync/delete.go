@@ -83,6 +83,10 @@ func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.Syn
 		n.HasAudio, n.SyncState, n.WantAudio = false, library.CloudOnly, false
 		return library.SyncChange{Item: &n, DropAudio: true}, nil
 	case FromCloud:
+		if !cur.HasAudio {
+			// A cloud-only entry has nothing here to keep: the same as everywhere.
+			return deleteChange(cur, Everywhere, now)
+		}
 		if cur.RemoteVersion == 0 {
 			// Nothing up there: just never upload it.
 			if !cur.HasAudio {

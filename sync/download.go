@@ -36,6 +36,10 @@ func (e *Engine) download(ctx context.Context, it library.SyncItem) (result, err
 		return res, &Error{Op: "download " + it.ID, Kind: KindPermanent, Err: err}
 	}
 	if err := e.fetch(ctx, it, part, tr); err != nil {
+		if KindOf(err) == KindNotFound {
+			os.Remove(part)
+			return res, fmt.Errorf("download %s: %w", it.ID, errGoneRemote)
+		}
 		return res, err
 	}
 	if _, err := e.x.AttachAudio(ctx, it.ID, part); err != nil {
@@ -147,6 +151,9 @@ func (e *Engine) Download(ctx context.Context, id string) error {
 		if cur.HasAudio {
 			return library.SyncChange{}, nil
 		}
+		if err := downloadable(*cur); err != nil {
+			return library.SyncChange{}, err
+		}
 		n := *cur
 		n.WantAudio = true
 		return library.SyncChange{Item: &n}, nil
@@ -159,6 +166,13 @@ func (e *Engine) Download(ctx context.Context, id string) error {
 	}
 	for {
 		res, err := e.runJob(ctx, job{it: it, op: OpDownload})
+		if errors.Is(err, errGoneRemote) {
+			// Learn of the deletion now, so the entry goes here too.
+			e.passMu.Lock()
+			perr := e.pull(ctx, &Summary{})
+			e.passMu.Unlock()
+			return errors.Join(fmt.Errorf("download %s: deleted in the cloud: %w", id, library.ErrNotFound), perr)
+		}
 		if err != nil || !res.skipped {
 			return err
 		}
@@ -185,6 +199,9 @@ func (e *Engine) RequestDownload(ctx context.Context, id string) error {
 		if cur.HasAudio || cur.WantAudio {
 			return library.SyncChange{}, nil
 		}
+		if err := downloadable(*cur); err != nil {
+			return library.SyncChange{}, err
+		}
 		n := *cur
 		n.WantAudio = true
 		return library.SyncChange{Item: &n}, nil
@@ -193,5 +210,15 @@ func (e *Engine) RequestDownload(ctx context.Context, id string) error {
 		return fmt.Errorf("download %s: %w", id, err)
 	}
 	e.Trigger()
+	return nil
+}
+
+// ErrDeleting: the recording is on its way out and cannot be downloaded.
+var ErrDeleting = errors.New("being deleted")
+
+func downloadable(it library.SyncItem) error {
+	if it.Trashed() || effectiveState(it) == library.PendingDelete {
+		return fmt.Errorf("%w: restore it first", ErrDeleting)
+	}
 	return nil
 }

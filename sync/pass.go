@@ -315,6 +315,8 @@ func (e *Engine) runJobs(ctx context.Context, jobs []job, sum *Summary) (progres
 					needPull = needPull || res.needPull
 				case isFatal(err):
 					cancel(err)
+				case errors.Is(err, errGoneRemote):
+					progress, needPull = true, true
 				default:
 					sum.Failed = append(sum.Failed, ItemError{ID: j.it.ID, Title: j.it.Title, Op: j.op, Err: err})
 				}
@@ -337,6 +339,10 @@ send:
 	}
 	return progress, needPull, context.Cause(ctx)
 }
+
+// errGoneRemote: the server no longer has the recording (deleted on
+// another device); the pull that follows settles it here.
+var errGoneRemote = errors.New("deleted in the cloud")
 
 // isFatal: the failure is about the pass, not the recording.
 func isFatal(err error) bool {
@@ -393,7 +399,7 @@ func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
 			e.emit(Event{Kind: ItemDone, Op: j.op, ID: it.ID, Title: it.Title, Done: res.bytes, Total: res.bytes})
 			return res, nil
 		}
-		if isFatal(err) {
+		if isFatal(err) || errors.Is(err, errGoneRemote) {
 			e.interrupted(context.WithoutCancel(ctx), j.op, it)
 			e.emit(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
 			return res, err

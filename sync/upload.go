@@ -57,6 +57,9 @@ func (e *Engine) upload(ctx context.Context, it library.SyncItem) (result, error
 	}
 	if !rec.Available {
 		rec, err = e.sendContent(ctx, it, f, fresh, tr)
+		if KindOf(err) == KindNotFound {
+			return res, fmt.Errorf("upload %s: %w", it.ID, errGoneRemote)
+		}
 		if err != nil {
 			return res, e.checkLocal(it, f, err)
 		}

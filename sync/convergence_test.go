@@ -1,0 +1,343 @@
+package sync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/earshot/earshot/library"
+)
+
+// TestConvergence runs seeded random sequences of operations on two or
+// three devices of one account (record, rename, the three deletes, purge,
+// restore, download, going offline and back, syncing in any order), then
+// syncs everyone until nothing moves and checks that the devices agree
+// with the server and that nothing that was not deleted is lost.
+//
+// EARSHOT_SYNC_SEQUENCES sets how many sequences (default 200; the long
+// target runs thousands), EARSHOT_SYNC_SEED replays one seed.
+func TestConvergence(t *testing.T) {
+	srv := sharedServer(t)
+	n, first := 200, uint64(1)
+	if v := os.Getenv("EARSHOT_SYNC_SEQUENCES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			t.Fatalf("EARSHOT_SYNC_SEQUENCES=%q: %v", v, err)
+		}
+	}
+	if v := os.Getenv("EARSHOT_SYNC_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("EARSHOT_SYNC_SEED=%q: %v", v, err)
+		}
+		n, first = 1, seed
+	}
+	for seed := first; seed < first+uint64(n); seed++ {
+		ok := t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { runSequence(t, srv, seed) })
+		if !ok {
+			t.Logf("replay: EARSHOT_SYNC_SEED=%d go test -run 'TestConvergence' ./sync/", seed)
+			if !testing.Verbose() {
+				return // one failing seed is enough to read
+			}
+		}
+	}
+}
+
+// world is one sequence's devices and what the test knows happened.
+type world struct {
+	t       *testing.T
+	rng     *rand.Rand
+	devs    []*device
+	created map[string]string // id → sha256 at creation
+	// lastDelete and lastRestore are the step of the last operation that
+	// deleted the cloud copy (or meant to), and of the last restore.
+	lastDelete, lastRestore map[string]int
+	step                    int
+	log                     []string
+}
+
+func runSequence(t *testing.T, srv *testServer, seed uint64) {
+	ctx := context.Background()
+	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919)), created: map[string]string{},
+		lastDelete: map[string]int{}, lastRestore: map[string]int{}}
+	email, pw := newUser(t, srv.URL)
+	c, err := NewClient(srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := Login(ctx, c, NewMemoryStore(), email, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 + w.rng.IntN(2) {
+		w.devs = append(w.devs, newSeqDevice(t, fmt.Sprintf("dev%d", i), srv.URL, email, sess))
+	}
+	for _, d := range w.devs {
+		if w.rng.IntN(3) == 0 {
+			if err := d.eng.SetAutoDownload(ctx, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	steps := 10 + w.rng.IntN(25)
+	for w.step = 1; w.step <= steps; w.step++ {
+		w.randomOp(ctx)
+	}
+	defer func() {
+		if t.Failed() {
+			t.Logf("operations:\n%s", joinLines(w.log))
+		}
+	}()
+	w.converge(ctx)
+	w.check(ctx, sess.Client())
+}
+
+func joinLines(s []string) string {
+	out := ""
+	for _, l := range s {
+		out += "  " + l + "\n"
+	}
+	return out
+}
+
+// newSeqDevice shares one session among the devices of a sequence (a login
+// costs an argon2id hash on the server); each keeps its own network switch.
+func newSeqDevice(t *testing.T, name, url, email string, sess *Session) *device {
+	ctx := context.Background()
+	d := &device{name: name, dir: t.TempDir(), net: &netSwitch{rt: sharedTransport}, sess: sess}
+	var err error
+	if d.lib, err = library.Open(ctx, d.dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.lib.Close() })
+	if d.x, err = d.lib.SyncIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(url, &http.Client{Transport: d.net})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := AccountKey{Server: c.Server(), Email: email}
+	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
+		t.Fatal(err)
+	}
+	d.eng = New(d.x, c.WithAuth(sess), key, Options{Backoff: Backoff{Min: 5e6, Max: 2e7}})
+	return d
+}
+
+// sharedTransport keeps connections alive across the many short sequences.
+var sharedTransport = NewTransport()
+
+func (w *world) logf(format string, args ...any) {
+	w.log = append(w.log, fmt.Sprintf("%2d ", w.step)+fmt.Sprintf(format, args...))
+}
+
+// pick returns a random recording of d matching keep, or false.
+func (w *world) pick(ctx context.Context, d *device, keep func(library.SyncItem) bool) (library.SyncItem, bool) {
+	var ids []string
+	for id := range w.created {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var cands []library.SyncItem
+	for _, id := range ids {
+		it, err := d.x.Item(ctx, id)
+		if err == nil && keep(it) {
+			cands = append(cands, it)
+		}
+	}
+	if len(cands) == 0 {
+		return library.SyncItem{}, false
+	}
+	return cands[w.rng.IntN(len(cands))], true
+}
+
+func live(it library.SyncItem) bool    { return !it.Trashed() && !it.Tombstone() }
+func trashed(it library.SyncItem) bool { return it.Trashed() && !it.Tombstone() }
+
+func (w *world) randomOp(ctx context.Context) {
+	t := w.t
+	d := w.devs[w.rng.IntN(len(w.devs))]
+	switch k := w.rng.IntN(20); {
+	case k < 4:
+		r := d.record(t, fmt.Sprintf("rec %d", w.step), 1+w.rng.IntN(20_000))
+		w.created[r.ID] = r.SHA256
+		w.logf("%s record %s", d.name, r.ID[24:])
+	case k < 7:
+		if it, ok := w.pick(ctx, d, live); ok {
+			title := fmt.Sprintf("title %d on %s", w.step, d.name)
+			if err := d.lib.Rename(ctx, it.ID, title); err != nil {
+				t.Fatal(err)
+			}
+			w.logf("%s rename %s %q", d.name, it.ID[24:], title)
+		}
+	case k < 10:
+		if it, ok := w.pick(ctx, d, live); ok {
+			scope := []Scope{FromDevice, FromCloud, Everywhere}[w.rng.IntN(3)]
+			err := d.eng.Delete(ctx, it.ID, scope)
+			if err != nil && !errors.Is(err, ErrNotInCloud) && !errors.Is(err, ErrNotHere) {
+				t.Fatal(err)
+			}
+			if err == nil && scope != FromDevice {
+				w.lastDelete[it.ID] = w.step
+			}
+			w.logf("%s delete %s from %s (%v)", d.name, it.ID[24:], scope, err)
+		}
+	case k < 11:
+		if it, ok := w.pick(ctx, d, trashed); ok {
+			if err := d.lib.Purge(ctx, it.ID); err != nil {
+				t.Fatal(err)
+			}
+			if it.RemoteVersion > 0 {
+				w.lastDelete[it.ID] = w.step
+			}
+			w.logf("%s purge %s", d.name, it.ID[24:])
+		}
+	case k < 12:
+		if it, ok := w.pick(ctx, d, trashed); ok {
+			if err := d.lib.Restore(ctx, it.ID); err != nil {
+				t.Fatal(err)
+			}
+			w.lastRestore[it.ID] = w.step
+			w.logf("%s restore %s", d.name, it.ID[24:])
+		}
+	case k < 13:
+		if it, ok := w.pick(ctx, d, func(it library.SyncItem) bool { return live(it) && !it.HasAudio }); ok {
+			err := d.eng.Download(ctx, it.ID)
+			w.logf("%s pull %s (%v)", d.name, it.ID[24:], err)
+			if err != nil && !d.net.offline.Load() && !errors.Is(err, library.ErrNotFound) && !errors.Is(err, ErrDeleting) {
+				t.Fatalf("pull: %v", err)
+			}
+		}
+	case k < 15:
+		off := !d.net.offline.Load()
+		d.net.offline.Store(off)
+		w.logf("%s offline=%v", d.name, off)
+	default:
+		sum, err := d.eng.SyncOnce(ctx)
+		w.logf("%s sync: %+v %v", d.name, brief(sum), err)
+		if err != nil && !d.net.offline.Load() {
+			t.Fatalf("%s: sync online: %v", d.name, err)
+		}
+		if len(sum.Failed) > 0 {
+			t.Fatalf("%s: sync failures: %v", d.name, sum.Failed)
+		}
+	}
+}
+
+func brief(s Summary) string {
+	return fmt.Sprintf("up %d down %d del %d ren %d remote %d conflicts %d waiting %d",
+		s.Uploaded, s.Downloaded, s.Deleted, s.Renamed, s.Remote, s.Conflicts, s.Waiting)
+}
+
+// converge brings everyone online and syncs in rounds until a whole round
+// changes nothing.
+func (w *world) converge(ctx context.Context) {
+	t := w.t
+	for _, d := range w.devs {
+		d.net.offline.Store(false)
+	}
+	for round := 0; ; round++ {
+		if round == 6 {
+			t.Fatalf("no quiescence after %d rounds", round)
+		}
+		quiet := true
+		for _, d := range w.devs {
+			sum, err := d.eng.SyncOnce(ctx)
+			w.logf("%s final sync %d: %s %v", d.name, round, brief(sum), err)
+			if err != nil || len(sum.Failed) > 0 {
+				t.Fatalf("%s: final sync: %v %v", d.name, err, sum.Failed)
+			}
+			if sum.Uploaded+sum.Downloaded+sum.Deleted+sum.Renamed+sum.Remote+sum.Conflicts > 0 || sum.Waiting > 0 {
+				quiet = false
+			}
+		}
+		if quiet {
+			return
+		}
+	}
+}
+
+// check asserts what converged means.
+func (w *world) check(ctx context.Context, c *Client) {
+	t := w.t
+	srv := remote(t, c)
+	for id, r := range srv {
+		sha, ok := w.created[id]
+		if !ok {
+			t.Errorf("server holds %s, which no device created", id)
+		}
+		if r.SHA256 != sha || !r.Available {
+			t.Errorf("server copy of %s: sha %s available %v, want %s", id, r.SHA256, r.Available, sha)
+		}
+	}
+	for id := range w.created {
+		_, inCloud := srv[id]
+		deleted := w.lastDelete[id] > w.lastRestore[id]
+		if deleted && inCloud {
+			t.Errorf("%s was deleted at step %d (last restore: %d) but the server holds it", id[24:], w.lastDelete[id], w.lastRestore[id])
+		}
+		if _, ever := w.lastDelete[id]; !ever && !inCloud && !w.keptLocally(ctx, id) {
+			t.Errorf("%s was never deleted from the cloud but is lost", id[24:])
+		}
+	}
+	for _, d := range w.devs {
+		auto, _ := d.eng.AutoDownload(ctx)
+		for id := range w.created {
+			it, err := d.x.Item(ctx, id)
+			r, inCloud := srv[id]
+			if err != nil {
+				if inCloud {
+					t.Errorf("%s: lacks %s, which the server holds", d.name, id[24:])
+				}
+				continue
+			}
+			if it.Tombstone() {
+				t.Errorf("%s: tombstone of %s left after sync", d.name, id[24:])
+				continue
+			}
+			if inCloud {
+				switch {
+				case it.Trashed():
+					t.Errorf("%s: %s in the trash, but live in the cloud", d.name, id[24:])
+				case it.Title != r.Title:
+					t.Errorf("%s: %s titled %q, server %q", d.name, id[24:], it.Title, r.Title)
+				case it.SyncState != library.Synced && it.SyncState != library.CloudOnly:
+					t.Errorf("%s: %s is %s (%s)", d.name, id[24:], it.SyncState, it.SyncError)
+				case it.HasAudio != (it.SyncState == library.Synced):
+					t.Errorf("%s: %s is %s with audio=%v", d.name, id[24:], it.SyncState, it.HasAudio)
+				case auto && !it.HasAudio:
+					t.Errorf("%s: %s not downloaded with automatic downloads on", d.name, id[24:])
+				}
+			} else if !it.Trashed() && (!it.KeepLocal || it.SyncState != library.LocalOnly || !it.HasAudio) {
+				t.Errorf("%s: %s live here (%s, keep %v), not in the cloud", d.name, id[24:], it.SyncState, it.KeepLocal)
+			}
+			if it.HasAudio {
+				b, err := os.ReadFile(d.lib.AudioPath(it.Recording))
+				sum := sha256.Sum256(b)
+				if err != nil || hex.EncodeToString(sum[:]) != w.created[id] {
+					t.Errorf("%s: audio of %s damaged or missing (%v)", d.name, id[24:], err)
+				}
+			}
+		}
+	}
+}
+
+// keptLocally reports whether some device keeps id as local-only (a delete
+// from the cloud only, made there).
+func (w *world) keptLocally(ctx context.Context, id string) bool {
+	for _, d := range w.devs {
+		if it, err := d.x.Item(ctx, id); err == nil && it.KeepLocal {
+			return true
+		}
+	}
+	return false
+}
