@@ -128,9 +128,20 @@ func TestPlayerPlaysFromTheSeekPointIntoPulseAudio(t *testing.T) {
 	if first < 0 || !within(float64(blocks)/100, 1.5, 0.03) {
 		t.Fatalf("heard %d ms of sound, want the last 1.5 s of the file", blocks*10)
 	}
-	body := heard[first+480 : last-480]
-	if hi, lo := toneFraction(body, 48000, 2500), toneFraction(body, 48000, 1000); hi < 0.95 || lo > 0.01 {
-		t.Fatalf("heard %.3f of the power at 2.5 kHz and %.3f at 1 kHz: want the part after the seek point only", hi, lo)
+	// Judge 10 ms blocks one by one: a busy machine can make PulseAudio
+	// insert a gap, and the phase jump would smear a whole-signal measure.
+	var high, low int
+	for i := first; i+480 <= last; i += 480 {
+		b := heard[i : i+480]
+		if toneFraction(b, 48000, 2500) > 0.9 {
+			high++
+		}
+		if toneFraction(b, 48000, 1000) > 0.5 {
+			low++
+		}
+	}
+	if low > 0 || high < blocks*9/10 {
+		t.Fatalf("of %d loud 10 ms blocks, %d are 2.5 kHz and %d are 1 kHz: want only the part after the seek point", blocks, high, low)
 	}
 }
 
