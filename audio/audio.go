@@ -1,9 +1,18 @@
-// Package audio captures, encodes, decodes, repairs and plays recordings.
+// Package audio reads and writes Earshot's recordings: crash-safe encoders
+// (Ogg Opus through libopus with Earshot's own Ogg muxer, FLAC, 16-bit WAV)
+// behind Create, decoders with exact seeking behind OpenDecoder, Repair for
+// files a crash left unfinished, Probe and DetectFormat, Convert for imports
+// (WAV, FLAC, Ogg Opus, MP3), Waveform for the seek bar's overview and Meter
+// for the live level. It does no device I/O: capture and playback live in
+// audio/device, which feeds an Encoder from its writer goroutine and calls
+// Sync at least every half second.
 //
-// Capture goes through miniaudio (malgo): the device callback copies samples
-// into a bounded ring buffer and returns; a writer goroutine encodes and
-// writes them to a crash-safe file that is flushed and fsynced at least every
-// half second. Supported formats are Ogg Opus (default), FLAC and WAV (PCM16).
+// Crash safety: every encoder writes its header at Create and makes the file
+// valid as of each Sync (WAV and FLAC patch their sizes, Opus ends each Sync
+// on a page boundary). What Sync returned for survives a crash; Repair turns
+// the file into a finished one keeping all of it. Samples short of one codec
+// frame (20 ms for Opus, 4096 samples for FLAC) wait in memory until the
+// next Write.
 package audio
 
 import (
@@ -76,6 +85,8 @@ type Encoder interface {
 }
 
 // Decoder reads a finished audio file as interleaved 16-bit samples.
+// Ogg Opus always decodes at 48 kHz; other formats at their own rate.
+// Implementations are not safe for concurrent use.
 type Decoder interface {
 	// Info describes the stream; Frames and Duration are exact.
 	Info() Info
