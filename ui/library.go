@@ -36,6 +36,7 @@ type libraryPanel struct {
 	index    map[string]int      // id → position in items
 	progress map[string]Progress // running transfers
 	selected string              // id of the selected recording
+	want     string              // id to select once a query returns it
 	gen      int                 // query generation; older answers are dropped
 	timer    *time.Timer
 }
@@ -81,7 +82,7 @@ func (p *libraryPanel) reload() {
 	q := p.query()
 	p.gen++
 	gen := p.gen
-	p.u.background(func(ctx context.Context) { p.load(ctx, q, gen, "") })
+	p.u.background(func(ctx context.Context) { p.load(ctx, q, gen) })
 }
 
 // loadNow runs the current query from a background job and selects id when
@@ -89,11 +90,18 @@ func (p *libraryPanel) reload() {
 func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 	var q Query
 	var gen int
-	fyne.DoAndWait(func() { q = p.query(); p.gen++; gen = p.gen })
-	p.load(ctx, q, gen, id)
+	fyne.DoAndWait(func() {
+		q = p.query()
+		p.gen++
+		gen = p.gen
+		if id != "" {
+			p.want = id
+		}
+	})
+	p.load(ctx, q, gen)
 }
 
-func (p *libraryPanel) load(ctx context.Context, q Query, gen int, selectID string) {
+func (p *libraryPanel) load(ctx context.Context, q Query, gen int) {
 	rs, err := p.u.be.Library.List(ctx, q)
 	if err != nil {
 		p.u.fail(fmt.Errorf("could not read the library: %w", err))
@@ -103,12 +111,13 @@ func (p *libraryPanel) load(ctx context.Context, q Query, gen int, selectID stri
 		if gen != p.gen {
 			return
 		}
-		p.apply(rs, selectID)
+		p.apply(rs)
 	})
 }
 
-// apply replaces the list's data, keeping (or moving to) the selection.
-func (p *libraryPanel) apply(rs []library.Recording, selectID string) {
+// apply replaces the list's data, keeping the selection, or moving it to
+// the recording an action asked for (whichever query shows it first).
+func (p *libraryPanel) apply(rs []library.Recording) {
 	p.items = rs
 	clear(p.index)
 	for i, r := range rs {
@@ -116,8 +125,9 @@ func (p *libraryPanel) apply(rs []library.Recording, selectID string) {
 	}
 	p.count.SetText(fmt.Sprintf("%d recordings", len(rs)))
 	p.list.Refresh()
-	if selectID == "" {
-		selectID = p.selected
+	selectID := p.selected
+	if _, ok := p.index[p.want]; ok {
+		selectID, p.want = p.want, ""
 	}
 	if i, ok := p.index[selectID]; ok {
 		p.list.Select(i)

@@ -87,7 +87,7 @@ func newRecordPanel(u *UI) *recordPanel {
 	hint.Importance = widget.LowImportance
 	big := container.New(&minScale{w: 9, h: 3}, p.record)
 	buttons := container.NewHBox(big, container.NewVBox(p.pause, hint))
-	top := container.NewBorder(nil, nil, buttons, p.clock, container.NewVBox(p.meter, p.wave))
+	top := container.NewBorder(nil, nil, buttons, p.clock, container.NewBorder(nil, p.meter, nil, nil, p.wave))
 	p.content = container.NewVBox(container.NewPadded(top), p.overrun, input, widget.NewSeparator())
 	return p
 }

@@ -124,7 +124,7 @@ func (r *waveRenderer) Refresh()                     { r.raster.Refresh() }
 // MinSize is a few text lines high, so it scales with the theme.
 func (r *waveRenderer) MinSize() fyne.Size {
 	text := r.w.Theme().Size(theme.SizeNameText)
-	return fyne.NewSize(text*8, text*3)
+	return fyne.NewSize(text*8, text*4)
 }
 
 // paint draws the bars into the reused image at the raster's pixel size.
