@@ -249,11 +249,11 @@ func cmdListLat(args []string) {
 				fail(err)
 			}
 			lat = append(lat, time.Since(t))
-			if len(lr.Recordings) != limit {
-				fail(fmt.Errorf("page of %d, want %d", len(lr.Recordings), limit))
+			if len(lr.Recordings) == 0 {
+				fail(fmt.Errorf("empty page"))
 			}
 		}
-		fmt.Printf("  first page, limit=%d: p50 %s  p99 %s  (%d requests)\n", limit, ms(pct(lat, .5)), ms(pct(lat, .99)), *iters)
+		fmt.Printf("   first page, limit=%d: p50 %s  p99 %s  (%d requests)\n", limit, ms(pct(lat, .5)), ms(pct(lat, .99)), *iters)
 	}
 	var lat []time.Duration
 	for i := 0; i < max(*iters/10, 5); i++ {
@@ -276,10 +276,10 @@ func cmdListLat(args []string) {
 		}
 		lat = append(lat, time.Since(t))
 		if i == 0 {
-			fmt.Printf("  full listing: %d recordings in pages of 1000\n", count)
+			fmt.Printf("   full listing: %d recordings in pages of 1000\n", count)
 		}
 	}
-	fmt.Printf("  full listing: p50 %s  p99 %s  (%d runs)\n", ms(pct(lat, .5)), ms(pct(lat, .99)), len(lat))
+	fmt.Printf("   full listing: p50 %s  p99 %s  (%d runs)\n", ms(pct(lat, .5)), ms(pct(lat, .99)), len(lat))
 	// The steady state of a synced device: nothing changed since the cursor.
 	var lr api.ListResponse
 	c.do("GET", "/v1/recordings?limit=1", nil, 0, &lr)
@@ -302,7 +302,7 @@ func cmdListLat(args []string) {
 		}
 		lat = append(lat, time.Since(t))
 	}
-	fmt.Printf("  catch-up with nothing new (since=cursor): p50 %s  p99 %s\n", ms(pct(lat, .5)), ms(pct(lat, .99)))
+	fmt.Printf("   catch-up with nothing new (since=cursor): p50 %s  p99 %s\n", ms(pct(lat, .5)), ms(pct(lat, .99)))
 }
 
 // stream is n reproducible pseudo-random bytes, never held in memory.
@@ -368,7 +368,7 @@ func cmdConcurrent(args []string) {
 		fail(err)
 	}
 	d := time.Since(start)
-	fmt.Printf("  %d clients × %d MB: %.1f s; server RSS before %.0f MB, peak during %.0f MB, after %.0f MB\n",
+	fmt.Printf("   %d clients × %d MB: %.1f s; server RSS before %.0f MB, peak during %.0f MB, after %.0f MB\n",
 		*clients, *mb, d.Seconds(), float64(before)/1e6, float64(peak.Load())/1e6, float64(rss(*pid))/1e6)
 }
 
@@ -414,7 +414,7 @@ func cmdLoad(args []string) {
 	if *kind == "upload" {
 		reqs *= 2
 	}
-	fmt.Printf("  %s: %d operations (%d requests), %d connections, %.2f s: %.0f requests/s, p50 %s p99 %s, errors %d\n",
+	fmt.Printf("   %s: %d operations (%d requests), %d connections, %.2f s: %.0f requests/s, p50 %s p99 %s, errors %d\n",
 		*kind, *n, reqs, *conc, d.Seconds(), float64(reqs)/d.Seconds(), ms(pct(lat, .5)), ms(pct(lat, .99)), errs.Load())
 	if errs.Load() > 0 {
 		os.Exit(1)
