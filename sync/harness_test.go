@@ -2,6 +2,7 @@ package sync
 
 import (
 	"bytes"
+	"io"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -190,6 +191,10 @@ type netSwitch struct {
 	rt       http.RoundTripper
 	offline  atomic.Bool
 	requests atomic.Int64
+	// upRate, when set before use, limits request bodies to so many bytes
+	// a second; sent counts request body bytes.
+	upRate int64
+	sent   atomic.Int64
 }
 
 func (n *netSwitch) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -200,7 +205,33 @@ func (n *netSwitch) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	}
 	n.requests.Add(1)
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &slowBody{ReadCloser: r.Body, n: n, start: time.Now()}
+	}
 	return n.rt.RoundTrip(r)
+}
+
+// slowBody counts (and, with upRate, paces) a request body.
+type slowBody struct {
+	io.ReadCloser
+	n     *netSwitch
+	start time.Time
+	done  int64
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if b.n.upRate > 0 && len(p) > 64<<10 {
+		p = p[:64<<10]
+	}
+	k, err := b.ReadCloser.Read(p)
+	b.done += int64(k)
+	b.n.sent.Add(int64(k))
+	if b.n.upRate > 0 {
+		if ahead := time.Duration(float64(b.done)/float64(b.n.upRate)*float64(time.Second)) - time.Since(b.start); ahead > 0 {
+			time.Sleep(ahead)
+		}
+	}
+	return k, err
 }
 
 // device is one client: a library folder, a session and an engine.
@@ -220,6 +251,8 @@ func newDevice(t testing.TB, name, url, email, password string, opts Options) *d
 }
 
 // newDeviceVia logs in at url but syncs through via (a proxy in front).
+// Its network is d.net; set d.net.rt before the first sync to change the
+// transport.
 func newDeviceVia(t testing.TB, name, url, via, email, password string, opts Options) *device {
 	t.Helper()
 	ctx := context.Background()
@@ -232,18 +265,22 @@ func newDeviceVia(t testing.TB, name, url, via, email, password string, opts Opt
 	if d.x, err = d.lib.SyncIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(via, &http.Client{Transport: d.net})
+	direct, err := NewClient(url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.sess, err = Login(ctx, c, NewMemoryStore(), email, password); err != nil {
+	if d.sess, err = Login(ctx, direct, NewMemoryStore(), email, password); err != nil {
 		t.Fatalf("log in %s: %v", name, err)
+	}
+	c, err := NewClient(via, &http.Client{Transport: d.net})
+	if err != nil {
+		t.Fatal(err)
 	}
 	key := AccountKey{Server: c.Server(), Email: email}
 	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
 		t.Fatal(err)
 	}
-	d.eng = New(d.x, d.sess.Client(), key, opts)
+	d.eng = New(d.x, c.WithAuth(d.sess), key, opts)
 	return d
 }
 

@@ -59,7 +59,7 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 	})
 	defer func() { e.finishPass(ctx, &sum, err) }()
 	if o.pull {
-		if err := e.pull(ctx, &sum); err != nil {
+		if err := e.retry(ctx, func() error { return e.pull(ctx, &sum) }); err != nil {
 			return sum, err
 		}
 	}
@@ -76,7 +76,7 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 			return sum, err
 		}
 		if needPull {
-			if err := e.pull(ctx, &sum); err != nil {
+			if err := e.retry(ctx, func() error { return e.pull(ctx, &sum) }); err != nil {
 				return sum, err
 			}
 		}
@@ -86,6 +86,22 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 		o.force = false // what failed this pass had its tries
 	}
 	return sum, nil
+}
+
+// retry runs f until it succeeds, fails for good, or has had its
+// attempts; transient failures (5xx, 429 after its Retry-After, a broken
+// connection) wait with backoff in between. Offline is not retried here:
+// Run probes the server instead.
+func (e *Engine) retry(ctx context.Context, f func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil || !KindOf(err).Retryable() || KindOf(err) == KindOffline || attempt >= e.opts.Attempts {
+			return err
+		}
+		if serr := sleepCtx(ctx, e.opts.Backoff.Delay(attempt, min(RetryAfterOf(err), time.Minute))); serr != nil {
+			return serr
+		}
+	}
 }
 
 // finishPass counts what is left and sets the status the pass ends in.

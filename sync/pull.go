@@ -73,9 +73,11 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 	}
 	now := time.Now()
 	events := map[string]Event{}
+	conflicts := map[string]bool{}
 	err := e.x.Update(ctx, ids, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
 		ch, changed := reconcile(cur, byID[id], now)
 		delete(events, id)
+		conflicts[id] = len(ch.History) > 0
 		if changed {
 			events[id] = Event{Kind: ItemDone, Op: OpRemote, ID: id, Title: byID[id].Title}
 		}
@@ -85,6 +87,11 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 		return err
 	}
 	sum.Remote += len(events)
+	for _, c := range conflicts {
+		if c {
+			sum.Conflicts++
+		}
+	}
 	for _, ev := range events {
 		e.emit(ev)
 	}

@@ -1,0 +1,144 @@
+package sync
+
+import (
+	"context"
+	"testing"
+
+	"github.com/earshot/earshot/library"
+)
+
+// TestRenameConflict renames one recording on two devices while both are
+// offline: the rename that reaches the server first wins everywhere, and
+// the other device keeps its own title in the history.
+func TestRenameConflict(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	ctx := context.Background()
+	r := a.record(t, "Original", 10_000)
+	a.sync(t)
+	b.sync(t)
+	a.net.offline.Store(true)
+	b.net.offline.Store(true)
+	if err := a.lib.Rename(ctx, r.ID, "A's title"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.lib.Rename(ctx, r.ID, "B's title"); err != nil {
+		t.Fatal(err)
+	}
+	a.net.offline.Store(false)
+	b.net.offline.Store(false)
+	if sum := a.sync(t); sum.Renamed != 1 {
+		t.Fatalf("A: %+v", sum)
+	}
+	if sum := b.sync(t); sum.Conflicts != 1 {
+		t.Fatalf("B: %+v, want one conflict", sum)
+	}
+	a.sync(t)
+	for _, d := range []*device{a, b} {
+		if it := d.item(t, r.ID); it.Title != "A's title" || (it.SyncState != library.Synced && it.SyncState != library.CloudOnly) || it.RenamePending() {
+			t.Errorf("%s: %q %s pending=%v", d.name, it.Title, it.SyncState, it.RenamePending())
+		}
+	}
+	h, err := b.x.TitleHistory(ctx, r.ID)
+	if err != nil || len(h) != 1 || h[0].Title != "B's title" || h[0].ReplacedBy != "A's title" {
+		t.Fatalf("B's title history %+v, %v", h, err)
+	}
+	if h, _ := a.x.TitleHistory(ctx, r.ID); len(h) != 0 {
+		t.Fatalf("A lost nothing, but has history %+v", h)
+	}
+}
+
+// TestRestoreAfterRemoteDelete: a recording deleted everywhere on A goes to
+// B's trash; restoring it on B brings it back to the cloud, and to A.
+func TestRestoreAfterRemoteDelete(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	ctx := context.Background()
+	r := a.record(t, "Keeper", 20_000)
+	a.sync(t)
+	b.sync(t)
+	if err := b.eng.Download(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.eng.Delete(ctx, r.ID, Everywhere); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	if it := b.item(t, r.ID); !it.Trashed() {
+		t.Fatalf("B: not in the trash after the remote delete: %+v", it)
+	}
+	if err := b.lib.Restore(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if sum := b.sync(t); sum.Uploaded != 1 {
+		t.Fatalf("B restore: %+v", sum)
+	}
+	if got, ok := remote(t, b.sess.Client())[r.ID]; !ok || !got.Available || got.SHA256 != r.SHA256 {
+		t.Fatalf("server after the restore: %+v %v", got, ok)
+	}
+	if sum := a.sync(t); sum.Remote != 1 {
+		t.Fatalf("A: %+v", sum)
+	}
+	if it := a.item(t, r.ID); it.Trashed() || it.SyncState != library.Synced {
+		t.Fatalf("A after B's restore: trashed %v, %s", it.Trashed(), it.SyncState)
+	}
+}
+
+// TestDeleteScopes checks each scope's result on the device and the server.
+func TestDeleteScopes(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	ctx := context.Background()
+	local, cloud, every := a.record(t, "device only", 1000), a.record(t, "cloud only", 1000), a.record(t, "everywhere", 1000)
+	fresh := a.record(t, "not uploaded", 1000)
+	if err := a.eng.Delete(ctx, fresh.ID, FromDevice); err == nil {
+		t.Fatal("deleting a recording not in the cloud from this device only succeeded")
+	}
+	a.sync(t)
+	for _, c := range []struct {
+		id    string
+		scope Scope
+	}{{local.ID, FromDevice}, {cloud.ID, FromCloud}, {every.ID, Everywhere}} {
+		if err := a.eng.Delete(ctx, c.id, c.scope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.sync(t)
+	srvSet := remote(t, a.sess.Client())
+	if it := a.item(t, local.ID); it.HasAudio || it.SyncState != library.CloudOnly || srvSet[local.ID].ID == "" {
+		t.Errorf("device only: %+v; in cloud %v", it.SyncState, srvSet[local.ID].ID != "")
+	}
+	if it := a.item(t, cloud.ID); !it.HasAudio || it.SyncState != library.LocalOnly || !it.KeepLocal || srvSet[cloud.ID].ID != "" {
+		t.Errorf("cloud only: %s keep=%v; in cloud %v", it.SyncState, it.KeepLocal, srvSet[cloud.ID].ID != "")
+	}
+	if it := a.item(t, every.ID); !it.Trashed() || srvSet[every.ID].ID != "" {
+		t.Errorf("everywhere: trashed %v; in cloud %v", it.Trashed(), srvSet[every.ID].ID != "")
+	}
+	// The cloud-deleted recording is not uploaded again by later syncs.
+	if sum := a.sync(t); sum.Uploaded != 0 {
+		t.Fatalf("re-uploaded: %+v", sum)
+	}
+	// A purge while offline leaves a tombstone that goes out later.
+	other := a.record(t, "purged offline", 1000)
+	a.sync(t)
+	a.net.offline.Store(true)
+	if err := a.lib.Purge(ctx, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.net.offline.Store(false)
+	if sum := a.sync(t); sum.Deleted != 1 {
+		t.Fatalf("tombstone: %+v", sum)
+	}
+	if _, ok := remote(t, a.sess.Client())[other.ID]; ok {
+		t.Fatal("purged recording still in the cloud")
+	}
+	if _, err := a.x.Item(ctx, other.ID); err == nil {
+		t.Fatal("tombstone kept after its deletion went out")
+	}
+}

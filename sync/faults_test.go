@@ -1,0 +1,295 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"strings"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/library"
+)
+
+// syncUntilClean runs passes until one leaves nothing failed or waiting.
+func syncUntilClean(t *testing.T, d *device, passes int) {
+	t.Helper()
+	var last Summary
+	var err error
+	for range passes {
+		last, err = d.eng.SyncOnce(context.Background())
+		if err == nil && len(last.Failed) == 0 && last.Waiting == 0 {
+			return
+		}
+	}
+	t.Fatalf("%s: not clean after %d passes: %v %+v", d.name, passes, err, last)
+}
+
+func noKeepAlive() http.RoundTripper {
+	tr := NewTransport()
+	tr.DisableKeepAlives = true // one request per connection: faults land in bodies
+	return tr
+}
+
+// TestFaultyUploads sends uploads through a proxy that cuts connections
+// (before the server has everything, and after, losing its answer) and
+// flips bytes: the engine converges and the server ends with exact copies.
+func TestFaultyUploads(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	proxy := newTCPProxy(t, srv.addr, func(n int64) tcpFault {
+		switch {
+		case n > 15:
+			return tcpFault{}
+		case n%3 == 1:
+			return tcpFault{cutUpAfter: 150_000 + n*37_000}
+		case n%3 == 2:
+			return tcpFault{corruptUpAt: 60_000 + n*1000}
+		}
+		return tcpFault{cutDownAfter: 20} // the answer is lost
+	})
+	a := newDeviceVia(t, "A", srv.URL, proxy.URL(), email, pw, Options{ChunkSize: api.MinChunkSize, Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	a.net.rt = noKeepAlive()
+	var starts stdsync.Map
+	defer a.eng.Subscribe(func(ev Event) {
+		if ev.Kind == ItemStarted && ev.Op == OpUpload {
+			n, _ := starts.LoadOrStore(ev.ID, new(int))
+			*n.(*int)++
+		}
+	})()
+	var recs []library.Recording
+	for i, size := range []int{400_000, 1_000_000, 700_000, 12_000_000} {
+		recs = append(recs, a.record(t, "faulty "+string(rune('A'+i)), size))
+	}
+	syncUntilClean(t, a, 20)
+	if proxy.conns.Load() <= 15 {
+		t.Fatalf("only %d connections: the faults did not all happen", proxy.conns.Load())
+	}
+	retried := 0
+	starts.Range(func(_, n any) bool {
+		if *n.(*int) > 1 {
+			retried++
+		}
+		return true
+	})
+	if retried == 0 {
+		t.Fatal("no upload was retried: the faults missed the transfers")
+	}
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	b.sync(t)
+	for _, r := range recs {
+		if st := a.item(t, r.ID).SyncState; st != library.Synced {
+			t.Errorf("A: %s is %s", r.Title, st)
+		}
+		if err := b.eng.Download(context.Background(), r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.audio(t, r.ID), b.audio(t, r.ID)) {
+			t.Errorf("%s: the server's copy differs from the original", r.Title)
+		}
+	}
+}
+
+// TestFaultyDownloads fetches through a proxy that cuts and corrupts the
+// server's answers: damaged bytes are never adopted, and broken downloads
+// resume.
+func TestFaultyDownloads(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	want := map[string]string{}
+	for i, size := range []int{300_000, 2_000_000, 5_000_000} {
+		r := a.record(t, "down "+string(rune('A'+i)), size)
+		want[r.ID] = r.SHA256
+	}
+	a.sync(t)
+
+	proxy := newTCPProxy(t, srv.addr, func(n int64) tcpFault {
+		switch {
+		case n > 12:
+			return tcpFault{}
+		case n%2 == 1:
+			return tcpFault{cutDownAfter: 120_000 + n*50_000}
+		}
+		return tcpFault{corruptDownAt: 30_000 + n*777}
+	})
+	b := newDeviceVia(t, "B", srv.URL, proxy.URL(), email, pw, Options{Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	b.net.rt = noKeepAlive()
+	if err := b.eng.SetAutoDownload(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	// Every download the engine reports done must be intact at that moment.
+	var mu stdsync.Mutex
+	var bad []string
+	cancel := b.eng.Subscribe(func(ev Event) {
+		if ev.Kind != ItemDone || ev.Op != OpDownload {
+			return
+		}
+		it, err := b.x.Item(context.Background(), ev.ID)
+		data, rerr := os.ReadFile(b.lib.AudioPath(it.Recording))
+		sum := sha256.Sum256(data)
+		if err != nil || rerr != nil || hex.EncodeToString(sum[:]) != want[ev.ID] {
+			mu.Lock()
+			bad = append(bad, ev.ID)
+			mu.Unlock()
+		}
+	})
+	defer cancel()
+	syncUntilClean(t, b, 20)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bad) > 0 {
+		t.Fatalf("damaged downloads adopted: %v", bad)
+	}
+	for id, sha := range want {
+		it := b.item(t, id)
+		sum := sha256.Sum256(b.audio(t, id))
+		if it.SyncState != library.Synced || hex.EncodeToString(sum[:]) != sha {
+			t.Errorf("%s: %s, sha %x", id, it.SyncState, sum[:6])
+		}
+	}
+	if proxy.conns.Load() <= 12 {
+		t.Fatalf("only %d connections: the faults did not all happen", proxy.conns.Load())
+	}
+}
+
+// TestServerErrors injects 500s and 429s in front of the real server: the
+// engine retries with backoff (after Retry-After for 429) and completes in
+// one pass; a 400 is not retried by itself.
+func TestServerErrors(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	h := newHTTPFaults(t, srv.URL)
+	a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	ok := a.record(t, "survives", 50_000)
+	bad := a.record(t, "refused", 50_000)
+	var mu stdsync.Mutex
+	count := map[string]int{}
+	h.setInject(func(r *http.Request) (int, http.Header, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		key := r.Method + " " + r.URL.Path
+		count[key]++
+		switch {
+		case r.URL.Path == "/v1/recordings" && count[key] == 1:
+			return 429, http.Header{"Retry-After": {"1"}}, `{"error":"rate_limited","message":"slow down"}`
+		case strings.HasSuffix(r.URL.Path, ok.ID+"/content") && count[key] <= 2:
+			return 500, nil, `{"error":"internal","message":"boom"}`
+		case r.Method == "PUT" && r.URL.Path == "/v1/recordings/"+bad.ID:
+			return 400, nil, `{"error":"bad_request","message":"no such thing"}`
+		}
+		return 0, nil, ""
+	})
+	sum, err := a.eng.SyncOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Uploaded != 1 || len(sum.Failed) != 1 || sum.Failed[0].ID != bad.ID {
+		t.Fatalf("summary %+v", sum)
+	}
+	if it := a.item(t, ok.ID); it.SyncState != library.Synced {
+		t.Fatalf("after 500s: %s %s", it.SyncState, it.SyncError)
+	}
+	it := a.item(t, bad.ID)
+	if it.SyncState != library.Error || !strings.Contains(it.SyncError, "no such thing") || it.NextAttempt.Before(time.Now().Add(24*time.Hour)) {
+		t.Fatalf("refused recording: %+v", it)
+	}
+	// The 429 was honoured: the next list came a second later at the earliest.
+	var lists []hit
+	for _, x := range h.hits() {
+		if x.path == "/v1/recordings" {
+			lists = append(lists, x)
+		}
+	}
+	if len(lists) < 2 || lists[0].status != 429 || lists[1].at.Sub(lists[0].at) < time.Second {
+		t.Fatalf("list requests %+v", lists)
+	}
+	mu.Lock()
+	if n := count["PUT /v1/recordings/"+bad.ID]; n != 1 {
+		t.Errorf("a 400 was sent %d times in a pass, want once", n)
+	}
+	mu.Unlock()
+
+	// A background pass leaves the refused one alone; "sync now" tries again.
+	if _, err := a.eng.pass(context.Background(), passOptions{pull: true}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := count["PUT /v1/recordings/"+bad.ID]
+	mu.Unlock()
+	if n != 1 {
+		t.Fatalf("a background pass retried a 400 (%d requests)", n)
+	}
+	h.setInject(nil)
+	a.sync(t)
+	if it := a.item(t, bad.ID); it.SyncState != library.Synced {
+		t.Fatalf("after the fault went: %s", it.SyncState)
+	}
+}
+
+// TestServerKilledMidUpload kills the server (SIGKILL) in the middle of a
+// large upload and starts it again: the engine, running in watch mode,
+// shows offline, notices the server is back, and resumes from the bytes the
+// server kept.
+func TestServerKilledMidUpload(t *testing.T) {
+	serverBin(t)
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{ChunkSize: api.MinChunkSize})
+	a.net.upRate = 12 << 20
+	const size = 30 << 20
+	r := a.record(t, "long interview", size)
+
+	killed, offline, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var once, onceOff, onceDone stdsync.Once
+	cancelSub := a.eng.Subscribe(func(ev Event) {
+		switch {
+		case ev.Kind == ItemProgress && ev.Op == OpUpload && ev.Done >= 15<<20:
+			once.Do(func() { close(killed) })
+		case ev.Kind == StatusChanged && ev.Status.State == StateOffline:
+			onceOff.Do(func() { close(offline) })
+		case ev.Kind == ItemDone && ev.Op == OpUpload:
+			onceDone.Do(func() { close(done) })
+		}
+	})
+	defer cancelSub()
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.eng.Run(ctx) }()
+	defer func() { cancel(); <-runDone }() // before the library closes
+
+	waitFor(t, killed, "15 MB uploaded")
+	srv.Kill()
+	waitFor(t, offline, "the offline state")
+	if st := a.eng.Status(); st.Waiting != 1 || !strings.HasPrefix(st.String(), "offline, 1 waiting") {
+		t.Fatalf("status while the server is down: %q", st)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, done, "the upload to finish after the restart")
+	if it := a.item(t, r.ID); it.SyncState != library.Synced {
+		t.Fatalf("state %s", it.SyncState)
+	}
+	if got := remote(t, a.sess.Client())[r.ID]; got.SHA256 != r.SHA256 || !got.Available {
+		t.Fatalf("server copy %+v", got)
+	}
+	// Resumed, not restarted: well under 15 MB + 30 MB went up.
+	if up := a.net.sent.Load(); up > size+3*api.MinChunkSize {
+		t.Fatalf("%d bytes sent for a %d-byte recording: the upload started over", up, size)
+	}
+}
+
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
