@@ -2,10 +2,10 @@ package sync
 
 import (
 	"bytes"
-	"io"
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"

@@ -31,11 +31,11 @@ type tcpProxy struct {
 
 // tcpFault is one connection's treatment; zero values mean no fault.
 type tcpFault struct {
-	cutUpAfter     int64 // close after this many bytes client → server
-	cutDownAfter   int64 // close after this many bytes server → client
-	corruptUpAt    int64 // flip the byte at this offset client → server
-	corruptDownAt  int64 // flip the byte at this offset server → client
-	upBytesPerSec  int64 // throttle client → server
+	cutUpAfter    int64 // close after this many bytes client → server
+	cutDownAfter  int64 // close after this many bytes server → client
+	corruptUpAt   int64 // flip the byte at this offset client → server
+	corruptDownAt int64 // flip the byte at this offset server → client
+	upBytesPerSec int64 // throttle client → server
 }
 
 func newTCPProxy(t testing.TB, target string, fault func(int64) tcpFault) *tcpProxy {
