@@ -422,7 +422,12 @@ func (s *Store) release(userID string, l lease, wrote bool, delta int64) error {
 		in.UpdateExpression = aws.String("SET next_seq = :s, used_bytes = used_bytes + :d REMOVE lease_id, lease_until")
 		in.ExpressionAttributeValues[":s"], in.ExpressionAttributeValues[":d"] = num(l.base+1), num(delta)
 	}
-	_, err := s.db.UpdateItem(ctx, in)
+	var err error
+	for try := 0; try < 3; try++ { // a lost release would stall the user's changes for a lease
+		if _, err = s.db.UpdateItem(ctx, in); err == nil || conditionFailed(err) {
+			break
+		}
+	}
 	if err == nil || !conditionFailed(err) {
 		return s.wrap(err)
 	}
