@@ -110,7 +110,7 @@ func (a *accountPanel) watch() {
 // refresh reads the engine's status (from a goroutine) and shows it.
 func (a *accountPanel) refresh(context.Context) {
 	s := a.u.be.Cloud.Status()
-	fyne.Do(func() { a.apply(s) })
+	onMain(func() { a.apply(s) })
 }
 
 func (a *accountPanel) apply(s CloudStatus) {
@@ -156,7 +156,7 @@ func (a *accountPanel) signIn(create bool) {
 		} else {
 			err = cl.LogIn(ctx, server, email, password)
 		}
-		fyne.Do(func() {
+		onMain(func() {
 			a.login.Enable()
 			a.signup.Enable()
 			if err == nil {
@@ -185,7 +185,7 @@ func (a *accountPanel) sync() {
 	a.syncNow.Disable()
 	a.u.background(func(ctx context.Context) {
 		err := cl.SyncNow(ctx)
-		fyne.Do(a.syncNow.Enable)
+		onMain(a.syncNow.Enable)
 		a.u.fail(err)
 		a.refresh(ctx)
 		a.u.list.loadNow(ctx, "")

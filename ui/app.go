@@ -36,7 +36,7 @@ type UI struct {
 
 	// tasks counts one-shot background jobs (I/O started by a click), so a
 	// test can wait until everything a tap started has landed on screen.
-	tasks stdsync.WaitGroup
+	tasks taskCount
 	// loops counts the goroutines that live as long as ctx; wait for them
 	// before closing the engine they read from.
 	loops stdsync.WaitGroup
@@ -104,9 +104,9 @@ func defaultSize() fyne.Size {
 // background runs fn off the Fyne goroutine: disk, audio device and network
 // calls go here. fn must touch widgets only through fyne.Do.
 func (u *UI) background(fn func(ctx context.Context)) {
-	u.tasks.Add(1)
+	u.tasks.add(1)
 	go func() {
-		defer u.tasks.Done()
+		defer u.tasks.add(-1)
 		fn(u.ctx)
 	}()
 }
@@ -119,7 +119,7 @@ func (u *UI) quit() {
 			if _, err := s.Stop(ctx); err != nil {
 				fmt.Fprintln(os.Stderr, "earshot:", err)
 			}
-			fyne.Do(u.app.Quit)
+			onMain(u.app.Quit)
 		})
 		return
 	}
@@ -130,13 +130,13 @@ func (u *UI) quit() {
 func (u *UI) wait() {
 	<-u.ctx.Done()
 	u.loops.Wait()
-	u.tasks.Wait()
+	u.tasks.wait()
 }
 
 // fail shows an error without blocking the window (no modal per error).
 func (u *UI) fail(err error) {
 	if err != nil {
-		fyne.Do(func() { u.notices.show(err.Error(), true) })
+		onMain(func() { u.notices.show(err.Error(), true) })
 	}
 }
 
@@ -199,4 +199,33 @@ func labelOf(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
+}
+
+// taskCount counts running jobs. Unlike sync.WaitGroup it allows new jobs to
+// start while someone waits (a change notification may start a reload at
+// any time); wait returns at a moment when none is running.
+type taskCount struct {
+	mu   stdsync.Mutex
+	n    int
+	cond *stdsync.Cond
+}
+
+func (c *taskCount) add(d int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += d
+	if c.n == 0 && c.cond != nil {
+		c.cond.Broadcast()
+	}
+}
+
+func (c *taskCount) wait() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cond == nil {
+		c.cond = stdsync.NewCond(&c.mu)
+	}
+	for c.n > 0 {
+		c.cond.Wait()
+	}
 }

@@ -212,14 +212,13 @@ func (u *UI) selectID(t *testing.T, id string) {
 	if !ok {
 		t.Fatalf("%s is not in the list %q", id, u.list.titles())
 	}
-	u.list.list.Select(i)
-	u.tasks.Wait()
+	u.do(func() { u.list.list.Select(i) })
 }
 
 // chooseDelete opens the delete dialog and taps one of its answers.
 func (u *UI) chooseDelete(t *testing.T, label string) {
 	t.Helper()
-	u.details.askDelete()
+	u.do(u.details.askDelete)
 	top := u.win.Canvas().Overlays().Top()
 	b := findButton(top, label)
 	if b == nil {
@@ -262,7 +261,7 @@ func TestDeleteThreeWays(t *testing.T) {
 	}
 	// A cloud-only entry cannot be deleted from this device again.
 	u.selectID(t, "a")
-	u.details.askDelete()
+	u.do(u.details.askDelete)
 	if b := findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)"); b == nil || !b.Disabled() {
 		t.Fatal("“this device” is offered for a recording whose audio is not here")
 	}
@@ -282,12 +281,12 @@ func TestCloudOnlyDownloadsWithProgress(t *testing.T) {
 			close(m.release)
 		}
 	})
-	test.Tap(u.details.download)
+	onMainWait(func() { test.Tap(u.details.download) })
 	// The row shows the percentage while the engine reports progress.
 	waitUntil(t, "the 50 % badge and progress bar", func() bool {
 		var s string
 		var v float64
-		fyne.DoAndWait(func() {
+		onMainWait(func() {
 			r := newRow().(*row)
 			u.list.updateRow(0, r)
 			s, v = r.badge.Text, u.details.progress.Value
@@ -296,7 +295,7 @@ func TestCloudOnlyDownloadsWithProgress(t *testing.T) {
 	})
 	close(m.release)
 	released = true
-	u.tasks.Wait()
+	u.settle()
 	if r := u.details.rec; !r.HasAudio || r.SyncState != library.Synced {
 		t.Fatalf("after download the details show %+v", r)
 	}
@@ -312,14 +311,16 @@ func TestAccountLogInAndOut(t *testing.T) {
 	if a.signedIn.Visible() || !a.signedOut.Visible() {
 		t.Fatal("signed-out form not shown at start")
 	}
-	a.server.SetText("http://127.0.0.1:9")
-	a.email.SetText("ada@example.org")
-	a.password.SetText("wrong")
+	u.do(func() {
+		a.server.SetText("http://127.0.0.1:9")
+		a.email.SetText("ada@example.org")
+		a.password.SetText("wrong")
+	})
 	u.tapAndWait(a.login)
 	if !strings.Contains(u.notices.text(), "wrong email or password") || a.status.SignedIn {
 		t.Fatalf("bad password: notice %q, status %+v", u.notices.text(), a.status)
 	}
-	a.password.SetText("correct horse")
+	u.do(func() { a.password.SetText("correct horse") })
 	u.tapAndWait(a.login)
 	if !a.signedIn.Visible() || a.who.Text != "Signed in as ada@example.org on http://127.0.0.1:9" {
 		t.Fatalf("after log in: %q", a.who.Text)
@@ -333,8 +334,7 @@ func TestAccountLogInAndOut(t *testing.T) {
 	if got := u.app.Preferences().String(prefServer); got != "http://127.0.0.1:9" {
 		t.Fatalf("server not kept in preferences: %q", got)
 	}
-	test.Tap(a.auto)
-	u.tasks.Wait()
+	u.tapAndWait(a.auto)
 	if !m.Status().AutoDownload || !u.app.Preferences().Bool(prefAutoDownload) {
 		t.Fatal("auto-download setting not applied and kept")
 	}

@@ -131,7 +131,7 @@ func (d *detailsPanel) loadOverview(r library.Recording) {
 	}
 	d.u.background(func(ctx context.Context) {
 		v, err := d.u.be.Media.Overview(ctx, path, overviewBars)
-		fyne.Do(func() {
+		onMain(func() {
 			if d.rec.ID != r.ID {
 				return
 			}
@@ -171,7 +171,7 @@ func (d *detailsPanel) togglePlay() {
 				d.u.fail(fmt.Errorf("could not play %q: %w", r.Title, err))
 				return
 			}
-			fyne.DoAndWait(func() {
+			onMainWait(func() {
 				if d.rec.ID != r.ID || d.player != nil {
 					pl.Close()
 					pl = nil
@@ -196,7 +196,7 @@ func (d *detailsPanel) togglePlay() {
 		if err != nil {
 			d.u.fail(err)
 		}
-		fyne.Do(d.trackPlayback)
+		onMain(d.trackPlayback)
 	})
 }
 
@@ -216,7 +216,7 @@ func (d *detailsPanel) trackPlayback() {
 		defer t.Stop()
 		for {
 			pos, dur, playing := pl.Position(), pl.Duration(), pl.Playing()
-			fyne.Do(func() { d.showPosition(pos, dur, playing) })
+			onMain(func() { d.showPosition(pos, dur, playing) })
 			if !playing {
 				return
 			}
@@ -256,7 +256,7 @@ func (d *detailsPanel) seekTo(f float64) {
 			d.u.fail(err)
 		}
 		pos, dur, playing := pl.Position(), pl.Duration(), pl.Playing()
-		fyne.Do(func() { d.showPosition(pos, dur, playing) })
+		onMain(func() { d.showPosition(pos, dur, playing) })
 	})
 }
 
@@ -286,7 +286,7 @@ func (d *detailsPanel) startDownload() {
 	d.progress.Show()
 	d.u.background(func(ctx context.Context) {
 		err := cl.Download(ctx, r.ID)
-		fyne.Do(d.download.Enable)
+		onMain(d.download.Enable)
 		if err != nil {
 			d.u.fail(fmt.Errorf("could not download %q: %w", r.Title, err))
 		}
@@ -387,7 +387,7 @@ func (d *detailsPanel) saveAs(r library.Recording, f audio.Format) {
 				d.u.fail(fmt.Errorf("could not export %q: %w", r.Title, err))
 				return
 			}
-			fyne.Do(func() { d.u.notices.show("Saved "+uri.Name(), false) })
+			onMain(func() { d.u.notices.show("Saved "+uri.Name(), false) })
 		})
 	}, d.u.win)
 	save.SetFileName(r.Title + f.Ext())

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"math"
 	"path/filepath"
 	"testing"
@@ -13,6 +14,43 @@ import (
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/library"
 )
+
+func TestMain(m *testing.M) {
+	q := make(chan func(), 4096)
+	go func() { // the tests' "Fyne goroutine"
+		for f := range q {
+			f()
+		}
+	}()
+	onMain = func(f func()) { q <- f }
+	onMainWait = func(f func()) {
+		done := make(chan struct{})
+		q <- func() { f(); close(done) }
+		<-done
+	}
+	os.Exit(m.Run())
+}
+
+// settle waits until no background job runs and every update they queued
+// for the Fyne goroutine has been applied.
+func (u *UI) settle() {
+	for {
+		u.tasks.wait()
+		onMainWait(func() {})
+		u.tasks.mu.Lock()
+		idle := u.tasks.n == 0
+		u.tasks.mu.Unlock()
+		if idle {
+			return
+		}
+	}
+}
+
+// do runs f on the tests' Fyne goroutine and waits for what it started.
+func (u *UI) do(f func()) {
+	onMainWait(f)
+	u.settle()
+}
 
 // newTestUI opens a real library in a temporary folder and builds the window
 // over it with the null audio backend (silence at real-time rate).
@@ -30,22 +68,19 @@ func newTestUIWith(t *testing.T, be Backend) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	u := New(ctx, a, be)
+	var u *UI
+	onMainWait(func() { u = New(ctx, a, be) })
 	t.Cleanup(func() {
 		cancel()
 		u.wait()
-		u.win.Close()
+		onMainWait(u.win.Close)
 	})
-	u.win.Resize(fyne.NewSize(900, 700))
-	u.tasks.Wait()
+	u.do(func() { u.win.Resize(fyne.NewSize(900, 700)) })
 	return u
 }
 
-// tap presses a button and waits for every job it started to land.
-func (u *UI) tapAndWait(b fyne.Tappable) {
-	test.Tap(b)
-	u.tasks.Wait()
-}
+// tapAndWait presses a button and waits for every job it started to land.
+func (u *UI) tapAndWait(b fyne.Tappable) { u.do(func() { test.Tap(b) }) }
 
 // waitUntil polls a real outcome that has no event of its own to wait on
 // (audio time passing in the recorder), failing after a generous deadline.

@@ -74,7 +74,7 @@ func (p *libraryPanel) reloadSoon() {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
-	p.timer = time.AfterFunc(searchDelay, func() { fyne.Do(p.reload) })
+	p.timer = time.AfterFunc(searchDelay, func() { onMain(p.reload) })
 }
 
 // reload queries the index in the background and shows the answer.
@@ -90,7 +90,7 @@ func (p *libraryPanel) reload() {
 func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 	var q Query
 	var gen int
-	fyne.DoAndWait(func() {
+	onMainWait(func() {
 		q = p.query()
 		p.gen++
 		gen = p.gen
@@ -107,7 +107,7 @@ func (p *libraryPanel) load(ctx context.Context, q Query, gen int) {
 		p.u.fail(fmt.Errorf("could not read the library: %w", err))
 		return
 	}
-	fyne.Do(func() {
+	onMain(func() {
 		if gen != p.gen {
 			return
 		}
@@ -147,7 +147,7 @@ func (p *libraryPanel) watch() {
 	go func() {
 		defer p.u.loops.Done()
 		for range changes {
-			fyne.Do(p.reload)
+			onMain(p.reload)
 		}
 	}()
 	if p.u.be.Cloud == nil {
@@ -177,7 +177,7 @@ func (p *libraryPanel) watch() {
 				}
 				batch := pending
 				pending = map[string]Progress{}
-				fyne.Do(func() { p.showProgress(batch) })
+				onMain(func() { p.showProgress(batch) })
 			}
 		}
 	}()

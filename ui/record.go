@@ -108,7 +108,7 @@ func (p *recordPanel) loadDevices() {
 			p.u.fail(err)
 			return
 		}
-		fyne.Do(func() {
+		onMain(func() {
 			names := []string{"System default"}
 			for _, d := range ds {
 				names = append(names, d.Name)
@@ -139,7 +139,7 @@ func (p *recordPanel) start() {
 		DeviceID: p.devIDs[p.devices.Selected], Format: f}
 	p.u.background(func(ctx context.Context) {
 		s, err := p.u.be.Recorder.Start(ctx, o)
-		fyne.Do(func() {
+		onMain(func() {
 			if err != nil {
 				p.setState(recIdle)
 				p.u.fail(fmt.Errorf("could not start recording: %w", err))
@@ -163,7 +163,7 @@ func (p *recordPanel) stop() {
 		if err == nil {
 			p.u.list.loadNow(ctx, r.ID)
 		}
-		fyne.Do(func() {
+		onMain(func() {
 			p.session = nil
 			p.setState(recIdle)
 			p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120})
@@ -189,7 +189,7 @@ func (p *recordPanel) togglePause() {
 		} else {
 			err = s.Resume()
 		}
-		fyne.Do(func() {
+		onMain(func() {
 			switch {
 			case err != nil:
 				p.u.fail(err)
@@ -270,7 +270,7 @@ func (p *recordPanel) startTicking(s Session) {
 				return
 			case <-s.Done():
 				err := s.Err()
-				fyne.Do(func() { p.endedByItself(err) })
+				onMain(func() { p.endedByItself(err) })
 				return
 			case <-t.C:
 			}
@@ -280,7 +280,7 @@ func (p *recordPanel) startTicking(s Session) {
 			mu.Unlock()
 			l.Peak, l.Clipped = max(l.Peak, pk), cl
 			elapsed, dropped := s.Elapsed(), s.Dropped()
-			fyne.Do(func() {
+			onMain(func() {
 				p.clock.Text = clock(elapsed)
 				p.clock.Refresh()
 				if f && p.state == recRunning {

@@ -56,7 +56,7 @@ func (t *trashPanel) load(ctx context.Context) {
 		t.u.fail(fmt.Errorf("could not read the trash: %w", err))
 		return
 	}
-	fyne.Do(func() {
+	onMain(func() {
 		t.items = rs
 		t.list.Refresh()
 	})

@@ -15,7 +15,7 @@ import (
 
 func TestRecordAppearsInList(t *testing.T) {
 	u, lib := newTestUI(t)
-	u.rec.format.SetSelected("wav")
+	u.do(func() { u.rec.format.SetSelected("wav") })
 	u.tapAndWait(u.rec.record)
 	if u.rec.state != recRunning {
 		t.Fatalf("after tapping Record: state %v, notices %q", u.rec.state, u.notices.history)
@@ -57,13 +57,11 @@ func TestRecordAppearsInList(t *testing.T) {
 func TestShortcutRecordsAndStops(t *testing.T) {
 	u, lib := newTestUI(t)
 	c := u.win.Canvas()
-	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord)
-	u.tasks.Wait()
+	u.do(func() { c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord) })
 	if u.rec.state != recRunning {
 		t.Fatalf("Ctrl+R did not start recording: %v %q", u.rec.state, u.notices.history)
 	}
-	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord)
-	u.tasks.Wait()
+	u.do(func() { c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord) })
 	if n, _ := lib.Count(context.Background(), library.ListOptions{}); n != 1 {
 		t.Fatalf("library holds %d recordings after Ctrl+R twice, want 1", n)
 	}
@@ -72,8 +70,8 @@ func TestShortcutRecordsAndStops(t *testing.T) {
 func TestImportRenameTrashRestore(t *testing.T) {
 	u, lib := newTestUI(t)
 	ctx := context.Background()
-	u.list.importFiles([]fyne.URI{storage.NewFileURI(writeTone(t, "Interview.wav"))})
-	u.tasks.Wait()
+	tone := writeTone(t, "Interview.wav")
+	u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI(tone)}) })
 	if got := u.list.titles(); len(got) != 1 || got[0] != "Interview" {
 		t.Fatalf("after drop: list %q, notices %q", got, u.notices.history)
 	}
@@ -82,10 +80,11 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	}
 
 	// Rename in place: type a new title, press Enter.
-	u.details.title.SetText("")
-	test.Type(u.details.title, "Interview with Ada")
-	u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	u.tasks.Wait()
+	u.do(func() {
+		u.details.title.SetText("")
+		test.Type(u.details.title, "Interview with Ada")
+		u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	r, err := lib.Get(ctx, u.details.rec.ID)
 	if err != nil || r.Title != "Interview with Ada" {
 		t.Fatalf("after rename: %q, %v", r.Title, err)
@@ -95,20 +94,15 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	}
 
 	// Without an account, "everywhere" moves the recording to the trash.
-	u.details.delete(u.details.rec, DeleteEverywhere)
-	u.tasks.Wait()
+	u.do(func() { u.details.delete(u.details.rec, DeleteEverywhere) })
 	if got := u.list.titles(); len(got) != 0 {
 		t.Fatalf("list still shows %q after delete", got)
 	}
-	u.tabs.SelectIndex(1)
-	u.tasks.Wait()
+	u.do(func() { u.tabs.SelectIndex(1) })
 	if len(u.trash.items) != 1 {
 		t.Fatalf("trash holds %d, want 1", len(u.trash.items))
 	}
-	row := test.WidgetRenderer(u.trash.list).Objects()
-	_ = row
-	u.trash.restore(u.trash.items[0])
-	u.tasks.Wait()
+	u.do(func() { u.trash.restore(u.trash.items[0]) })
 	if len(u.trash.items) != 0 || len(u.list.titles()) != 1 {
 		t.Fatalf("after restore: trash %d, list %q", len(u.trash.items), u.list.titles())
 	}
@@ -117,24 +111,24 @@ func TestImportRenameTrashRestore(t *testing.T) {
 func TestSearchAndFilter(t *testing.T) {
 	u, _ := newTestUI(t)
 	for _, n := range []string{"Lecture one.wav", "Lecture two.wav", "Shopping list.wav"} {
-		u.list.importFiles([]fyne.URI{storage.NewFileURI(writeTone(t, n))})
-		u.tasks.Wait()
+		tone := writeTone(t, n)
+		u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI(tone)}) })
 	}
-	test.Type(u.list.search, "lecture")
+	u.do(func() { test.Type(u.list.search, "lecture") })
 	waitUntil(t, "the search to apply", func() bool {
 		var n int
-		fyne.DoAndWait(func() { n = len(u.list.items) })
-		u.tasks.Wait()
+		u.settle()
+		onMainWait(func() { n = len(u.list.items) })
 		return n == 2
 	})
-	u.list.search.SetText("")
-	u.list.filter.SetSelectedIndex(int(FilterCloudOnly))
-	u.tasks.Wait()
+	u.do(func() {
+		u.list.search.SetText("")
+		u.list.filter.SetSelectedIndex(int(FilterCloudOnly))
+	})
 	if got := u.list.titles(); len(got) != 0 {
 		t.Fatalf("cloud-only filter shows %q, want nothing", got)
 	}
-	u.list.filter.SetSelectedIndex(int(FilterLocal))
-	u.tasks.Wait()
+	u.do(func() { u.list.filter.SetSelectedIndex(int(FilterLocal)) })
 	if got := strings.Join(u.list.titles(), ","); got != "Shopping list,Lecture two,Lecture one" {
 		t.Fatalf("local filter shows %q, want newest first", got)
 	}
