@@ -23,7 +23,9 @@ type tcpProxy struct {
 	fault  func(n int64) tcpFault // n counts connections from 1
 	conns  atomic.Int64
 	up     atomic.Int64 // bytes forwarded client → server
-	wg     stdsync.WaitGroup
+	// flipped counts bytes actually corrupted (a connection may end first).
+	flipped atomic.Int64
+	wg      stdsync.WaitGroup
 
 	mu   stdsync.Mutex
 	open map[net.Conn]bool
@@ -106,14 +108,17 @@ func (p *tcpProxy) handle(c net.Conn, f tcpFault) {
 		p.track(s, false)
 	}()
 	done := make(chan struct{}, 2)
-	go func() { pipe(s, c, f.cutUpAfter, f.corruptUpAt, f.upBytesPerSec, &p.up); done <- struct{}{} }()
-	go func() { pipe(c, s, f.cutDownAfter, f.corruptDownAt, 0, nil); done <- struct{}{} }()
+	go func() {
+		pipe(s, c, f.cutUpAfter, f.corruptUpAt, f.upBytesPerSec, &p.up, &p.flipped)
+		done <- struct{}{}
+	}()
+	go func() { pipe(c, s, f.cutDownAfter, f.corruptDownAt, 0, nil, &p.flipped); done <- struct{}{} }()
 	<-done // one side ended (or was cut): end both
 }
 
 // pipe copies src to dst, cutting after cut bytes, flipping the byte at
 // corrupt, at most rate bytes a second (each 0: not at all).
-func pipe(dst, src net.Conn, cut, corrupt, rate int64, count *atomic.Int64) {
+func pipe(dst, src net.Conn, cut, corrupt, rate int64, count, flipped *atomic.Int64) {
 	buf := make([]byte, 32<<10)
 	var off int64
 	start := time.Now()
@@ -126,6 +131,7 @@ func pipe(dst, src net.Conn, cut, corrupt, rate int64, count *atomic.Int64) {
 			}
 			if corrupt > 0 && corrupt >= off && corrupt < off+int64(len(b)) {
 				b[corrupt-off] ^= 0x5a
+				flipped.Add(1)
 			}
 			if _, werr := dst.Write(b); werr != nil {
 				return

@@ -1,0 +1,106 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/server/blob/s3store"
+)
+
+// s3Server starts an earshot-server whose audio store is the S3 gateway of
+// the test environment, reached at endpoint (the gateway, or a proxy in
+// front of it), in a fresh bucket.
+func s3Server(t *testing.T, endpoint string) *testServer {
+	t.Helper()
+	ak := os.Getenv("EARSHOT_TEST_S3_ACCESS_KEY")
+	sk := os.Getenv("EARSHOT_TEST_S3_SECRET_KEY")
+	bucket := "sync-" + strings.ToLower(api.NewID()[24:])
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(ak, sk, "")}
+	st := s3store.New(cfg, s3store.Options{Bucket: bucket, PathStyle: true})
+	if err := st.EnsureBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	serverBin(t)
+	return startServer(t, "--blob", "s3", "--s3-bucket", bucket, "--s3-endpoint", endpoint, "--s3-path-style",
+		"--s3-region", "us-east-1", "--s3-access-key", ak, "--s3-secret-key", sk)
+}
+
+// TestDirectUpload: with the S3 store the audio goes straight to object
+// storage with presigned requests (the server never carries it), S3 refuses
+// bytes damaged on the way by their SHA-256, and the engine sends them again.
+func TestDirectUpload(t *testing.T) {
+	gw := testenv.Need(t, "EARSHOT_TEST_S3_ENDPOINT", "an S3 gateway (start_s3)")
+	u, err := url.Parse(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Object storage is reached through a proxy that damages the first
+	// two large transfers once armed.
+	var proxy *tcpProxy
+	var armed atomic.Bool
+	proxy = newTCPProxy(t, u.Host, func(n int64) tcpFault {
+		if armed.Load() && proxy.flipped.Load() < 2 {
+			return tcpFault{corruptUpAt: 200_000}
+		}
+		return tcpFault{}
+	})
+	srv := s3Server(t, proxy.URL())
+	email, pw := newUser(t, srv.URL)
+	h := newHTTPFaults(t, srv.URL)
+	a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	a.net.rt = noKeepAlive()
+	var recs = []string{a.record(t, "direct 1", 300_000).ID, a.record(t, "direct 2", 6_000_000).ID, a.record(t, "direct 3", 1).ID}
+	armed.Store(true)
+	syncUntilClean(t, a, 5)
+	if proxy.flipped.Load() == 0 {
+		t.Fatal("no byte was damaged on the way to object storage")
+	}
+	var presigned, through int
+	for _, x := range h.hits() {
+		switch {
+		case strings.HasSuffix(x.path, "/upload-url"):
+			presigned++
+		case strings.HasSuffix(x.path, "/content"):
+			through++
+		}
+	}
+	if presigned <= len(recs) || through != 0 { // more: S3 refused the damaged bytes and they went again
+		t.Fatalf("%d presigned uploads (for %d recordings, one damaged), %d through the server; want all direct", presigned, len(recs), through)
+	}
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	b.sync(t)
+	for _, id := range recs {
+		if err := b.eng.Download(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.audio(t, id), b.audio(t, id)) {
+			t.Fatalf("%s: object storage holds different bytes", id)
+		}
+	}
+
+	// NoDirect sends the bytes through the server even so.
+	c := newDeviceVia(t, "C", srv.URL, h.srv.URL, email, pw, Options{NoDirect: true})
+	r := c.record(t, "through the server", 100_000)
+	c.sync(t)
+	through = 0
+	for _, x := range h.hits() {
+		if strings.HasSuffix(x.path, r.ID+"/content") {
+			through++
+		}
+	}
+	if through != 1 {
+		t.Fatalf("NoDirect: %d uploads through the server, want 1", through)
+	}
+}
