@@ -373,8 +373,16 @@ func putSlow(c *client, path string, chunk []byte, hdr string, head int) (*slowB
 // chunk and restarted; the upload resumes after the last whole chunk, and
 // the recording is never listed available before it is complete.
 func TestKilledDuringUpload(t *testing.T) {
-	dir := t.TempDir()
-	p := startServer(t, nil, "--data-dir", dir)
+	t.Run("sqlite+disk", func(t *testing.T) {
+		killedDuringUpload(t, startServer(t, nil, "--data-dir", t.TempDir()))
+	})
+	t.Run("dynamodb+s3", func(t *testing.T) {
+		env, args := cloudEnv(t)
+		killedDuringUpload(t, startServer(t, env, append(args, "--data-dir", t.TempDir())...))
+	})
+}
+
+func killedDuringUpload(t *testing.T, p *proc) {
 	c := signup(t, p.URL)
 	const mb = 1 << 20
 	data := randomData(13 * mb)

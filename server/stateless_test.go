@@ -76,6 +76,14 @@ func TestTwoInstances(t *testing.T) {
 	if !bytes.Equal(onB.content(id), data) {
 		t.Fatalf("B downloads other bytes")
 	}
+	// Bytes that do not match, through the server into S3, are refused.
+	bad0 := append([]byte{}, data...)
+	bad0[len(bad0)/2] ^= 1
+	idBad := onA.create(data, "bad bytes")
+	if b := onB.expect(400, "PUT", "/v1/recordings/"+idBad+"/content", bad0); onB.errCode(b) != api.CodeChecksum {
+		t.Fatalf("mismatch through the server: %s", b)
+	}
+	onA.expect(404, "GET", "/v1/recordings/"+idBad+"/content", nil)
 	// A presigned upload asked of A, confirmed by B.
 	small := randomData(300_000)
 	id2 := onA.create(small, "presigned")
