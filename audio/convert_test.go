@@ -12,18 +12,21 @@ import (
 
 // sources makes one file of the same speech in every readable format: the
 // 22050 Hz espeak-ng output as WAV (so Opus needs resampling), and FLAC,
-// Opus and MP3 versions of the 48 kHz copy.
+// Opus and MP3 versions of the 48 kHz copy; 4 s of it, to keep the
+// race-enabled run short.
 func sources(t *testing.T) map[Format]string {
 	raw, at48 := speechFiles(t)
 	dir := t.TempDir()
-	src := map[Format]string{WAV: raw}
+	src := map[Format]string{WAV: filepath.Join(dir, "s.wav")}
+	run(t, "sox", raw, src[WAV], "trim", "0", "4")
 	_, pcm := readAll(t, at48)
+	pcm = pcm[:48000*4]
 	src[FLAC] = filepath.Join(dir, "s.flac")
 	encodeFile(t, src[FLAC], FLAC, 48000, 1, pcm)
 	src[Opus] = filepath.Join(dir, "s.opus")
 	encodeFile(t, src[Opus], Opus, 48000, 1, pcm)
 	src[MP3] = filepath.Join(dir, "s.mp3")
-	run(t, "ffmpeg", "-v", "error", "-i", at48, "-b:a", "64k", src[MP3])
+	run(t, "ffmpeg", "-v", "error", "-i", at48, "-t", "4", "-b:a", "64k", src[MP3])
 	return src
 }
 

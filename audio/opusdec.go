@@ -12,8 +12,11 @@ import (
 )
 
 // opusPreroll is how far before a seek target decoding starts, so the
-// decoder has converged by the target (RFC 7845 §4.6: at least 80 ms).
-const opusPreroll = 3840
+// decoder has converged by the target. RFC 7845 §4.6 asks for at least
+// 80 ms, but on tonal input (a chirp) a decoder started 80–420 ms early
+// still differed from a linear decode by 15 dB SNR; from 0.5 s on it was
+// within 47 dB. Decoding an extra half second costs about 2 ms.
+const opusPreroll = 24000
 
 // opusHead is the identification header (RFC 7845 §5.1).
 type opusHead struct {
