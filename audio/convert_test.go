@@ -219,3 +219,27 @@ func TestWaveform(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+func TestSniff(t *testing.T) {
+	opusHead := appendOggPage(nil, oggFlagBOS, 0, 1, 0, []byte{19}, []byte("OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00"))
+	cases := []struct {
+		head []byte
+		want Format
+	}{
+		{[]byte("RIFF\x24\x00\x00\x00WAVEfmt "), WAV},
+		{[]byte("fLaC\x00\x00\x00\x22"), FLAC},
+		{opusHead, Opus},
+		{[]byte("ID3\x04\x00\x00\x00\x00\x00\x00"), MP3},
+		{[]byte{0xFF, 0xFB, 0x90, 0x64}, MP3}, // MPEG-1 layer III, 128 kb/s, 44.1 kHz
+		{[]byte{0xFF, 0xF1, 0x50, 0x80}, ""},  // AAC (ADTS)
+		{[]byte("RIFF\x24\x00\x00\x00AVI LIST"), ""},
+		{[]byte("%PDF-1.7"), ""},
+		{nil, ""},
+	}
+	for _, c := range cases {
+		got, err := Sniff(c.head)
+		if got != c.want || (c.want == "") != errors.Is(err, ErrUnsupported) {
+			t.Errorf("Sniff(%q) = %q, %v; want %q", c.head, got, err, c.want)
+		}
+	}
+}
