@@ -25,7 +25,7 @@ type Recording struct {
 	// Available is true once the content has been uploaded and verified.
 	Available bool `json:"available"`
 	// Deleted marks a tombstone: the recording was deleted at DeletedAt.
-	Deleted   bool       `json:"deleted,omitempty"`
+	Deleted   bool       `json:"deleted"`
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	// Seq is the user's change sequence number of the last change.
