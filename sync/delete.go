@@ -50,7 +50,18 @@ var ErrNotHere = errors.New("audio not on this device")
 // tombstone that survives restarts); the cloud part is carried out by the
 // next pass, which Delete triggers. It does not wait for the server.
 func (e *Engine) Delete(ctx context.Context, id string, scope Scope) error {
-	_, err := e.x.UpdateOne(ctx, id, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+	if err := Delete(ctx, e.x, id, scope); err != nil {
+		return err
+	}
+	e.Trigger()
+	return nil
+}
+
+// Delete records a deletion in the library without an engine (a front end
+// that is not signed in, or offline): the next pass of any engine on this
+// library carries out its cloud part.
+func Delete(ctx context.Context, x *library.SyncIndex, id string, scope Scope) error {
+	_, err := x.UpdateOne(ctx, id, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
 		if cur == nil || cur.Tombstone() {
 			return library.SyncChange{}, &library.NotFoundError{ID: id}
 		}
@@ -59,8 +70,37 @@ func (e *Engine) Delete(ctx context.Context, id string, scope Scope) error {
 	if err != nil {
 		return fmt.Errorf("delete %s from %s: %w", id, scope, err)
 	}
-	e.Trigger()
 	return nil
+}
+
+// SyncOne carries out what is pending for one recording now (a deletion
+// just asked for, say) without a whole pass: no pull, no other recording.
+func (e *Engine) SyncOne(ctx context.Context, id string) error {
+	it, err := e.x.Item(ctx, id)
+	if err != nil {
+		if errors.Is(err, library.ErrNotFound) {
+			return nil // gone already
+		}
+		return err
+	}
+	auto, err := e.AutoDownload(ctx)
+	if err != nil {
+		return err
+	}
+	op, next := decide(it, auto)
+	if next != "" && next != it.SyncState {
+		if it, err = e.transition(ctx, it, next); err != nil {
+			return err
+		}
+	}
+	if op == "" {
+		return nil
+	}
+	_, err = e.runJob(ctx, job{it: it, op: op, auto: auto})
+	if errors.Is(err, errGoneRemote) {
+		return nil
+	}
+	return err
 }
 
 // inCloud reports whether the cloud holds a verified copy.

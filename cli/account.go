@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// accountFlags are the flags of login and signup.
+type accountFlags struct {
+	server, email string
+	passwordStdin bool
+	noKeyring     bool
+}
+
+func (f *accountFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.server, "server", "", "the earshot-server's address, e.g. https://sync.example.com")
+	fs.StringVar(&f.email, "email", "", "the account's email")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	fs.BoolVar(&f.noKeyring, "no-keyring", false, "keep the session in this process only (nothing is saved)")
+}
+
+func init() {
+	var lf accountFlags
+	Register(&Command{
+		Name: "login", Summary: "log in to an earshot-server (the session is kept in the OS keyring)",
+		Flags: lf.register,
+		Run:   func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, lf, false) },
+	})
+	var sf accountFlags
+	Register(&Command{
+		Name: "signup", Summary: "create an account on an earshot-server and log in",
+		Flags: sf.register,
+		Run:   func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },
+	})
+	Register(&Command{
+		Name: "logout", Summary: "end the session: revoke it on the server, remove it from the keyring",
+		Run: func(ctx context.Context, e *Env, _ []string) error { return e.logout(ctx) },
+	})
+	Register(&Command{
+		Name: "whoami", Summary: "show the account this library syncs with",
+		Run: func(ctx context.Context, e *Env, _ []string) error { return e.whoami(ctx) },
+	})
+}
+
+// syncIndex opens the library's sync index.
+func (e *Env) syncIndex(ctx context.Context) (*library.SyncIndex, error) {
+	l, err := e.Library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.SyncIndex(ctx)
+}
+
+func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
+	x, err := e.syncIndex(ctx)
+	if err != nil {
+		return err
+	}
+	last, _ := earsync.LastAccount(ctx, x)
+	if f.server == "" {
+		f.server = last.Server
+	}
+	if f.email == "" && f.server == last.Server {
+		f.email = last.Email
+	}
+	if f.email == "" {
+		return errors.New("no email: pass --email ADDRESS")
+	}
+	c, err := earsync.NewClient(f.server, nil)
+	if err != nil {
+		return err
+	}
+	pw, err := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", f.email, c.Server()), signup)
+	if err != nil {
+		return err
+	}
+	if signup {
+		if _, err := c.Signup(ctx, f.email, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "created account %s at %s\n", f.email, c.Server())
+	}
+	store := e.store(f.noKeyring)
+	s, err := earsync.Login(ctx, c, store, f.email, pw)
+	if err != nil {
+		return err
+	}
+	if err := earsync.SetLibraryAccount(ctx, x, s.Key()); err != nil {
+		return err
+	}
+	if f.noKeyring {
+		fmt.Fprintf(e.Stderr, "logged in as %s at %s for this process only (--no-keyring: nothing was saved; cloud commands take --no-keyring to log in again)\n", f.email, c.Server())
+		return nil
+	}
+	fmt.Fprintf(e.Stderr, "logged in as %s at %s; the session is in the OS keyring\n", f.email, c.Server())
+	return nil
+}
+
+// processStore keeps sessions made with --no-keyring: in memory, for this
+// process only.
+var processStore = earsync.NewMemoryStore()
+
+// store is where sessions live: the OS keyring, or this process's memory.
+func (e *Env) store(noKeyring bool) earsync.SessionStore {
+	if noKeyring {
+		return processStore
+	}
+	return earsync.KeyringStore{}
+}
+
+// password reads a password without echo from the terminal, or from the
+// first line of stdin with --password-stdin.
+func (e *Env) password(fromStdin bool, prompt string, confirm bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", errors.New("--password-stdin: nothing on standard input")
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return "", errors.New("--password-stdin: the password is empty")
+		}
+		return pw, nil
+	}
+	in, ok := e.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return "", errors.New("no terminal to ask for the password: pipe it in with --password-stdin")
+	}
+	read := func(p string) (string, error) {
+		fmt.Fprint(e.Stderr, p)
+		b, err := term.ReadPassword(int(in.Fd()))
+		fmt.Fprintln(e.Stderr)
+		return string(b), err
+	}
+	pw, err := read(prompt)
+	if err != nil {
+		return "", fmt.Errorf("read the password: %w", err)
+	}
+	if confirm {
+		again, err := read("Again: ")
+		if err != nil {
+			return "", fmt.Errorf("read the password: %w", err)
+		}
+		if again != pw {
+			return "", errors.New("the two passwords differ; try again")
+		}
+	}
+	if pw == "" {
+		return "", errors.New("the password is empty")
+	}
+	return pw, nil
+}
+
+func (e *Env) logout(ctx context.Context) error {
+	x, err := e.syncIndex(ctx)
+	if err != nil {
+		return err
+	}
+	key, ok, err := earsync.LibraryAccount(ctx, x)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("not logged in")
+	}
+	c, err := earsync.NewClient(key.Server, nil)
+	if err != nil {
+		return err
+	}
+	s, err := earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	switch {
+	case errors.Is(err, earsync.ErrNoSession):
+		// Nothing stored: just forget the account.
+	case err != nil:
+		return err
+	default:
+		revokeErr, err := s.Logout(ctx)
+		if err != nil {
+			return err
+		}
+		if revokeErr != nil {
+			fmt.Fprintf(e.Stderr, "warning: could not reach %s to revoke the session (%s); it was removed here and expires by itself\n", key.Server, oneLine(revokeErr.Error()))
+		}
+	}
+	if err := earsync.ClearLibraryAccount(ctx, x); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "logged out %s\n", key)
+	return nil
+}
+
+func (e *Env) whoami(ctx context.Context) error {
+	x, err := e.syncIndex(ctx)
+	if err != nil {
+		return err
+	}
+	key, ok, err := earsync.LibraryAccount(ctx, x)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("not logged in: run earshot login --server URL --email ADDRESS")
+	}
+	c, err := earsync.NewClient(key.Server, nil)
+	if err != nil {
+		return err
+	}
+	s, err := earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	if err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	u, err := s.Client().Usage(qctx)
+	if err != nil {
+		if !earsync.Retryable(err) {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "%s at %s (server unreachable: %s)\n", key.Email, key.Server, oneLine(err.Error()))
+		return nil
+	}
+	fmt.Fprintf(e.Stdout, "%s at %s\nuser id %s\nusing %s of %s\n", u.Email, key.Server, u.UserID, formatSize(u.UsedBytes), formatSize(u.QuotaBytes))
+	return nil
+}

@@ -1,0 +1,289 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+func init() {
+	Register(&Command{
+		Name: "cloud", Args: "ls [--json] [--no-keyring] | rm [--no-keyring] ID...", Summary: "list or delete what the server holds",
+		MinArgs: 1, MaxArgs: -1,
+		Run: func(ctx context.Context, e *Env, args []string) error {
+			sub := flag.NewFlagSet("earshot cloud "+args[0], flag.ContinueOnError)
+			sub.SetOutput(io.Discard)
+			var sf2 sessionFlags
+			var asJSON bool
+			sf2.register(sub)
+			sub.BoolVar(&asJSON, "json", false, "print a JSON array")
+			if err := sub.Parse(args[1:]); err != nil {
+				return fmt.Errorf("%v; usage: earshot cloud ls [--json] | rm ID...", err)
+			}
+			switch args[0] {
+			case "ls":
+				if sub.NArg() != 0 {
+					return errors.New("usage: earshot cloud ls [--json]")
+				}
+				return e.cloudList(ctx, sf2, asJSON)
+			case "rm":
+				if sub.NArg() == 0 {
+					return errors.New("usage: earshot cloud rm ID...")
+				}
+				return e.cloudRemove(ctx, sf2, sub.Args())
+			}
+			return fmt.Errorf("unknown cloud command %q: use ls or rm", args[0])
+		},
+	})
+	var pf sessionFlags
+	Register(&Command{
+		Name: "pull", Args: "ID...", Summary: "download cloud-only recordings to this device",
+		MinArgs: 1, MaxArgs: -1, Flags: pf.register,
+		Run: func(ctx context.Context, e *Env, args []string) error { return e.pull(ctx, pf, args) },
+	})
+}
+
+// cloudRecording is one line of `earshot cloud ls --json`.
+type cloudRecording struct {
+	ID         string    `json:"id"`
+	Title      string    `json:"title"`
+	CreatedAt  time.Time `json:"created_at"`
+	DurationMS int64     `json:"duration_ms"`
+	Format     string    `json:"format"`
+	SizeBytes  int64     `json:"size_bytes"`
+	SHA256     string    `json:"sha256"`
+	Version    int64     `json:"version"`
+	Available  bool      `json:"available"`
+	// Here says where this device stands: "synced", "cloud_only", … or
+	// "unknown" when this device has not heard of it yet.
+	Here string `json:"here"`
+}
+
+// listCloud reads every recording the server holds (not deleted).
+func listCloud(ctx context.Context, c *earsync.Client) ([]api.Recording, error) {
+	seen := map[string]api.Recording{}
+	cursor := ""
+	for {
+		page, err := c.List(ctx, cursor, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Recordings {
+			if r.Deleted {
+				delete(seen, r.ID)
+			} else {
+				seen[r.ID] = r
+			}
+		}
+		cursor = page.Cursor
+		if !page.More {
+			break
+		}
+	}
+	out := make([]api.Recording, 0, len(seen))
+	for _, r := range seen {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, nil
+}
+
+func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error {
+	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	if err != nil {
+		return err
+	}
+	recs, err := listCloud(ctx, ce.sess.Client())
+	if err != nil {
+		return err
+	}
+	out := make([]cloudRecording, 0, len(recs))
+	for _, r := range recs {
+		here := "unknown"
+		if it, err := ce.x.Item(ctx, r.ID); err == nil {
+			here = string(it.SyncState)
+			if it.Trashed() {
+				here = "trashed"
+			}
+		}
+		out = append(out, cloudRecording{ID: r.ID, Title: r.Title, CreatedAt: r.CreatedAt, DurationMS: r.DurationMS,
+			Format: r.Format, SizeBytes: r.SizeBytes, SHA256: r.SHA256, Version: r.Version, Available: r.Available, Here: here})
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTITLE\tCREATED\tLENGTH\tSIZE\tHERE")
+	for _, r := range out {
+		state := r.Here
+		if !r.Available {
+			state += " (uploading)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Title, r.CreatedAt.Local().Format("2006-01-02 15:04"),
+			formatDuration(time.Duration(r.DurationMS)*time.Millisecond), formatSize(r.SizeBytes), state)
+	}
+	return tw.Flush()
+}
+
+// resolveCloud finds the recording a user named: in the library (id or
+// unique prefix), else among the server's recordings.
+func resolveCloud(ctx context.Context, ce *cloudEnv, arg string, recs *[]api.Recording) (string, error) {
+	if id, err := ce.x.Library().Resolve(ctx, arg); err == nil {
+		return id, nil
+	}
+	if *recs == nil {
+		var err error
+		if *recs, err = listCloud(ctx, ce.sess.Client()); err != nil {
+			return "", err
+		}
+	}
+	var match []string
+	for _, r := range *recs {
+		if r.ID == arg || (len(arg) >= 4 && strings.HasPrefix(r.ID, strings.ToLower(arg))) {
+			match = append(match, r.ID)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return "", fmt.Errorf("no recording with id %s here or in the cloud: `earshot cloud ls` shows the ids", arg)
+	case 1:
+		return match[0], nil
+	}
+	return "", fmt.Errorf("%s matches several recordings; type more of the id", arg)
+}
+
+func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) error {
+	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	if err != nil {
+		return err
+	}
+	var recs []api.Recording
+	var ids []string
+	for _, a := range args {
+		id, err := resolveCloud(ctx, ce, a, &recs)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		if err := e.deleteScoped(ctx, ce, id, earsync.FromCloud); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteScoped records a deletion and carries its cloud part out now when
+// the server can be reached (else the next sync does).
+func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope earsync.Scope) error {
+	title := id
+	err := earsync.Delete(ctx, ce.x, id, scope)
+	switch {
+	case errors.Is(err, library.ErrNotFound):
+		// Not in this library: only the cloud knows it.
+		if ce.sess == nil || (scope != earsync.FromCloud && scope != earsync.Everywhere) {
+			return err
+		}
+		if err := ce.sess.Client().Delete(ctx, id); err != nil && earsync.KindOf(err) != earsync.KindNotFound {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "deleted from the cloud: %s\n", id)
+		return nil
+	case err != nil:
+		return err
+	}
+	if it, err := ce.x.Item(ctx, id); err == nil {
+		title = fmt.Sprintf("%q (%s)", it.Title, id)
+	}
+	if scope == earsync.FromDevice {
+		fmt.Fprintf(e.Stderr, "removed from this device: %s; it stays in the cloud (`earshot pull %s` fetches it again)\n", title, id)
+		return nil
+	}
+	if ce.eng == nil {
+		fmt.Fprintf(e.Stderr, "deletion of %s from %s recorded; it goes out with the next `earshot sync`\n", title, scope)
+		return nil
+	}
+	if err := ce.eng.SyncOne(ctx, id); err != nil {
+		if earsync.Retryable(err) {
+			fmt.Fprintf(e.Stderr, "%s: cannot reach the server now (%s); the deletion waits for the next sync\n", title, oneLine(err.Error()))
+			return nil
+		}
+		return err
+	}
+	where := "from the cloud; this device keeps it (local only)"
+	if scope == earsync.Everywhere {
+		where = "everywhere; it is in the trash here (`earshot restore " + id + "`), and goes to the trash of your other devices"
+	}
+	fmt.Fprintf(e.Stderr, "deleted %s %s\n", title, where)
+	return nil
+}
+
+func (e *Env) pull(ctx context.Context, sf sessionFlags, args []string) error {
+	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	if err != nil {
+		return err
+	}
+	var recs []api.Recording
+	var ids []string
+	for _, a := range args {
+		id, err := resolveCloud(ctx, ce, a, &recs)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		if _, err := ce.x.Item(ctx, id); errors.Is(err, library.ErrNotFound) {
+			// Known to the cloud, not here yet: learn of it first.
+			if _, err := ce.eng.SyncOnce(ctx); err != nil {
+				return err
+			}
+		}
+		it, err := ce.x.Item(ctx, id)
+		if err != nil {
+			return err
+		}
+		if it.HasAudio {
+			fmt.Fprintf(e.Stderr, "already here: %q (%s)\n", it.Title, id)
+			continue
+		}
+		report, done := progress(e.Stderr, "downloading")
+		var cancel func()
+		if report != nil {
+			cancel = ce.eng.Subscribe(func(ev earsync.Event) {
+				if ev.Kind == earsync.ItemProgress && ev.ID == id {
+					report(ev.Done, ev.Total)
+				}
+			})
+		}
+		err = ce.eng.Download(ctx, id)
+		if cancel != nil {
+			cancel()
+		}
+		done()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "downloaded %q (%s), %s\n", it.Title, id, formatSize(it.Size))
+	}
+	return nil
+}

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	stdsync "sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// sessionFlags are how the cloud commands get a session.
+type sessionFlags struct {
+	noKeyring, passwordStdin bool
+}
+
+func (f *sessionFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.noKeyring, "no-keyring", false, "log in for this command only (asks for the password; nothing is saved)")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "with --no-keyring: read the password from standard input")
+}
+
+// cloudEnv is what a cloud command works with.
+type cloudEnv struct {
+	x    *library.SyncIndex
+	key  earsync.AccountKey
+	sess *earsync.Session
+	eng  *earsync.Engine
+}
+
+// cloud resumes the library's account session (from the OS keyring, or by
+// logging in again with --no-keyring) and makes an engine for it.
+func (e *Env) cloud(ctx context.Context, f sessionFlags, opts earsync.Options) (*cloudEnv, error) {
+	x, err := e.syncIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, ok, err := earsync.LibraryAccount(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("not logged in: run earshot login --server URL --email ADDRESS")
+	}
+	c, err := earsync.NewClient(key.Server, nil)
+	if err != nil {
+		return nil, err
+	}
+	var s *earsync.Session
+	if f.noKeyring {
+		pw, perr := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", key.Email, key.Server), false)
+		if perr != nil {
+			return nil, perr
+		}
+		s, err = earsync.Login(ctx, c, processStore, key.Email, pw)
+	} else {
+		s, err = earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &cloudEnv{x: x, key: key, sess: s, eng: earsync.New(x, s.Client(), key, opts)}, nil
+}
+
+func init() {
+	var sf sessionFlags
+	var watch, noDirect bool
+	var auto string
+	var workers int
+	Register(&Command{
+		Name: "sync", Summary: "send new recordings, renames and deletions to the cloud and fetch what changed there",
+		Flags: func(fs *flag.FlagSet) {
+			sf.register(fs)
+			fs.BoolVar(&watch, "watch", false, "keep running: sync whenever something changes, here or in the cloud")
+			fs.BoolVar(&noDirect, "no-direct", false, "send audio through the server even when it offers direct uploads to object storage")
+			fs.StringVar(&auto, "auto-download", "", "on|off: download cloud recordings by themselves (a setting kept in the library)")
+			fs.IntVar(&workers, "workers", 0, "transfers at once (default 4)")
+		},
+		Run: func(ctx context.Context, e *Env, _ []string) error {
+			ce, err := e.cloud(ctx, sf, earsync.Options{NoDirect: noDirect, Workers: workers})
+			if err != nil {
+				return err
+			}
+			if auto != "" {
+				if auto != "on" && auto != "off" {
+					return fmt.Errorf("--auto-download takes on or off, not %q", auto)
+				}
+				if err := ce.eng.SetAutoDownload(ctx, auto == "on"); err != nil {
+					return err
+				}
+			}
+			if watch {
+				return e.watch(ctx, ce)
+			}
+			return e.syncOnce(ctx, ce)
+		},
+	})
+}
+
+// reporter prints the engine's events: a progress bar on a terminal, one
+// line per finished recording otherwise.
+type reporter struct {
+	mu  stdsync.Mutex
+	w   io.Writer
+	tty bool
+	bar *progressbar.ProgressBar
+}
+
+func (r *reporter) event(ev earsync.Event) {
+	var line string
+	switch {
+	case ev.Kind == earsync.ItemDone && ev.Op == earsync.OpRemote:
+		line = fmt.Sprintf("from the cloud: %q (%s)", ev.Title, ev.ID)
+	case ev.Kind == earsync.ItemDone:
+		line = fmt.Sprintf("%s: %q (%s)", pastTense(ev.Op), ev.Title, ev.ID)
+		if ev.Total > 0 {
+			line += ", " + formatSize(ev.Total)
+		}
+	case ev.Kind == earsync.ItemFailed:
+		line = fmt.Sprintf("%s failed: %q (%s): %s", ev.Op, ev.Title, ev.ID, oneLine(ev.Err.Error()))
+	default:
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bar != nil {
+		r.bar.Clear()
+	}
+	fmt.Fprintln(r.w, line)
+}
+
+// draw keeps the bar at the engine's overall progress until stop closes.
+func (r *reporter) draw(eng *earsync.Engine, stop <-chan struct{}) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			r.mu.Lock()
+			if r.bar != nil {
+				r.bar.Finish()
+			}
+			r.mu.Unlock()
+			return
+		case <-t.C:
+		}
+		st := eng.Status()
+		if st.BytesTotal == 0 {
+			continue
+		}
+		r.mu.Lock()
+		if r.bar == nil {
+			r.bar = progressbar.NewOptions64(st.BytesTotal, progressbar.OptionSetWriter(r.w),
+				progressbar.OptionSetDescription("syncing"), progressbar.OptionSetWidth(30),
+				progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
+		}
+		if st.BytesTotal != r.bar.GetMax64() {
+			r.bar.ChangeMax64(st.BytesTotal)
+		}
+		r.bar.Set64(st.BytesDone)
+		r.mu.Unlock()
+	}
+}
+
+func pastTense(op earsync.Op) string {
+	switch op {
+	case earsync.OpUpload:
+		return "uploaded"
+	case earsync.OpDownload:
+		return "downloaded"
+	case earsync.OpDelete:
+		return "deleted in the cloud"
+	case earsync.OpRename:
+		return "renamed in the cloud"
+	}
+	return string(op)
+}
+
+func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
+	rep := &reporter{w: e.Stderr, tty: isTerminal(e.Stderr)}
+	cancel := ce.eng.Subscribe(rep.event)
+	stop, drawn := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(drawn)
+		if rep.tty {
+			rep.draw(ce.eng, stop)
+		}
+	}()
+	sum, err := ce.eng.SyncOnce(ctx)
+	close(stop)
+	<-drawn
+	cancel()
+	fmt.Fprintln(e.Stderr, summaryLine(sum))
+	if err != nil {
+		if earsync.KindOf(err) == earsync.KindOffline {
+			return fmt.Errorf("offline: cannot reach %s (%s); %d recording(s) wait for the next sync", ce.key.Server, oneLine(err.Error()), sum.Waiting)
+		}
+		return err
+	}
+	if len(sum.Failed) > 0 {
+		return fmt.Errorf("%d recording(s) failed to sync (the reasons are above; `earshot list` shows them too)", len(sum.Failed))
+	}
+	return nil
+}
+
+func summaryLine(s earsync.Summary) string {
+	var parts []string
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	up := "uploaded"
+	if s.BytesUp > 0 {
+		up += " (" + formatSize(s.BytesUp) + ")"
+	}
+	down := "downloaded"
+	if s.BytesDown > 0 {
+		down += " (" + formatSize(s.BytesDown) + ")"
+	}
+	add(s.Uploaded, up)
+	add(s.Downloaded, down)
+	add(s.Deleted, "deleted in the cloud")
+	add(s.Renamed, "renamed in the cloud")
+	add(s.Remote, "changed in the cloud")
+	add(s.Conflicts, "renamed elsewhere at the same time (your title is in the history)")
+	add(len(s.Failed), "failed")
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to do")
+	}
+	line := "sync: " + strings.Join(parts, ", ")
+	if s.Waiting > 0 {
+		line += fmt.Sprintf("; %d waiting", s.Waiting)
+	}
+	return line
+}
+
+// watch runs the engine until interrupted, printing what it does and each
+// change of its status ("offline, 2 waiting").
+func (e *Env) watch(ctx context.Context, ce *cloudEnv) error {
+	rep := &reporter{w: e.Stderr}
+	var mu stdsync.Mutex
+	last := ""
+	cancel := ce.eng.Subscribe(func(ev earsync.Event) {
+		if ev.Kind != earsync.StatusChanged {
+			rep.event(ev)
+			return
+		}
+		s := ev.Status.String()
+		if ev.Status.State == earsync.StateSyncing {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if s != last {
+			last = s
+			fmt.Fprintf(e.Stderr, "%s: %s\n", time.Now().Format("15:04:05"), s)
+		}
+	})
+	defer cancel()
+	err := ce.eng.Run(ctx)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
