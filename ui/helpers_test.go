@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"os"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"

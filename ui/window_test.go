@@ -75,9 +75,12 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	if got := u.list.titles(); len(got) != 1 || got[0] != "Interview" {
 		t.Fatalf("after drop: list %q, notices %q", got, u.notices.history)
 	}
-	if len(u.details.seek.values) != overviewBars {
-		t.Fatalf("overview has %d bars, want %d", len(u.details.seek.values), overviewBars)
-	}
+	waitUntil(t, "the waveform overview", func() bool {
+		var n int
+		u.settle()
+		onMainWait(func() { n = len(u.details.seek.values) })
+		return n == overviewBars
+	})
 
 	// Rename in place: type a new title, press Enter.
 	u.do(func() {

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# GUI benchmark, written to bench/results/gui.txt:
+#   - launch to first frame (window mapped; Record button painted), median of 3
+#   - scrolling a library of 10,000 recordings: CPU per wheel step and memory
+#   - CPU and RSS of the idle window, and while recording speech from the
+#     virtual microphone, next to GNOME Sound Recorder recording the same
+#     signal on the same virtual display in the same run.
+# Goal: Earshot ≤ 1/3 of GNOME Sound Recorder's CPU and ≤ 1/2 of its memory.
+# CPU is % of one core from /proc/PID/stat over the window; RSS is VmRSS at its
+# end. Both programs run alone, one after the other; other work on the machine
+# adds noise, so the script says what the load average was.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export LANG=en_US.UTF-8
+unset LC_ALL
+# Keep Go's caches where they are: HOME moves to a temporary folder below.
+export GOCACHE="${GOCACHE:-$(go env GOCACHE)}" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)"
+source scripts/testenv.sh
+testenv_init
+start_pulse
+start_xvfb
+bin=${EARSHOT_BIN:-$PWD/bin/earshot}
+[ -x "$bin" ] || { mkdir -p bin && go build -o bin/earshot . && bin=$PWD/bin/earshot; }
+out=bench/results/gui.txt
+art=$PWD/bin/artifacts/bench-gui
+mkdir -p bench/results "$art"
+T=$TESTENV_ROOT
+cache_root=${XDG_CACHE_HOME:-$HOME/.cache}
+export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_DATA_HOME=$T/data
+mkdir -p "$HOME"
+MEASURE=${GUI_BENCH_SECONDS:-10}
+HZ=$(getconf CLK_TCK)
+
+if ! command -v gnome-sound-recorder >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnome-sound-recorder >/dev/null 2>&1 || true
+fi
+
+# The same speech for both programs, looped long enough for every phase.
+espeak-ng -w "$T/speech.wav" "Earshot records your voice and keeps your recordings. This sentence is the benchmark signal, spoken by a synthetic voice into a virtual microphone." 2>/dev/null
+sox "$T/speech.wav" -r 48000 -c 1 -b 16 "$T/signal.wav" repeat 20 2>/dev/null
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+# cpu_rss PID SECONDS → "CPU% RSS_MB"
+cpu_rss() {
+  local t0 t1; t0=$(ticks "$1"); sleep "$2"; t1=$(ticks "$1")
+  echo "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v s="$2" 'BEGIN {printf "%.1f", d / hz / s * 100}') $(rss_mb "$1")"
+}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.0f", (b - a) * 1000}'; }
+pixel() { /usr/bin/import -window root -crop "1x1+$1+$2" -depth 8 txt:- 2>/dev/null | tail -1 | grep -o '#[0-9A-F]\{6\}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+window_of() { xdotool search --onlyvisible --name "$1" 2>/dev/null | head -1; }
+app_pid() { pgrep -f -n "$1"; }
+stop_app() { # stop_app PATTERN: SIGTERM to the program, then its session bus ends with it
+  local p; p=$(pgrep -f -n "$1" || true)
+  [ -n "$p" ] && kill "$p" 2>/dev/null
+  for _ in $(seq 50); do pgrep -f "$1" >/dev/null || break; sleep 0.1; done
+}
+play_signal() { paplay -d vsink "$T/signal.wav" & TESTENV_PIDS+=("$!"); echo $!; }
+
+# The 10,000-recording library, made through library.Import and kept between
+# runs (it takes a couple of minutes to build on two cores).
+big=${GUI_BENCH_LIBRARY:-$cache_root/earshot-bench/library-10k}
+mkdir -p "$(dirname "$big")"
+echo "gui bench: seeding 10,000 recordings in $big (kept for next time)" >&2
+go build -o "$T/benchseed" ./ui/internal/benchseed
+"$T/benchseed" "$big" 10000
+
+# ── launch to first frame ────────────────────────────────────────────────
+launch() { # launch DATA_DIR → prints "mapped_ms painted_ms"
+  local t0 w="" mapped painted
+  t0=$(now)
+  dbus-run-session -- "$bin" --data-dir "$1" >>"$T/earshot.log" 2>&1 &
+  until w=$(window_of '^Earshot$') && [ -n "$w" ]; do sleep 0.005; done
+  mapped=$(since "$t0")
+  # The Record button is red once the library is open and the first frame drawn.
+  until [[ "$(pixel 30 70)" =~ ^#(E|F)[0-9A-F] ]]; do sleep 0.01; done
+  painted=$(since "$t0")
+  echo "$mapped $painted"
+}
+declare -a m_empty p_empty m_big p_big
+for i in 1 2 3; do
+  rm -rf "$T/empty"; read -r a b < <(launch "$T/empty"); stop_app "$bin --data-dir $T/empty"
+  m_empty+=("$a"); p_empty+=("$b")
+  read -r a b < <(launch "$big"); stop_app "$bin --data-dir $big"
+  m_big+=("$a"); p_big+=("$b")
+done
+me=$(printf '%s\n' "${m_empty[@]}" | median); pe=$(printf '%s\n' "${p_empty[@]}" | median)
+mb=$(printf '%s\n' "${m_big[@]}" | median); pb=$(printf '%s\n' "${p_big[@]}" | median)
+
+# ── 10,000 recordings: idle, scrolling ───────────────────────────────────
+launch "$big" >/dev/null
+pid=$(app_pid "$bin --data-dir $big")
+sleep 2
+read -r idle_big_cpu idle_big_rss < <(cpu_rss "$pid" "$MEASURE")
+steps=300
+xdotool mousemove 200 400
+t0=$(ticks "$pid"); s0=$(now)
+xdotool click --repeat "$steps" --delay 16 5
+sleep 0.5 # let the last repaints land
+t1=$(ticks "$pid"); scroll_ms=$(since "$s0")
+scroll_rss=$(rss_mb "$pid")
+scroll_hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+cpu_per_step=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$steps" 'BEGIN {printf "%.1f", d / hz * 1000 / n}')
+scroll_cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v ms="$scroll_ms" 'BEGIN {printf "%.1f", d / hz / (ms / 1000) * 100}')
+/usr/bin/import -window root -crop 868x616+0+0 +repage "$art/scrolled-10k.png"
+stop_app "$bin --data-dir $big"
+
+# ── Earshot: idle and recording (empty library) ──────────────────────────
+rm -rf "$T/rec"
+launch "$T/rec" >/dev/null
+pid=$(app_pid "$bin --data-dir $T/rec")
+sleep 2
+read -r e_idle_cpu e_idle_rss < <(cpu_rss "$pid" "$MEASURE")
+sig=$(play_signal)
+xdotool mousemove 70 85 click 1
+sleep 1
+read -r e_rec_cpu e_rec_rss < <(cpu_rss "$pid" "$MEASURE")
+/usr/bin/import -window root -crop 868x616+0+0 +repage "$art/earshot-recording.png"
+xdotool mousemove 70 85 click 1
+kill "$sig" 2>/dev/null || true
+made=$(for _ in $(seq 50); do n=$("$bin" --data-dir "$T/rec" list --json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo 0); [ "$n" -ge 1 ] && { echo "$n"; break; }; sleep 0.1; done)
+stop_app "$bin --data-dir $T/rec"
+[ "${made:-0}" -ge 1 ] || { echo "gui bench: Earshot made no recording" >&2; exit 1; }
+
+# ── GNOME Sound Recorder: idle and recording ─────────────────────────────
+g_note="GNOME Sound Recorder not available here"
+g_idle_cpu=- g_idle_rss=- g_rec_cpu=- g_rec_rss=-
+if command -v gnome-sound-recorder >/dev/null; then
+  g_note="GNOME Sound Recorder $(gnome-sound-recorder --version 2>/dev/null | awk '{print $NF}'), GTK 4 + GStreamer, process gjs-console only (its a11y bus helpers not counted)"
+  dbus-run-session -- gnome-sound-recorder >"$T/gsr.log" 2>&1 &
+  for _ in $(seq 400); do [ -n "$(window_of 'Sound Recorder')" ] && break; sleep 0.05; done
+  gpid=$(app_pid "gjs-console /usr/bin/gnome-sound-recorder" || app_pid "gnome-sound-recorder")
+  sleep 2
+  read -r g_idle_cpu g_idle_rss < <(cpu_rss "$gpid" "$MEASURE")
+  sig=$(play_signal)
+  xdotool mousemove 58 28 click 1 # its Record button, top left of the header bar
+  sleep 1
+  read -r g_rec_cpu g_rec_rss < <(cpu_rss "$gpid" "$MEASURE")
+  /usr/bin/import -window root -crop 780x480+0+0 +repage "$art/gsr-recording.png"
+  kill "$sig" 2>/dev/null || true
+  kill "$gpid" 2>/dev/null || true
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+{
+  echo "# GUI benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "# Xvfb 1280x800x24, software OpenGL; earshot $(basename "$bin"); window 868x616 at scale 1"
+  echo
+  echo "launch to first frame (median of 3)"
+  echo "  empty library:   window mapped ${me} ms, Record button painted ${pe} ms"
+  echo "  10,000 recordings: window mapped ${mb} ms, Record button painted ${pb} ms"
+  echo
+  echo "10,000 recordings"
+  echo "  idle window:     CPU ${idle_big_cpu} % of a core, RSS ${idle_big_rss} MB"
+  echo "  scrolling ${steps} wheel steps at ~60/s: ${cpu_per_step} ms CPU per step (frame cost), ${scroll_cpu} % of a core over ${scroll_ms} ms"
+  echo "  memory after scrolling: RSS ${scroll_rss} MB (peak ${scroll_hwm} MB)"
+  echo
+  echo "idle and recording the same speech from the virtual microphone (${MEASURE} s each)"
+  printf '  %-26s %10s %10s %12s %12s\n' "" "idle CPU %" "idle MB" "record CPU %" "record MB"
+  printf '  %-26s %10s %10s %12s %12s\n' "Earshot" "$e_idle_cpu" "$e_idle_rss" "$e_rec_cpu" "$e_rec_rss"
+  printf '  %-26s %10s %10s %12s %12s\n' "GNOME Sound Recorder" "$g_idle_cpu" "$g_idle_rss" "$g_rec_cpu" "$g_rec_rss"
+  echo "  ratio Earshot/GNOME while recording: CPU $(ratio "$e_rec_cpu" "$g_rec_cpu") (goal ≤ 0.33), memory $(ratio "$e_rec_rss" "$g_rec_rss") (goal ≤ 0.50)"
+  echo "  ($g_note)"
+} >"$out"
+cat "$out"
