@@ -57,7 +57,8 @@ stop_app() { # stop_app PATTERN: SIGTERM to the program, then its session bus en
   [ -n "$p" ] && kill "$p" 2>/dev/null
   for _ in $(seq 50); do pgrep -f "$1" >/dev/null || break; sleep 0.1; done
 }
-play_signal() { paplay -d vsink "$T/signal.wav" & TESTENV_PIDS+=("$!"); echo $!; }
+# paplay must not hold the $(...) pipe open, or the caller waits for it to end.
+play_signal() { paplay -d vsink "$T/signal.wav" >/dev/null 2>&1 & echo $!; }
 
 # The 10,000-recording library, made through library.Import and kept between
 # runs (it takes a couple of minutes to build on two cores).
