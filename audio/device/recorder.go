@@ -74,17 +74,20 @@ type Stats struct {
 }
 
 const (
-	// devicePeriod is miniaudio's capture period, in ms. Wake-ups dominate
-	// the recorder's own CPU cost (recording WAV here, 20 ms periods cost
-	// about 1.7 times what 50 ms did); 40 ms still gives one level reading
-	// per callback at 25 a second.
-	devicePeriod = 40
-	// drainEvery is how often the writer empties the ring: once per period.
-	drainEvery = devicePeriod * time.Millisecond
+	// devicePeriod is miniaudio's capture period, in ms. Each callback into
+	// Go from miniaudio's C thread leaves a P in a syscall state that the Go
+	// runtime's sysmon retakes, and every retake keeps sysmon polling at
+	// 20 µs for a while: with 40 ms periods sysmon made more than half the
+	// process's context switches. 100 ms periods cost a quarter less CPU.
+	devicePeriod = 100
+	// drainEvery is the writer's tick: it drains the ring and publishes one
+	// level reading, so readings stay evenly spaced although audio arrives
+	// in 100 ms lumps.
+	drainEvery = time.Second / levelsPerSecond
 	// syncEvery bounds how long audio stays only in memory: a sample waits
-	// at most a period in the device, a drain interval in the ring and
-	// syncEvery in the encoder, 430 ms in all.
-	syncEvery = 350 * time.Millisecond
+	// at most a period in the device, a tick in the ring and syncEvery in
+	// the encoder, 440 ms in all.
+	syncEvery = 300 * time.Millisecond
 	// levelsPerSecond is the level meter's update rate.
 	levelsPerSecond = 25
 	// stopGrace is how long data may pause after miniaudio reports the
@@ -329,6 +332,7 @@ loop:
 				reason = r.writeFailed(err)
 				break loop
 			}
+			w.publishLevel()
 			if n := r.callbacks.Load(); n != seen {
 				seen, heard = n, now
 				r.devStopped.Store(false) // data flows again: it was a hiccup

@@ -13,6 +13,7 @@ type writer struct {
 	r        *Recorder
 	chunk    []int16
 	meter    levelWindow
+	levels   []audio.Level // measured, waiting for their tick
 	told     uint64
 	failed   bool // the encoder returned an error: write nothing more
 	lastSize int64
@@ -23,6 +24,8 @@ func newWriter(r *Recorder) *writer {
 		r:     r,
 		chunk: make([]int16, r.cfg.SampleRate/10*r.cfg.Channels),
 		meter: newLevelWindow(r.cfg.SampleRate/levelsPerSecond, r.cfg.Channels),
+		// Two periods' worth of readings: room for the lumps, a bound on lag.
+		levels: make([]audio.Level, 0, 2*devicePeriod*levelsPerSecond/1000+1),
 	}
 }
 
@@ -41,12 +44,7 @@ func (w *writer) drain() error {
 			return err
 		}
 		r.written += int64(n / r.cfg.Channels)
-		w.meter.add(pcm, func(l audio.Level) {
-			offer(r.levels, l)
-			r.mu.Lock()
-			r.stats.Level = l
-			r.mu.Unlock()
-		})
+		w.meter.add(pcm, w.queueLevel)
 	}
 	r.mu.Lock()
 	r.stats.Elapsed = time.Duration(r.written) * time.Second / time.Duration(r.cfg.SampleRate)
@@ -57,6 +55,28 @@ func (w *writer) drain() error {
 		offer(r.overruns, int64(d))
 	}
 	return nil
+}
+
+// queueLevel keeps a level reading for publishLevel, dropping the oldest
+// when the writer has fallen behind so the meter never lags far.
+func (w *writer) queueLevel(l audio.Level) {
+	if len(w.levels) == cap(w.levels) {
+		w.levels = append(w.levels[:0], w.levels[1:]...)
+	}
+	w.levels = append(w.levels, l)
+}
+
+// publishLevel publishes the oldest queued reading, one per tick.
+func (w *writer) publishLevel() {
+	if len(w.levels) == 0 {
+		return
+	}
+	l := w.levels[0]
+	w.levels = append(w.levels[:0], w.levels[1:]...)
+	offer(w.r.levels, l)
+	w.r.mu.Lock()
+	w.r.stats.Level = l
+	w.r.mu.Unlock()
 }
 
 // sync makes what was written durable and notes the file's size.
