@@ -69,9 +69,10 @@ type notifier struct {
 }
 
 type subscriber struct {
-	out  chan Change
-	wake chan struct{}
-	stop chan struct{}
+	out      chan Change
+	wake     chan struct{}
+	stop     chan struct{}
+	stopOnce stdsync.Once
 
 	mu    stdsync.Mutex
 	queue []Change
@@ -117,16 +118,19 @@ func (n *notifier) subscribe() (<-chan Change, func()) {
 	n.subs[s] = struct{}{}
 	n.mu.Unlock()
 	go s.deliver()
-	var once stdsync.Once
 	cancel := func() {
-		once.Do(func() {
-			n.mu.Lock()
-			delete(n.subs, s)
-			n.mu.Unlock()
-			close(s.stop)
-		})
+		n.mu.Lock()
+		delete(n.subs, s)
+		n.mu.Unlock()
+		s.halt()
 	}
 	return s.out, cancel
+}
+
+// halt stops the subscriber's delivery. Both its cancel func and the
+// library's Close call it, possibly at the same time, so it is idempotent.
+func (s *subscriber) halt() {
+	s.stopOnce.Do(func() { close(s.stop) })
 }
 
 func (n *notifier) close() {
@@ -145,7 +149,7 @@ func (n *notifier) close() {
 		<-n.done
 	}
 	for s := range subs {
-		close(s.stop)
+		s.halt()
 	}
 }
 
