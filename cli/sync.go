@@ -41,27 +41,29 @@ func (e *Env) cloud(ctx context.Context, f sessionFlags, opts earsync.Options) (
 	if err != nil {
 		return nil, err
 	}
+	if !f.noKeyring {
+		eng, s, err := earsync.Connect(ctx, x, earsync.KeyringStore{}, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &cloudEnv{x: x, key: s.Key(), sess: s, eng: eng}, nil
+	}
 	key, ok, err := earsync.LibraryAccount(ctx, x)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, errors.New("not logged in: run earshot login --server URL --email ADDRESS")
+		return nil, earsync.ErrNotLoggedIn
 	}
 	c, err := earsync.NewClient(key.Server, nil)
 	if err != nil {
 		return nil, err
 	}
-	var s *earsync.Session
-	if f.noKeyring {
-		pw, perr := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", key.Email, key.Server), false)
-		if perr != nil {
-			return nil, perr
-		}
-		s, err = earsync.Login(ctx, c, processStore, key.Email, pw)
-	} else {
-		s, err = earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	pw, err := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", key.Email, key.Server), false)
+	if err != nil {
+		return nil, err
 	}
+	s, err := earsync.Login(ctx, c, processStore, key.Email, pw)
 	if err != nil {
 		return nil, err
 	}

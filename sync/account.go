@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/earshot/earshot/library"
@@ -56,4 +57,31 @@ func SetLibraryAccount(ctx context.Context, x *library.SyncIndex, key AccountKey
 // so logging in again to the same account carries on where it stopped.
 func ClearLibraryAccount(ctx context.Context, x *library.SyncIndex) error {
 	return x.SetSettings(ctx, map[string]string{settingActive: ""})
+}
+
+// ErrNotLoggedIn: the library has no account to sync with.
+var ErrNotLoggedIn = errors.New("not logged in: run earshot login --server URL --email ADDRESS")
+
+// Connect is what a front end does at start: it finds the account the
+// library syncs with, resumes its session from store and returns an engine
+// for it. The errors match ErrNotLoggedIn, ErrNoSession (logged out
+// elsewhere: log in again) or ErrNoKeyring (no usable keyring: offer
+// --no-keyring, or a login kept in memory).
+func Connect(ctx context.Context, x *library.SyncIndex, store SessionStore, opts Options) (*Engine, *Session, error) {
+	key, ok, err := LibraryAccount(ctx, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, ErrNotLoggedIn
+	}
+	c, err := NewClient(key.Server, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := OpenSession(ctx, c, store, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return New(x, s.Client(), key, opts), s, nil
 }

@@ -36,6 +36,6 @@ func (b Backoff) Delay(attempt int, retryAfter time.Duration) time.Duration {
 // probes the server cheaply (GET /healthz) and resumes as soon as it answers;
 // server errors back off further so a struggling server can recover.
 var (
-	offlineBackoff = Backoff{Min: 500 * time.Millisecond, Max: 10 * time.Second}
+	offlineBackoff = Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}
 	serverBackoff  = Backoff{Min: time.Second, Max: 2 * time.Minute}
 )

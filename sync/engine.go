@@ -258,7 +258,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			wait = e.untilNextRetry(ctx)
 		case KindOf(err) == KindOffline:
 			attempt++
-			wait = offlineBackoff.Delay(attempt, 0)
+			wait = 0 // sleep probes the server with backoff
 		case KindOf(err) == KindAuth:
 			wait = e.opts.PollInterval // a login in another process stores a new session; the GUI re-creates the engine
 		default:
@@ -268,7 +268,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		if err != nil {
 			e.setStatus(func(s *Status) { s.NextRetry = time.Now().Add(wait) })
 		}
-		serr := e.sleep(ctx, changes, wait, err != nil && KindOf(err) == KindOffline)
+		var serr error
+		if err != nil && KindOf(err) == KindOffline {
+			serr = e.probe(ctx, changes)
+		} else {
+			serr = e.sleep(ctx, changes, wait)
+		}
 		switch {
 		case errors.Is(serr, errLocalChange):
 			pull = err != nil || time.Since(e.lastPull()) > e.opts.PollInterval
@@ -284,9 +289,43 @@ func (e *Engine) Run(ctx context.Context) error {
 // the next pass need not ask the server for changes.
 var errLocalChange = errors.New("local change")
 
-// sleep waits for the next reason to run a pass. Offline, it probes the
-// server's health meanwhile, so the pass starts as soon as it is back.
-func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait time.Duration, offline bool) error {
+// probe waits, offline, until the server answers GET /healthz (asked
+// with backoff up to offlineBackoff.Max, so a pass starts within seconds
+// of its return), or Trigger is called. Local changes go on waiting: they
+// are recorded in the library and go out with that pass.
+func (e *Engine) probe(ctx context.Context, changes <-chan library.Change) error {
+	for attempt := 1; ; attempt++ {
+		t := time.NewTimer(offlineBackoff.Delay(attempt, 0))
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-e.wake:
+				t.Stop()
+				return nil
+			case _, ok := <-changes:
+				if !ok {
+					t.Stop()
+					return errors.New("sync: the library was closed")
+				}
+			case <-t.C:
+				break wait
+			}
+		}
+		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := e.c.Health(hctx)
+		cancel()
+		if err == nil || KindOf(err) != KindOffline {
+			return nil
+		}
+	}
+}
+
+// sleep waits for the next reason to run a pass: a library change, a
+// Trigger, or the end of wait.
+func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait time.Duration) error {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
@@ -296,16 +335,7 @@ func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait 
 		case <-e.wake:
 			return nil
 		case <-t.C:
-			if !offline {
-				return nil
-			}
-			hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err := e.c.Health(hctx)
-			cancel()
-			if err == nil || KindOf(err) != KindOffline {
-				return nil
-			}
-			t.Reset(offlineBackoff.Delay(2, 0))
+			return nil
 		case _, ok := <-changes:
 			if !ok {
 				return errors.New("sync: the library was closed")

@@ -42,7 +42,10 @@ type Event struct {
 	Title  string
 	Done   int64
 	Total  int64
-	Err    error
+	// PassDone and PassTotal are the bytes of all transfers of the pass,
+	// on ItemProgress: the overall progress.
+	PassDone, PassTotal int64
+	Err                 error
 	Status Status // set on StatusChanged
 }
 

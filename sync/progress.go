@@ -41,11 +41,13 @@ func (tr *tracker) set(done int64) {
 	if !quiet {
 		tr.last = now
 	}
+	passDone, passTotal := tr.e.status.BytesDone, tr.e.status.BytesTotal
 	tr.e.mu.Unlock()
 	if quiet {
 		return
 	}
-	tr.e.emit(Event{Kind: ItemProgress, Op: tr.t.Op, ID: tr.t.ID, Title: tr.title, Done: done, Total: tr.t.Total})
+	tr.e.emit(Event{Kind: ItemProgress, Op: tr.t.Op, ID: tr.t.ID, Title: tr.title, Done: done, Total: tr.t.Total,
+		PassDone: passDone, PassTotal: passTotal})
 }
 
 func (tr *tracker) finish() {
