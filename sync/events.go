@@ -36,17 +36,17 @@ const (
 // Event is one report from the engine. Observers get them on the engine's
 // goroutines and must return quickly (copy, hand over, return).
 type Event struct {
-	Kind   EventKind
-	Op     Op
-	ID     string
-	Title  string
-	Done   int64
-	Total  int64
+	Kind  EventKind
+	Op    Op
+	ID    string
+	Title string
+	Done  int64
+	Total int64
 	// PassDone and PassTotal are the bytes of all transfers of the pass,
 	// on ItemProgress: the overall progress.
 	PassDone, PassTotal int64
 	Err                 error
-	Status Status // set on StatusChanged
+	Status              Status // set on StatusChanged
 }
 
 // State is the engine's overall condition, for a status line.
