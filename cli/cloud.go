@@ -29,7 +29,7 @@ func init() {
 			sf2.register(sub)
 			sub.BoolVar(&asJSON, "json", false, "print a JSON array")
 			if err := sub.Parse(args[1:]); err != nil {
-				return fmt.Errorf("%v; usage: earshot cloud ls [--json] | rm ID...", err)
+				return fmt.Errorf("%v; usage: earshot cloud ls [--json], or earshot cloud rm ID (one or more)", err)
 			}
 			switch args[0] {
 			case "ls":
@@ -39,7 +39,7 @@ func init() {
 				return e.cloudList(ctx, sf2, asJSON)
 			case "rm":
 				if sub.NArg() == 0 {
-					return errors.New("usage: earshot cloud rm ID...")
+					return errors.New("usage: earshot cloud rm ID (one or more)")
 				}
 				return e.cloudRemove(ctx, sf2, sub.Args())
 			}
