@@ -115,8 +115,8 @@ func TestSyncCommands(t *testing.T) {
 	}
 	id1 := strings.TrimSpace(mustEarshot(t, a, "import", "../library/testdata/tone.flac").stdout)
 	id2 := strings.TrimSpace(mustEarshot(t, a, "import", "../library/testdata/tone.flac").stdout)
-	if ls, _ := listJSON(t, a); find(t, ls, id1).SyncState != "local_only" {
-		t.Fatalf("before sync: %+v", ls)
+	if ls, _ := listJSON(t, a); find(t, ls, id1).SyncState != "queued" {
+		t.Fatalf("before sync, logged in: %+v", ls)
 	}
 	r := mustIn(t, a, "", "sync")
 	if !strings.Contains(r.stderr, "2 uploaded") || strings.Contains(r.stderr, "\r") {

@@ -42,6 +42,15 @@ var syncMigrations = []string{
 		value TEXT NOT NULL
 	);
 	CREATE INDEX recordings_by_sync_state ON recordings (sync_state);`,
+	// 2: a recording finished while an account is logged in is queued for
+	// upload in the same transaction that adds it, whichever process adds
+	// it and whether or not a sync engine runs.
+	`CREATE TRIGGER sync_queue_new AFTER INSERT ON recordings
+		WHEN NEW.sync_state = 'local_only' AND NEW.has_audio = 1
+			AND EXISTS (SELECT 1 FROM sync_settings WHERE key = 'account.active' AND value = '1')
+	BEGIN
+		UPDATE recordings SET sync_state = 'queued' WHERE id = NEW.id;
+	END;`,
 }
 
 // SyncIndex brings the sync engine's tables up to date and returns the

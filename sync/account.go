@@ -13,7 +13,7 @@ import (
 const (
 	settingServer = "account.server"
 	settingEmail  = "account.email"
-	settingActive = "account.active" // "1" while logged in
+	settingActive = "account.active" // "1" while logged in; library/syncschema.go's trigger reads it
 )
 
 // LibraryAccount returns the account this library syncs with; ok is false

@@ -18,19 +18,31 @@ func TestTwoDevices(t *testing.T) {
 	ctx := context.Background()
 
 	// Record on A, sync: uploaded and synced.
+	// Logged in, a new recording is queued the moment it is added; logged
+	// out, it stays local only (and is queued when someone logs in).
 	r := a.record(t, "Field notes", 300_000)
-	if got := a.item(t, r.ID).SyncState; got != library.LocalOnly {
-		t.Fatalf("fresh recording is %s, want local_only", got)
+	if got := a.item(t, r.ID).SyncState; got != library.Queued {
+		t.Fatalf("fresh recording is %s, want queued", got)
+	}
+	if err := ClearLibraryAccount(ctx, a.x); err != nil {
+		t.Fatal(err)
+	}
+	r0 := a.record(t, "Made logged out", 1000)
+	if got := a.item(t, r0.ID).SyncState; got != library.LocalOnly {
+		t.Fatalf("recording made logged out is %s, want local_only", got)
+	}
+	if err := SetLibraryAccount(ctx, a.x, a.eng.key); err != nil {
+		t.Fatal(err)
 	}
 	sum := a.sync(t)
-	if sum.Uploaded != 1 || a.item(t, r.ID).SyncState != library.Synced {
+	if sum.Uploaded != 2 || a.item(t, r.ID).SyncState != library.Synced || a.item(t, r0.ID).SyncState != library.Synced {
 		t.Fatalf("after sync on A: %+v, state %s", sum, a.item(t, r.ID).SyncState)
 	}
 
 	// B learns of it as a cloud-only entry, then pulls the audio.
 	sum = b.sync(t)
 	it := b.item(t, r.ID)
-	if sum.Remote != 1 || it.SyncState != library.CloudOnly || it.HasAudio || it.Title != "Field notes" {
+	if sum.Remote != 2 || it.SyncState != library.CloudOnly || it.HasAudio || it.Title != "Field notes" {
 		t.Fatalf("B after sync: %+v; item %+v", sum, it)
 	}
 	if err := b.eng.Download(ctx, r.ID); err != nil {
