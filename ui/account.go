@@ -32,7 +32,8 @@ type accountPanel struct {
 	syncNow, logout     *widget.Button
 	auto                *widget.Check
 
-	status CloudStatus
+	status   CloudStatus
+	autoBusy int // changes of the auto-download box not yet applied
 }
 
 func newAccountPanel(u *UI) *accountPanel {
@@ -66,42 +67,46 @@ func newAccountPanel(u *UI) *accountPanel {
 	a.auto = widget.NewCheck("Download new recordings from the cloud automatically", nil)
 	a.auto.SetChecked(prefs.Bool(prefAutoDownload))
 	a.auto.OnChanged = a.setAuto
-	a.signedIn = container.NewVBox(a.who, a.last, a.state, a.problem,
+	a.signedIn = container.NewVBox(a.who, a.last, a.state,
 		container.NewHBox(a.syncNow, a.logout), a.auto)
-	a.content = container.NewPadded(container.NewVBox(a.signedOut, a.signedIn))
+	a.content = container.NewPadded(container.NewVBox(a.signedOut, a.signedIn, a.problem))
 	a.apply(CloudStatus{})
 	return a
 }
 
-// watch keeps the status current and applies the stored auto-download
-// setting to the engine.
+// statusInterval caps how often the account tab repaints the status while
+// transfers report progress.
+const statusInterval = 250 * time.Millisecond
+
+// watch resumes the stored login and keeps the status current.
 func (a *accountPanel) watch() {
 	cl := a.u.be.Cloud
 	if cl == nil {
 		return
 	}
-	auto := a.auto.Checked
 	events := cl.Events(a.u.ctx)
 	a.u.background(func(ctx context.Context) {
-		if err := cl.SetAutoDownload(ctx, auto); err != nil {
-			a.u.fail(err)
-		}
+		a.u.fail(cl.Resume(ctx))
 		a.refresh(ctx)
 	})
 	a.u.loops.Add(1)
 	go func() {
 		defer a.u.loops.Done()
+		var due <-chan time.Time // armed by the first event after a refresh
 		for {
 			select {
 			case <-a.u.ctx.Done():
 				return
-			case e, ok := <-events:
+			case _, ok := <-events:
 				if !ok {
 					return
 				}
-				if e.ID == "" {
-					a.refresh(a.u.ctx)
+				if due == nil {
+					due = time.After(statusInterval)
 				}
+			case <-due:
+				due = nil
+				a.refresh(a.u.ctx)
 			}
 		}
 	}()
@@ -115,7 +120,14 @@ func (a *accountPanel) refresh(context.Context) {
 
 func (a *accountPanel) apply(s CloudStatus) {
 	a.status = s
+	a.problem.SetText(s.LastError)
+	a.problem.Hidden = s.LastError == ""
+	a.problem.Refresh()
 	if !s.SignedIn {
+		if a.server.Text == "" && a.email.Text == "" {
+			a.server.SetText(s.Server)
+			a.email.SetText(s.Email)
+		}
 		a.signedIn.Hide()
 		a.signedOut.Show()
 		return
@@ -128,17 +140,36 @@ func (a *accountPanel) apply(s CloudStatus) {
 		last = "Last sync: " + when(s.LastSync, time.Now())
 	}
 	a.last.SetText(last)
+	a.state.SetText(stateLine(s))
+	if a.autoBusy == 0 && a.auto.Checked != s.AutoDownload {
+		// The library holds the setting (the CLI may have changed it).
+		onChanged := a.auto.OnChanged
+		a.auto.OnChanged = nil
+		a.auto.SetChecked(s.AutoDownload)
+		a.auto.OnChanged = onChanged
+		a.u.app.Preferences().SetBool(prefAutoDownload, s.AutoDownload)
+	}
+}
+
+// stateLine says in a few words what sync is doing.
+func stateLine(s CloudStatus) string {
 	switch {
 	case s.Offline:
-		a.state.SetText(fmt.Sprintf("Offline — %d changes waiting", s.Waiting))
+		return fmt.Sprintf("Offline — %d changes waiting", s.Waiting)
+	case s.Uploads+s.Downloads > 0 && s.Total > 0:
+		verb := "Syncing"
+		if s.Downloads == 0 {
+			verb = "Uploading"
+		} else if s.Uploads == 0 {
+			verb = "Downloading"
+		}
+		return fmt.Sprintf("%s — %d %% of %s", verb, min(s.Done*100/s.Total, 100), size(s.Total))
+	case s.Syncing:
+		return "Syncing…"
 	case s.Waiting > 0:
-		a.state.SetText(fmt.Sprintf("Online — %d changes waiting", s.Waiting))
-	default:
-		a.state.SetText("Online — up to date")
+		return fmt.Sprintf("Online — %d changes waiting", s.Waiting)
 	}
-	a.problem.SetText(s.LastError)
-	a.problem.Hidden = s.LastError == ""
-	a.problem.Refresh()
+	return "Online — up to date"
 }
 
 func (a *accountPanel) signIn(create bool) {
@@ -149,8 +180,13 @@ func (a *accountPanel) signIn(create bool) {
 	a.login.Disable()
 	a.signup.Disable()
 	cl := a.u.be.Cloud
+	auto := a.auto.Checked
 	a.u.background(func(ctx context.Context) {
-		var err error
+		// The box's setting applies to the account being signed in to.
+		err := cl.SetAutoDownload(ctx, auto)
+		if err != nil {
+			a.u.fail(err)
+		}
 		if create {
 			err = cl.SignUp(ctx, server, email, password)
 		} else {
@@ -198,5 +234,10 @@ func (a *accountPanel) setAuto(on bool) {
 	if cl == nil {
 		return
 	}
-	a.u.background(func(ctx context.Context) { a.u.fail(cl.SetAutoDownload(ctx, on)) })
+	a.autoBusy++
+	a.u.background(func(ctx context.Context) {
+		a.u.fail(cl.SetAutoDownload(ctx, on))
+		onMain(func() { a.autoBusy-- })
+		a.refresh(ctx)
+	})
 }

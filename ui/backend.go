@@ -134,9 +134,16 @@ type CloudStatus struct {
 	Server       string
 	LastSync     time.Time // zero: never
 	Offline      bool
-	Waiting      int // changes waiting to upload
+	Waiting      int // recordings with something left to do (upload, download, delete, rename)
+	Failed       int // recordings whose last attempt failed
 	AutoDownload bool
-	LastError    string // the latest sync problem, for a person; "" when fine
+	LastError    string // the current sync problems, for a person; "" when fine
+	// Syncing is true while a pass runs; Uploads and Downloads count the
+	// transfers running now, and Done of Total bytes of the pass's
+	// transfers have moved.
+	Syncing            bool
+	Uploads, Downloads int
+	Done, Total        int64
 }
 
 // Progress is one transfer's advance.
@@ -147,6 +154,12 @@ type Progress struct {
 
 // Cloud is the account and the sync engine.
 type Cloud interface {
+	// Resume picks up the login kept from an earlier run, if any, and starts
+	// syncing; the window calls it once, at the start. Syncing stops when
+	// ctx ends.
+	Resume(ctx context.Context) error
+	// Status is a snapshot; unlike the other methods it must not block
+	// (the delete dialog asks it on the Fyne goroutine).
 	Status() CloudStatus
 	// Events delivers transfer progress and a zero Progress whenever Status
 	// changed, until ctx ends. Slow readers miss events, never block the engine.

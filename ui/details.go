@@ -302,12 +302,17 @@ func (d *detailsPanel) showProgress(p Progress) {
 	d.progress.SetValue(float64(p.Done) / float64(p.Total))
 }
 
-// deleteChoices says which delete answers make sense for r: "the cloud" only
-// when a copy is there, "this device" only when the audio is here.
+// deleteChoices says which delete answers make sense for r: "this device"
+// only when the audio is here and a verified copy is in the cloud (else it
+// would be lost), "the cloud" only when the cloud has or may have a copy
 // ("everywhere" always does).
 func (d *detailsPanel) deleteChoices(r library.Recording) (here, cloud bool) {
-	signedIn := d.u.be.Cloud != nil && d.u.be.Cloud.Status().SignedIn
-	return r.HasAudio, signedIn && (r.RemoteVersion > 0 || !r.HasAudio)
+	if d.u.be.Cloud == nil {
+		return false, false
+	}
+	here = r.HasAudio && r.RemoteVersion > 0 && r.SyncState == library.Synced
+	cloud = r.RemoteVersion > 0 || !r.HasAudio
+	return here, cloud
 }
 
 // askDelete asks where to delete the selected recording.
@@ -335,13 +340,14 @@ func (d *detailsPanel) askDelete() {
 	dlg.Show()
 }
 
-// delete applies one of the three answers. Without an account every delete
-// is a local one: the recording goes to the trash.
+// delete applies one of the three answers. The decision is kept in the
+// library at once; the sync engine carries out its cloud part (signed out or
+// offline, it waits there). Without sync built in, a delete is the trash.
 func (d *detailsPanel) delete(r library.Recording, scope DeleteScope) {
 	cl := d.u.be.Cloud
 	d.u.background(func(ctx context.Context) {
 		var err error
-		if cl != nil && cl.Status().SignedIn {
+		if cl != nil {
 			err = cl.Delete(ctx, r.ID, scope)
 		} else {
 			err = d.u.be.Library.Trash(ctx, r.ID)

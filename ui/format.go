@@ -83,9 +83,15 @@ func badge(r library.Recording, p Progress) string {
 	return string(r.SyncState)
 }
 
-// subtitle is a row's second line: date, length, size.
+// subtitle is a row's second line: date, length, size; for a recording
+// whose sync failed, the reason instead of the size (the details show it whole).
 func subtitle(r library.Recording, now time.Time) string {
-	s := when(r.CreatedAt, now) + " · " + clock(r.Duration) + " · " + size(r.Size)
+	s := when(r.CreatedAt, now) + " · " + clock(r.Duration)
+	if r.SyncState == library.Error && r.SyncError != "" {
+		s += " · " + r.SyncError
+	} else {
+		s += " · " + size(r.Size)
+	}
 	if r.Recovered {
 		s += " · recovered"
 	}

@@ -279,7 +279,7 @@ func (p *recordPanel) startTicking(s Session) {
 			peak, clipped, fresh = -120, false, false
 			mu.Unlock()
 			l.Peak, l.Clipped = max(l.Peak, pk), cl
-			elapsed, dropped := s.Elapsed(), s.Dropped()
+			elapsed, dropped, warnedBefore := s.Elapsed(), s.Dropped(), warned
 			onMain(func() {
 				p.clock.Text = clock(elapsed)
 				p.clock.Refresh()
@@ -287,7 +287,7 @@ func (p *recordPanel) startTicking(s Session) {
 					p.meter.SetLevel(l)
 					p.wave.Push(fraction(l.Peak))
 				}
-				if dropped > warned {
+				if dropped > warnedBefore {
 					p.showOverrun(dropped)
 				}
 			})

@@ -56,16 +56,20 @@ func Run(ctx context.Context, o Options) error {
 	win.SetContent(opening)
 	win.SetMaster()
 	var lib *library.Library
+	var cloud *SyncCloud
 	var u *UI
 	go func() {
-		l, err := library.Open(ctx, dir)
+		l, x, err := openLibrary(ctx, dir)
 		fyne.Do(func() {
 			if err != nil {
 				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", dir, err))
 				return
 			}
 			lib = l
-			u = newUI(ctx, a, win, NewBackend(l, o.AudioBackend))
+			be := NewBackend(l, o.AudioBackend)
+			cloud = NewSyncCloud(x, SyncOptions{})
+			be.Cloud = cloud
+			u = newUI(ctx, a, win, be)
 		})
 	}()
 	go func() {
@@ -85,10 +89,28 @@ func Run(ctx context.Context, o Options) error {
 	if u != nil {
 		u.wait()
 	}
+	if cloud != nil {
+		cloud.Close()
+	}
 	if lib != nil {
 		return lib.Close()
 	}
 	return nil
+}
+
+// openLibrary opens the library and its sync index (both may migrate or
+// recover files, so this runs off the Fyne goroutine).
+func openLibrary(ctx context.Context, dir string) (*library.Library, *library.SyncIndex, error) {
+	l, err := library.Open(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := l.SyncIndex(ctx)
+	if err != nil {
+		l.Close()
+		return nil, nil, err
+	}
+	return l, x, nil
 }
 
 // hasDisplay reports whether a window can open. On X11 and Wayland desktops

@@ -1,0 +1,457 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	stdsync "sync"
+
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// SyncOptions configure a SyncCloud. The zero value is what the desktop
+// program uses.
+type SyncOptions struct {
+	// Engine tunes the sync engine.
+	Engine earsync.Options
+	// Keyring is where sessions are kept between runs; nil means the OS
+	// keyring (earsync.KeyringStore). Where it is unusable the session is
+	// kept in memory until the window closes, and the status says so.
+	Keyring earsync.SessionStore
+	// HTTP is the client for the server; nil means the engine's default.
+	HTTP *http.Client
+}
+
+// SyncCloud is Cloud over the real sync engine: the account (sessions in the
+// OS keyring, as the CLI keeps them, so both see the same login) and an
+// Engine that runs while someone is signed in. Every method may block on
+// disk, keyring or network; the window calls them from its own goroutines.
+// Status is the exception: it reads memory only, so the delete dialog may
+// ask it on the Fyne goroutine.
+type SyncCloud struct {
+	x     *library.SyncIndex
+	opts  SyncOptions
+	store *fallbackStore
+
+	// acct serialises log in, log out and resume: each replaces the engine.
+	acct stdsync.Mutex
+
+	mu      stdsync.Mutex
+	base    context.Context // parent of the engine's Run; set by Resume
+	key     earsync.AccountKey
+	eng     *earsync.Engine
+	sess    *earsync.Session
+	stopEng func() // cancels Run and waits for it
+	auto    bool
+	setAuto *bool  // chosen while signed out; applied at the next sign-in
+	note    string // a problem outside the engine (the keyring), for a person
+
+	subMu stdsync.Mutex
+	subs  map[chan Progress]struct{}
+}
+
+var _ Cloud = (*SyncCloud)(nil)
+
+// NewSyncCloud returns the cloud of the library behind x. Nothing runs
+// until Resume.
+func NewSyncCloud(x *library.SyncIndex, o SyncOptions) *SyncCloud {
+	ks := o.Keyring
+	if ks == nil {
+		ks = earsync.KeyringStore{}
+	}
+	return &SyncCloud{x: x, opts: o, store: newFallbackStore(ks), subs: map[chan Progress]struct{}{}, base: context.Background()}
+}
+
+// Resume implements Cloud: it picks up the login stored by an earlier run
+// (of the window or the CLI) and starts syncing; engines it starts stop
+// when ctx ends.
+func (c *SyncCloud) Resume(ctx context.Context) error {
+	c.acct.Lock()
+	defer c.acct.Unlock()
+	c.mu.Lock()
+	c.base = ctx
+	c.mu.Unlock()
+	key, ok, err := earsync.LibraryAccount(ctx, c.x)
+	if err != nil {
+		return fmt.Errorf("read the account of this library: %w", err)
+	}
+	if !ok {
+		return nil
+	}
+	c.mu.Lock()
+	c.key = key
+	c.mu.Unlock()
+	client, err := c.client(key.Server)
+	if err != nil {
+		return err
+	}
+	sess, err := earsync.OpenSession(ctx, client, c.store, key)
+	switch {
+	case errors.Is(err, earsync.ErrNoKeyring):
+		c.setNote(fmt.Sprintf("Signed out: no OS keyring to read the login for %s from. Log in again (it will last until Earshot closes), or start a Secret Service such as gnome-keyring to stay signed in.", key.Email))
+		return nil
+	case errors.Is(err, earsync.ErrNoSession):
+		c.setNote(fmt.Sprintf("Signed out: no stored login for %s on %s. Log in again.", key.Email, key.Server))
+		return nil
+	case err != nil:
+		return fmt.Errorf("resume the login of %s: %w", key, err)
+	}
+	return c.startEngine(ctx, key, sess)
+}
+
+// client returns an HTTP client of the engine for server.
+func (c *SyncCloud) client(server string) (*earsync.Client, error) {
+	cl, err := earsync.NewClient(server, c.opts.HTTP)
+	if err != nil {
+		return nil, fmt.Errorf("server address %q: %w", server, err)
+	}
+	return cl, nil
+}
+
+// startEngine makes the engine for a session and runs it until the base
+// context ends or the account changes.
+func (c *SyncCloud) startEngine(ctx context.Context, key earsync.AccountKey, sess *earsync.Session) error {
+	c.stopEngine()
+	eng := earsync.New(c.x, sess.Client(), key, c.opts.Engine)
+	c.mu.Lock()
+	pending := c.setAuto
+	c.setAuto = nil
+	c.mu.Unlock()
+	var auto bool
+	var err error
+	if pending != nil {
+		auto = *pending
+		err = eng.SetAutoDownload(ctx, auto)
+	} else {
+		auto, err = eng.AutoDownload(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("read the automatic-download setting: %w", err)
+	}
+	unsubscribe := eng.Subscribe(c.forward)
+	c.mu.Lock()
+	runCtx, cancel := context.WithCancel(c.base)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = eng.Run(runCtx) // returns ctx's error; problems show in Status
+	}()
+	c.eng, c.sess, c.key, c.auto = eng, sess, key, auto
+	c.stopEng = func() {
+		cancel()
+		<-done
+		unsubscribe()
+	}
+	c.mu.Unlock()
+	c.changed()
+	return nil
+}
+
+// stopEngine stops the running engine, if any, and waits for it.
+func (c *SyncCloud) stopEngine() {
+	c.mu.Lock()
+	stop := c.stopEng
+	c.eng, c.sess, c.stopEng = nil, nil, nil
+	c.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
+// Close stops syncing; the window calls it before closing the library.
+func (c *SyncCloud) Close() {
+	c.acct.Lock()
+	defer c.acct.Unlock()
+	c.stopEngine()
+}
+
+func (c *SyncCloud) setNote(s string) {
+	c.mu.Lock()
+	c.note = s
+	c.mu.Unlock()
+	c.changed()
+}
+
+// engine returns the running engine, or an error a person can act on.
+func (c *SyncCloud) engine() (*earsync.Engine, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.eng == nil {
+		return nil, errors.New("not signed in: log in on the Account tab first")
+	}
+	return c.eng, nil
+}
+
+// Status implements Cloud. It reads memory only (no I/O).
+func (c *SyncCloud) Status() CloudStatus {
+	c.mu.Lock()
+	eng, key, auto, note := c.eng, c.key, c.auto, c.note
+	c.mu.Unlock()
+	s := CloudStatus{Email: key.Email, Server: key.Server, AutoDownload: auto, LastError: note}
+	if eng == nil {
+		return s
+	}
+	es := eng.Status()
+	s.SignedIn = es.State != earsync.StateSignedOut
+	s.LastSync = es.LastSync
+	s.Offline = es.State == earsync.StateOffline
+	s.Syncing = es.State == earsync.StateSyncing
+	s.Waiting, s.Failed = es.Waiting, es.Failed
+	s.Done, s.Total = es.BytesDone, es.BytesTotal
+	for _, t := range es.Transfers {
+		switch t.Op {
+		case earsync.OpUpload:
+			s.Uploads++
+		case earsync.OpDownload:
+			s.Downloads++
+		}
+	}
+	var problems []string
+	if note != "" {
+		problems = append(problems, note)
+	}
+	switch es.State {
+	case earsync.StateSignedOut:
+		problems = append(problems, fmt.Sprintf("The session of %s has ended (expired or revoked): log in again.", key.Email))
+	case earsync.StateOffline:
+		if es.Err != nil {
+			problems = append(problems, "Cannot reach the server: "+oneLine(es.Err.Error())+". Earshot retries as soon as it answers.")
+		}
+	case earsync.StateWaiting:
+		when := ""
+		if !es.NextRetry.IsZero() {
+			when = " at " + es.NextRetry.Local().Format("15:04:05")
+		}
+		problems = append(problems, fmt.Sprintf("The server is busy or failing; trying again%s (%s).", when, oneLine(errString(es.Err))))
+	}
+	if es.Failed > 0 {
+		problems = append(problems, fmt.Sprintf("%d recording(s) failed to sync: their details say why; Sync now tries again.", es.Failed))
+	}
+	s.LastError = strings.Join(problems, "\n")
+	return s
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "no reason given"
+	}
+	return err.Error()
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// Events implements Cloud.
+func (c *SyncCloud) Events(ctx context.Context) <-chan Progress {
+	ch := make(chan Progress, 64)
+	c.subMu.Lock()
+	c.subs[ch] = struct{}{}
+	c.subMu.Unlock()
+	go func() {
+		<-ctx.Done()
+		c.subMu.Lock()
+		delete(c.subs, ch)
+		close(ch)
+		c.subMu.Unlock()
+	}()
+	return ch
+}
+
+// send hands p to every subscriber that has room; it never blocks the engine.
+func (c *SyncCloud) send(p Progress) {
+	c.subMu.Lock()
+	defer c.subMu.Unlock()
+	for ch := range c.subs {
+		select {
+		case ch <- p:
+		default:
+		}
+	}
+}
+
+// changed tells subscribers the status changed.
+func (c *SyncCloud) changed() { c.send(Progress{}) }
+
+// forward turns the engine's events into the window's: transfers report
+// their bytes; a finished or failed operation reports Done = Total so its
+// row loses the percentage; a status change is a zero Progress.
+func (c *SyncCloud) forward(ev earsync.Event) {
+	switch ev.Kind {
+	case earsync.ItemStarted, earsync.ItemProgress:
+		if ev.Op == earsync.OpUpload || ev.Op == earsync.OpDownload {
+			c.send(Progress{ID: ev.ID, Done: ev.Done, Total: ev.Total})
+		}
+	case earsync.ItemDone, earsync.ItemFailed:
+		c.send(Progress{ID: ev.ID, Done: ev.Total, Total: ev.Total})
+	case earsync.StatusChanged:
+		c.changed()
+	}
+}
+
+// SignUp implements Cloud: it creates the account, then logs in.
+func (c *SyncCloud) SignUp(ctx context.Context, server, email, password string) error {
+	if err := checkCredentials(server, email, password); err != nil {
+		return err
+	}
+	client, err := c.client(server)
+	if err != nil {
+		return err
+	}
+	if _, err := client.Signup(ctx, email, password); err != nil {
+		return fmt.Errorf("sign up as %s: %w", email, err)
+	}
+	return c.LogIn(ctx, server, email, password)
+}
+
+func checkCredentials(server, email, password string) error {
+	switch {
+	case strings.TrimSpace(server) == "":
+		return errors.New("enter the server's address, for example https://sync.example.org")
+	case strings.TrimSpace(email) == "":
+		return errors.New("enter the account's email")
+	case password == "":
+		return errors.New("enter the password")
+	}
+	return nil
+}
+
+// LogIn implements Cloud. The session goes to the OS keyring; without one
+// it lasts until the window closes and the status says so.
+func (c *SyncCloud) LogIn(ctx context.Context, server, email, password string) error {
+	if err := checkCredentials(server, email, password); err != nil {
+		return err
+	}
+	client, err := c.client(server)
+	if err != nil {
+		return err
+	}
+	c.acct.Lock()
+	defer c.acct.Unlock()
+	sess, err := earsync.Login(ctx, client, c.store, strings.TrimSpace(email), password)
+	if err != nil {
+		return err
+	}
+	if err := earsync.SetLibraryAccount(ctx, c.x, sess.Key()); err != nil {
+		return fmt.Errorf("log in: %w", err)
+	}
+	note := ""
+	if c.store.inMemory(sess.Key()) {
+		note = "Signed in until Earshot closes: there is no OS keyring to keep the login in. Start a Secret Service (gnome-keyring, KeePassXC) to stay signed in."
+	}
+	c.mu.Lock()
+	c.note = note
+	c.mu.Unlock()
+	return c.startEngine(ctx, sess.Key(), sess)
+}
+
+// LogOut implements Cloud: syncing stops, the session is revoked on the
+// server (when it answers) and removed from the keyring. The library keeps
+// its sync state, so logging in again carries on where it stopped.
+func (c *SyncCloud) LogOut(ctx context.Context) error {
+	c.acct.Lock()
+	defer c.acct.Unlock()
+	c.mu.Lock()
+	sess, key := c.sess, c.key
+	c.mu.Unlock()
+	c.stopEngine()
+	var errs []error
+	if sess != nil {
+		revokeErr, err := sess.Logout(ctx)
+		if revokeErr != nil {
+			errs = append(errs, fmt.Errorf("logged out here, but could not reach %s to revoke the session (it expires by itself): %s", key.Server, oneLine(revokeErr.Error())))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("log out: remove the session from the keyring: %w", err))
+		}
+	}
+	if err := earsync.ClearLibraryAccount(ctx, c.x); err != nil {
+		errs = append(errs, fmt.Errorf("log out: %w", err))
+	}
+	c.setNote("")
+	return errors.Join(errs...)
+}
+
+// SyncNow implements Cloud: one full pass, failed recordings retried.
+func (c *SyncCloud) SyncNow(ctx context.Context) error {
+	eng, err := c.engine()
+	if err != nil {
+		return err
+	}
+	sum, err := eng.SyncOnce(ctx)
+	switch {
+	case err != nil && earsync.KindOf(err) == earsync.KindOffline:
+		return fmt.Errorf("offline: cannot reach the server; %d change(s) wait for the next sync", sum.Waiting)
+	case err != nil:
+		return fmt.Errorf("sync: %w", err)
+	case len(sum.Failed) == 1:
+		f := sum.Failed[0]
+		return fmt.Errorf("could not %s %q: %s", f.Op, f.Title, oneLine(f.Err.Error()))
+	case len(sum.Failed) > 1:
+		return fmt.Errorf("%d recordings failed to sync; select one to see why", len(sum.Failed))
+	}
+	return nil
+}
+
+// Download implements Cloud: it fetches the audio now and waits for it;
+// progress arrives through Events.
+func (c *SyncCloud) Download(ctx context.Context, id string) error {
+	eng, err := c.engine()
+	if err != nil {
+		return err
+	}
+	return eng.Download(ctx, id)
+}
+
+// Delete implements Cloud. The decision is kept in the library at once; the
+// engine carries out the cloud part in its next pass (offline, it waits).
+// Signed out, the decision waits in the library for the next sign-in.
+func (c *SyncCloud) Delete(ctx context.Context, id string, scope DeleteScope) error {
+	s, err := syncScope(scope)
+	if err != nil {
+		return err
+	}
+	if eng, err := c.engine(); err == nil {
+		return eng.Delete(ctx, id, s)
+	}
+	return earsync.Delete(ctx, c.x, id, s)
+}
+
+func syncScope(s DeleteScope) (earsync.Scope, error) {
+	switch s {
+	case DeleteHere:
+		return earsync.FromDevice, nil
+	case DeleteCloud:
+		return earsync.FromCloud, nil
+	case DeleteEverywhere:
+		return earsync.Everywhere, nil
+	}
+	return 0, fmt.Errorf("unknown delete scope %d", s)
+}
+
+// SetAutoDownload implements Cloud. The setting lives in the library (the
+// CLI shares it); chosen while signed out, it applies at the next sign-in.
+func (c *SyncCloud) SetAutoDownload(ctx context.Context, on bool) error {
+	c.mu.Lock()
+	eng, was := c.eng, c.auto
+	if eng == nil {
+		c.setAuto = &on
+	}
+	c.auto = on // at once, so a status read meanwhile does not undo the click
+	c.mu.Unlock()
+	if eng != nil {
+		if err := eng.SetAutoDownload(ctx, on); err != nil {
+			c.mu.Lock()
+			c.auto = was
+			c.mu.Unlock()
+			return fmt.Errorf("automatic download: %w", err)
+		}
+	}
+	c.changed()
+	return nil
+}

@@ -1,0 +1,399 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"github.com/zalando/go-keyring"
+
+	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// keyringUser is the user attribute earsync gives a session's keyring entry.
+func keyringUser(t *testing.T, server, email string) string {
+	t.Helper()
+	s, err := earsync.NormalizeServer(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return earsync.AccountKey{Server: s, Email: email}.String()
+}
+
+// importTone imports a one-second tone through the window (as a drop does)
+// and returns the new recording.
+func (u *UI) importTone(t *testing.T, title string) library.Recording {
+	t.Helper()
+	path := writeTone(t, title+".wav")
+	u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI(path)}) })
+	var r library.Recording
+	onMainWait(func() {
+		for _, it := range u.list.items {
+			if it.Title == title {
+				r = it
+			}
+		}
+	})
+	if r.ID == "" {
+		t.Fatalf("%q not in the list after import: %q, notices %q", title, u.list.titles(), u.notices.history)
+	}
+	return r
+}
+
+func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
+	mockKeyring(t)
+	srv := startServer(t)
+	u, lib, cloud := newCloudUI(t, t.TempDir(), SyncOptions{})
+	a := u.account
+	if a.signedIn.Visible() || !a.signedOut.Visible() {
+		t.Fatal("signed-out form not shown at start")
+	}
+	email, pw := "ada-"+strconv.Itoa(os.Getpid())+"@example.org", "correct horse"
+	u.signIn(t, srv.URL, email, pw, true)
+	if !a.signedIn.Visible() || a.who.Text != "Signed in as "+email+" on "+srv.URL {
+		t.Fatalf("after sign up: %q, notices %q", a.who.Text, u.notices.history)
+	}
+	if a.password.Text != "" {
+		t.Fatal("password kept in the form after signing in")
+	}
+	if got := u.app.Preferences().String(prefServer); got != srv.URL {
+		t.Fatalf("server not kept in preferences: %q", got)
+	}
+	user := keyringUser(t, srv.URL, email)
+	if secret, err := keyring.Get(earsync.KeyringService, user); err != nil || !strings.Contains(secret, "refresh") {
+		t.Fatalf("session not in the keyring: %q, %v", secret, err)
+	}
+
+	// A new recording uploads by itself; its badge turns to Synced.
+	r := u.importTone(t, "Interview")
+	u.eventually(t, "the Synced badge", func() bool { return u.badgeOf(r.ID) == "Synced" })
+	got, ok := serverView(t, srv.URL, email, pw)[r.ID]
+	if !ok || !got.Available || got.SizeBytes != r.Size || got.Title != "Interview" {
+		t.Fatalf("server holds %+v (listed %v), want the %d-byte recording", got, ok, r.Size)
+	}
+	u.eventually(t, "an up-to-date status", func() bool {
+		return a.state.Text == "Online — up to date" && strings.HasPrefix(a.last.Text, "Last sync: Today")
+	})
+
+	// The login outlives the window: a new cloud over the library resumes it
+	// from the keyring.
+	x, err := lib.SyncIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := NewSyncCloud(x, SyncOptions{})
+	if err := again.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := again.Status(); !s.SignedIn || s.Email != email {
+		t.Fatalf("resumed status %+v", s)
+	}
+	again.Close()
+
+	// Log out: the keyring entry goes, the form comes back.
+	u.tapAndWait(a.logout)
+	u.eventually(t, "the signed-out form", func() bool { return a.signedOut.Visible() && !a.signedIn.Visible() })
+	if _, err := keyring.Get(earsync.KeyringService, user); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("keyring entry after log out: %v", err)
+	}
+	if s := cloud.Status(); s.SignedIn {
+		t.Fatalf("status after log out: %+v", s)
+	}
+
+	// A wrong password is a notice, not a dialog, and signs nobody in.
+	u.signIn(t, srv.URL, email, "wrong", false)
+	if a.status.SignedIn || !strings.Contains(strings.ToLower(u.notices.text()), "password") {
+		t.Fatalf("wrong password: notice %q, status %+v", u.notices.text(), a.status)
+	}
+	u.signIn(t, srv.URL, email, pw, false)
+	u.eventually(t, "signed in again, still synced", func() bool {
+		return a.signedIn.Visible() && u.badgeOf(r.ID) == "Synced"
+	})
+}
+
+func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
+	mockKeyring(t)
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+
+	// The other device: its own library and engine.
+	ctx := context.Background()
+	other, err := library.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	rec, err := other.Import(ctx, writeTone(t, "From the phone.wav"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ox, err := other.SyncIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc, _ := earsync.NewClient(srv.URL, nil)
+	sess, err := earsync.Login(ctx, oc, earsync.NewMemoryStore(), email, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := earsync.SetLibraryAccount(ctx, ox, sess.Key()); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := earsync.New(ox, sess.Client(), sess.Key(), earsync.Options{}).SyncOnce(ctx); err != nil || sum.Uploaded != 1 {
+		t.Fatalf("other device's sync: %+v, %v", sum, err)
+	}
+
+	gate := &gatedTransport{after: rec.Size / 3, open: make(chan struct{})}
+	opened := false
+	defer func() {
+		if !opened {
+			close(gate.open)
+		}
+	}()
+	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{HTTP: &http.Client{Transport: gate}})
+	u.signIn(t, srv.URL, email, pw, false)
+	u.eventually(t, "the other device's recording, cloud-only", func() bool { return u.badgeOf(rec.ID) == "Cloud only" })
+	u.selectID(t, rec.ID)
+	if u.details.download.Hidden || !u.details.play.Disabled() {
+		t.Fatal("a cloud-only recording should offer Download and not Play")
+	}
+
+	onMainWait(func() { test.Tap(u.details.download) })
+	pct := regexp.MustCompile(`^Downloading (\d+) %$`)
+	u.eventually(t, "a part-way percentage on the row and the progress bar", func() bool {
+		m := pct.FindStringSubmatch(u.badgeOf(rec.ID))
+		if m == nil {
+			return false
+		}
+		n, _ := strconv.Atoi(m[1])
+		v := u.details.progress.Value
+		return n > 0 && n < 100 && v > 0 && v < 1 && u.details.progress.Visible()
+	})
+	close(gate.open)
+	opened = true
+	u.settle()
+	u.eventually(t, "the downloaded recording", func() bool {
+		r := u.details.rec
+		return r.HasAudio && r.SyncState == library.Synced && u.badgeOf(rec.ID) == "Synced" &&
+			u.details.download.Hidden && !u.details.play.Disabled()
+	})
+	mine, err := os.ReadFile(lib.AudioPath(u.details.rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := os.ReadFile(other.AudioPath(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mine, theirs) {
+		t.Fatal("the downloaded audio differs from the other device's")
+	}
+}
+
+func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
+	mockKeyring(t)
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u.signIn(t, srv.URL, email, pw, false)
+	here, cloud, everywhere := u.importTone(t, "Here"), u.importTone(t, "Cloud"), u.importTone(t, "Everywhere")
+	u.eventually(t, "three synced recordings", func() bool {
+		return u.badgeOf(here.ID) == "Synced" && u.badgeOf(cloud.ID) == "Synced" && u.badgeOf(everywhere.ID) == "Synced"
+	})
+	ctx := context.Background()
+	x, err := lib.SyncIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(id string) library.SyncItem {
+		it, err := x.Item(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it
+	}
+	onServer := func(id string) bool {
+		r, ok := serverView(t, srv.URL, email, pw)[id]
+		return ok && !r.Deleted
+	}
+
+	// This device: the audio goes here, the cloud keeps it.
+	path := lib.AudioPath(here)
+	u.selectID(t, here.ID)
+	u.chooseDelete(t, "This device (keep the cloud copy)")
+	u.eventually(t, "a cloud-only entry", func() bool { return u.badgeOf(here.ID) == "Cloud only" })
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) || item(here.ID).HasAudio {
+		t.Fatalf("audio still here after deleting from this device: %v", err)
+	}
+	if !onServer(here.ID) {
+		t.Fatal("deleting from this device deleted the cloud copy")
+	}
+
+	// The cloud: gone from the server, kept here as local only.
+	u.selectID(t, cloud.ID)
+	u.chooseDelete(t, "The cloud (keep it on this device)")
+	u.eventually(t, "a local-only entry", func() bool { return u.badgeOf(cloud.ID) == "Local only" })
+	if onServer(cloud.ID) {
+		t.Fatal("the cloud copy is still on the server")
+	}
+	if _, err := os.Stat(lib.AudioPath(cloud)); err != nil {
+		t.Fatalf("the audio here went too: %v", err)
+	}
+
+	// Everywhere: gone from the server, in the trash here.
+	u.selectID(t, everywhere.ID)
+	u.chooseDelete(t, "Everywhere (move to the trash)")
+	u.eventually(t, "the recording out of the list", func() bool { _, ok := u.list.index[everywhere.ID]; return !ok })
+	waitUntil(t, "the server's tombstone", func() bool { return !onServer(everywhere.ID) })
+	if it := item(everywhere.ID); !it.Trashed() {
+		t.Fatalf("not in the trash here: %+v", it)
+	}
+
+	// A cloud-only entry cannot be deleted from this device again.
+	u.selectID(t, here.ID)
+	u.do(u.details.askDelete)
+	if b := findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)"); b == nil || !b.Disabled() {
+		t.Fatal("“this device” is offered for a recording whose audio is not here")
+	}
+}
+
+func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
+	mockKeyring(t)
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u.signIn(t, srv.URL, email, pw, false)
+	srv.Kill()
+	r := u.importTone(t, "On the train")
+	u.eventually(t, "the offline status", func() bool {
+		return u.account.state.Text == "Offline — 1 changes waiting" && strings.Contains(u.account.problem.Text, "Cannot reach the server")
+	})
+	srv.Start(t)
+	u.eventually(t, "the upload once the server is back", func() bool { return u.badgeOf(r.ID) == "Synced" })
+	u.eventually(t, "an up-to-date status", func() bool { return u.account.state.Text == "Online — up to date" })
+}
+
+// TestNoKeyringSignsInForTheSession: without a Secret Service the window
+// still logs in, keeps the session in memory and says so without blocking.
+func TestNoKeyringSignsInForTheSession(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u.signIn(t, srv.URL, email, pw, false)
+	a := u.account
+	if !a.signedIn.Visible() || !strings.Contains(a.problem.Text, "no OS keyring") || a.problem.Hidden {
+		t.Fatalf("signed in %v, problem %q; notices %q", a.signedIn.Visible(), a.problem.Text, u.notices.history)
+	}
+	r := u.importTone(t, "Memo")
+	u.eventually(t, "the upload", func() bool { return u.badgeOf(r.ID) == "Synced" })
+
+	// The next start cannot read the login back and says why.
+	x, err := lib.SyncIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := NewSyncCloud(x, SyncOptions{})
+	defer next.Close()
+	if err := next.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := next.Status(); s.SignedIn || !strings.Contains(s.LastError, "no OS keyring") {
+		t.Fatalf("next start: %+v", s)
+	}
+}
+
+// TestRealKeyring signs in and out through the window with the session in
+// gnome-keyring (scripts/testenv.sh start_keyring). go-keyring's mock, once
+// installed, stays for the process, so this runs in a child process.
+func TestRealKeyring(t *testing.T) {
+	if os.Getenv("EARSHOT_UI_REAL_KEYRING") != "1" {
+		testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+		if _, err := exec.LookPath("secret-tool"); err != nil {
+			testenv.Missing(t, "secret-tool (libsecret-tools)")
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRealKeyring$", "-test.v")
+		cmd.Env = append(os.Environ(), "EARSHOT_UI_REAL_KEYRING=1", "EARSHOT_SERVER_BIN="+serverBin(t))
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestRealKeyring") {
+			t.Fatalf("in a child process: %v\n%s", err, out)
+		}
+		return
+	}
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u.signIn(t, srv.URL, email, pw, false)
+	if !u.account.signedIn.Visible() || u.account.problem.Text != "" {
+		t.Fatalf("signed in %v, problem %q, notices %q", u.account.signedIn.Visible(), u.account.problem.Text, u.notices.history)
+	}
+	lookup := func() (string, error) {
+		out, err := exec.Command("secret-tool", "lookup", "service", earsync.KeyringService, "username", keyringUser(t, srv.URL, email)).Output()
+		return string(out), err
+	}
+	if out, err := lookup(); err != nil || !strings.Contains(out, "refresh") {
+		t.Fatalf("secret-tool lookup = %q, %v; want the session", out, err)
+	}
+	u.tapAndWait(u.account.logout)
+	if out, err := lookup(); err == nil {
+		t.Fatalf("the session is still in the keyring after log out: %q", out)
+	}
+}
+
+func TestBadges(t *testing.T) {
+	for _, tc := range []struct {
+		state library.SyncState
+		p     Progress
+		want  string
+	}{
+		{library.LocalOnly, Progress{}, "Local only"},
+		{library.Uploading, Progress{Done: 42, Total: 100}, "Uploading 42 %"},
+		{library.Synced, Progress{}, "Synced"},
+		{library.CloudOnly, Progress{}, "Cloud only"},
+		{library.Error, Progress{}, "Error"},
+		{library.PendingDelete, Progress{}, "Deleting"},
+	} {
+		if got := badge(library.Recording{SyncState: tc.state}, tc.p); got != tc.want {
+			t.Errorf("badge(%s) = %q, want %q", tc.state, got, tc.want)
+		}
+	}
+}
+
+func TestStateLine(t *testing.T) {
+	for _, tc := range []struct {
+		s    CloudStatus
+		want string
+	}{
+		{CloudStatus{Offline: true, Waiting: 3}, "Offline — 3 changes waiting"},
+		{CloudStatus{Syncing: true, Uploads: 1, Done: 420_000, Total: 1_000_000}, "Uploading — 42 % of 1.0 MB"},
+		{CloudStatus{Syncing: true, Downloads: 2, Done: 1, Total: 4}, "Downloading — 25 % of 4 B"},
+		{CloudStatus{Syncing: true, Uploads: 1, Downloads: 1, Done: 0, Total: 10}, "Syncing — 0 % of 10 B"},
+		{CloudStatus{Syncing: true}, "Syncing…"},
+		{CloudStatus{Waiting: 1}, "Online — 1 changes waiting"},
+		{CloudStatus{}, "Online — up to date"},
+	} {
+		if got := stateLine(tc.s); got != tc.want {
+			t.Errorf("stateLine(%+v) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestErrorReasonInTheList(t *testing.T) {
+	r := library.Recording{SyncState: library.Error, SyncError: "the server refused the file: quota exceeded", Size: 1000}
+	if got := subtitle(r, r.CreatedAt); !strings.HasSuffix(got, " · the server refused the file: quota exceeded") {
+		t.Fatalf("subtitle %q does not give the reason", got)
+	}
+}

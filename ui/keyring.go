@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	stdsync "sync"
+
+	"github.com/earshot/earshot/api"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// fallbackStore keeps sessions in the OS keyring and, where there is no
+// usable keyring (a desktop without a Secret Service, a keyring that stays
+// locked), in this process's memory: the window then stays usable and says
+// that the login ends with it, instead of refusing to log in. What the CLI
+// does with --no-keyring, chosen for the user when there is no choice.
+type fallbackStore struct {
+	keyring earsync.SessionStore
+	mem     *earsync.MemoryStore
+
+	mu    stdsync.Mutex
+	inMem map[earsync.AccountKey]bool
+}
+
+var _ earsync.SessionStore = (*fallbackStore)(nil)
+
+func newFallbackStore(keyring earsync.SessionStore) *fallbackStore {
+	return &fallbackStore{keyring: keyring, mem: earsync.NewMemoryStore(), inMem: map[earsync.AccountKey]bool{}}
+}
+
+// inMemory reports whether key's session lives in memory only.
+func (s *fallbackStore) inMemory(key earsync.AccountKey) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inMem[key]
+}
+
+// Load implements earsync.SessionStore.
+func (s *fallbackStore) Load(ctx context.Context, key earsync.AccountKey) (api.Session, error) {
+	if s.inMemory(key) {
+		return s.mem.Load(ctx, key)
+	}
+	return s.keyring.Load(ctx, key)
+}
+
+// Save implements earsync.SessionStore: to the keyring, else to memory.
+func (s *fallbackStore) Save(ctx context.Context, key earsync.AccountKey, sess api.Session) error {
+	if !s.inMemory(key) {
+		err := s.keyring.Save(ctx, key, sess)
+		if !errors.Is(err, earsync.ErrNoKeyring) {
+			return err
+		}
+		s.mu.Lock()
+		s.inMem[key] = true
+		s.mu.Unlock()
+	}
+	return s.mem.Save(ctx, key, sess)
+}
+
+// Delete implements earsync.SessionStore.
+func (s *fallbackStore) Delete(ctx context.Context, key earsync.AccountKey) error {
+	if s.inMemory(key) {
+		s.mu.Lock()
+		delete(s.inMem, key)
+		s.mu.Unlock()
+		return s.mem.Delete(ctx, key)
+	}
+	return s.keyring.Delete(ctx, key)
+}

@@ -1,0 +1,315 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	stdsync "sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/library"
+	earsync "github.com/earshot/earshot/sync"
+)
+
+// The cloud tests run the real earshot-server binary on loopback:
+// EARSHOT_SERVER_BIN when the test script built it, else built here once.
+var (
+	serverBinOnce stdsync.Once
+	serverBinPath string
+	serverBinErr  error
+	serverBinDir  string // removed by TestMain
+)
+
+func serverBin(t testing.TB) string {
+	t.Helper()
+	serverBinOnce.Do(func() {
+		if p := os.Getenv("EARSHOT_SERVER_BIN"); p != "" {
+			serverBinPath = p
+			return
+		}
+		if serverBinDir, serverBinErr = os.MkdirTemp("", "earshot-ui-test"); serverBinErr != nil {
+			return
+		}
+		serverBinPath = filepath.Join(serverBinDir, "earshot-server")
+		out, err := exec.Command("go", "build", "-o", serverBinPath, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
+		if err != nil {
+			serverBinErr = fmt.Errorf("build earshot-server: %v\n%s", err, out)
+		}
+	})
+	if serverBinErr != nil {
+		t.Fatal(serverBinErr)
+	}
+	return serverBinPath
+}
+
+// testServer is one earshot-server process on a loopback port; Kill and
+// Start keep its port and data, like a crash and a restart.
+type testServer struct {
+	URL       string
+	addr, dir string
+	log       bytes.Buffer
+	cmd       *exec.Cmd
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s := &testServer{URL: "http://" + addr, addr: addr, dir: t.TempDir()}
+	serverBin(t)
+	s.Start(t)
+	t.Cleanup(s.Kill)
+	return s
+}
+
+// Start runs the server and waits until /healthz answers.
+func (s *testServer) Start(t *testing.T) {
+	t.Helper()
+	s.cmd = exec.Command(serverBinPath, "--addr", s.addr, "--data-dir", s.dir, "--log-level", "warn")
+	s.cmd.Stdout, s.cmd.Stderr = &s.log, &s.log
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(s.URL + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("earshot-server did not become healthy: %s", s.log.String())
+}
+
+// Kill stops the server at once.
+func (s *testServer) Kill() {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+	s.cmd = nil
+}
+
+var userSeq atomic.Int64
+
+// newUser signs up a fresh account through the API.
+func newUser(t *testing.T, server string) (email, password string) {
+	t.Helper()
+	c, err := earsync.NewClient(server, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email = fmt.Sprintf("ui%d-%s@example.org", userSeq.Add(1), api.NewID()[24:])
+	password = "correct horse battery staple"
+	if _, err := c.Signup(context.Background(), email, password); err != nil {
+		t.Fatalf("sign up: %v", err)
+	}
+	return email, password
+}
+
+// serverView lists what the server holds for the account, tombstones
+// included, by id.
+func serverView(t *testing.T, server, email, password string) map[string]api.Recording {
+	t.Helper()
+	ctx := context.Background()
+	c, err := earsync.NewClient(server, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := earsync.Login(ctx, c, earsync.NewMemoryStore(), email, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]api.Recording{}
+	cursor := ""
+	for {
+		page, err := s.Client().List(ctx, cursor, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page.Recordings {
+			out[r.ID] = r
+		}
+		if !page.More {
+			return out
+		}
+		cursor = page.Cursor
+	}
+}
+
+// mockKeyring puts go-keyring's in-memory provider in place of the Secret
+// Service for this test process (the mock needs no bus, but the store
+// checks that one is configured).
+func mockKeyring(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+}
+
+// cloudUI is the window over a real library in dir and a SyncCloud.
+func newCloudUI(t *testing.T, dir string, o SyncOptions) (*UI, *library.Library, *SyncCloud) {
+	t.Helper()
+	ctx := context.Background()
+	lib, err := library.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	x, err := lib.SyncIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cloud := NewSyncCloud(x, o)
+	t.Cleanup(cloud.Close) // after the window's goroutines, before the library closes
+	be := NewBackend(lib, "null")
+	be.Cloud = cloud
+	return newTestUIWith(t, be), lib, cloud
+}
+
+// signIn fills the Account tab and taps Log in (or Sign up).
+func (u *UI) signIn(t *testing.T, server, email, password string, signup bool) {
+	t.Helper()
+	a := u.account
+	u.do(func() {
+		a.server.SetText(server)
+		a.email.SetText(email)
+		a.password.SetText(password)
+	})
+	b := a.login
+	if signup {
+		b = a.signup
+	}
+	u.tapAndWait(b)
+}
+
+// eventually waits for cond, evaluated on the tests' Fyne goroutine, to hold:
+// for outcomes of other processes and of the engine's own goroutine.
+func (u *UI) eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	var ok bool
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		onMainWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; notices %q; account %+v", what, u.notices.history, u.account.status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// badgeOf renders id's row and returns its badge; call on the Fyne goroutine.
+func (u *UI) badgeOf(id string) string {
+	i, ok := u.list.index[id]
+	if !ok {
+		return "(not listed)"
+	}
+	r := newRow().(*row)
+	u.list.updateRow(i, r)
+	return r.badge.Text
+}
+
+func (u *UI) selectID(t *testing.T, id string) {
+	t.Helper()
+	var i int
+	var ok bool
+	onMainWait(func() { i, ok = u.list.index[id] })
+	if !ok {
+		t.Fatalf("%s is not in the list %q", id, u.list.titles())
+	}
+	u.do(func() { u.list.list.Select(i) })
+}
+
+// chooseDelete opens the delete dialog and taps one of its answers.
+func (u *UI) chooseDelete(t *testing.T, label string) {
+	t.Helper()
+	u.do(u.details.askDelete)
+	var b *widget.Button
+	onMainWait(func() { b = findButton(u.win.Canvas().Overlays().Top(), label) })
+	if b == nil {
+		t.Fatalf("delete dialog has no %q button", label)
+	}
+	if b.Disabled() {
+		t.Fatalf("%q is disabled for %+v", label, u.details.rec)
+	}
+	u.tapAndWait(b)
+}
+
+// findButton finds a button by its label anywhere under o.
+func findButton(o fyne.CanvasObject, label string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == label {
+		return b
+	}
+	var kids []fyne.CanvasObject
+	switch v := o.(type) {
+	case *fyne.Container:
+		kids = v.Objects
+	case fyne.Widget:
+		kids = test.WidgetRenderer(v).Objects()
+	}
+	for _, k := range kids {
+		if b := findButton(k, label); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// gatedTransport holds every audio download after its first `after` bytes
+// until open is closed, so a test can look at the window mid-transfer. The
+// bytes before the gate come slowly, in small reads, like a slow network:
+// the engine reports progress at most every 100 ms, on a read.
+type gatedTransport struct {
+	after int64
+	open  chan struct{}
+}
+
+func (g *gatedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/content") {
+		resp.Body = &gatedBody{ReadCloser: resp.Body, g: g}
+	}
+	return resp, err
+}
+
+type gatedBody struct {
+	io.ReadCloser
+	g    *gatedTransport
+	read int64
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	if b.read >= b.g.after {
+		<-b.g.open
+	} else {
+		p = p[:min(int64(len(p)), b.g.after-b.read, 4096)]
+		time.Sleep(40 * time.Millisecond)
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.read += int64(n)
+	return n, err
+}
