@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,41 +48,50 @@ func TestDirectUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Object storage is reached through a proxy that damages the first
-	// two large transfers once armed.
-	var proxy *tcpProxy
-	var armed atomic.Bool
-	proxy = newTCPProxy(t, u.Host, func(n int64) tcpFault {
-		if armed.Load() && proxy.flipped.Load() < 2 {
-			return tcpFault{corruptUpAt: 200_000}
+	// two presigned uploads (the client's requests, not the server's).
+	var damaged atomic.Int64
+	proxy := newTCPProxyHead(t, u.Host, nil, func(head []byte) tcpFault {
+		large := regexp.MustCompile(`(?i)\r\ncontent-length: \d{6,}\r\n`).Match(head)
+		if bytes.HasPrefix(head, []byte("PUT ")) && bytes.Contains(head, []byte("X-Amz-Signature=")) && large && damaged.Add(1) <= 2 {
+			return tcpFault{corruptUpAt: 100_000}
 		}
 		return tcpFault{}
 	})
 	srv := s3Server(t, proxy.URL())
 	email, pw := newUser(t, srv.URL)
 	h := newHTTPFaults(t, srv.URL)
-	a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
+	a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{DirectMax: 6_500_000, ChunkSize: api.MinChunkSize,
+		Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
 	a.net.rt = noKeepAlive()
 	var recs = []string{a.record(t, "direct 1", 300_000).ID, a.record(t, "direct 2", 6_000_000).ID, a.record(t, "direct 3", 1).ID}
-	armed.Store(true)
+	// Above DirectMax: resumable chunks through the server instead.
+	big := a.record(t, "chunked", 7_000_000).ID
 	syncUntilClean(t, a, 5)
 	if proxy.flipped.Load() == 0 {
 		t.Fatal("no byte was damaged on the way to object storage")
 	}
-	var presigned, through int
+	var presigned, through, chunks int
 	for _, x := range h.hits() {
 		switch {
+		case strings.HasSuffix(x.path, big+"/upload-url"):
+			t.Error("a recording above DirectMax went as one presigned request")
 		case strings.HasSuffix(x.path, "/upload-url"):
 			presigned++
+		case strings.HasSuffix(x.path, big+"/content") && x.method == "PUT":
+			chunks++
 		case strings.HasSuffix(x.path, "/content"):
 			through++
 		}
+	}
+	if chunks < 2 {
+		t.Errorf("the large recording went in %d requests, want chunks", chunks)
 	}
 	if presigned <= len(recs) || through != 0 { // more: S3 refused the damaged bytes and they went again
 		t.Fatalf("%d presigned uploads (for %d recordings, one damaged), %d through the server; want all direct", presigned, len(recs), through)
 	}
 	b := newDevice(t, "B", srv.URL, email, pw, Options{})
 	b.sync(t)
-	for _, id := range recs {
+	for _, id := range append(recs, big) {
 		if err := b.eng.Download(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}

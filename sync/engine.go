@@ -21,6 +21,10 @@ type Options struct {
 	// NoDirect sends audio through earshot-server even when it offers
 	// presigned uploads straight to object storage.
 	NoDirect bool
+	// DirectMax is the largest file sent with one presigned request (which
+	// starts over when broken); larger ones go in resumable chunks through
+	// the server. 0 means 64 MiB.
+	DirectMax int64
 	// PollInterval is how often Run asks the server for changes made on
 	// other devices while nothing else wakes it; 0 means 30 s.
 	PollInterval time.Duration
@@ -36,6 +40,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = 4
+	}
+	if o.DirectMax <= 0 {
+		o.DirectMax = 64 << 20
 	}
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = api.ChunkSize

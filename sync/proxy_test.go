@@ -21,6 +21,9 @@ type tcpProxy struct {
 	l      net.Listener
 	target string
 	fault  func(n int64) tcpFault // n counts connections from 1
+	// faultHead, when set, decides instead, seeing the first bytes the
+	// client sent (its request line).
+	faultHead func(head []byte) tcpFault
 	conns  atomic.Int64
 	up     atomic.Int64 // bytes forwarded client → server
 	// flipped counts bytes actually corrupted (a connection may end first).
@@ -41,12 +44,16 @@ type tcpFault struct {
 }
 
 func newTCPProxy(t testing.TB, target string, fault func(int64) tcpFault) *tcpProxy {
+	return newTCPProxyHead(t, target, fault, nil)
+}
+
+func newTCPProxyHead(t testing.TB, target string, fault func(int64) tcpFault, faultHead func([]byte) tcpFault) *tcpProxy {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tcpProxy{l: l, target: target, fault: fault, open: map[net.Conn]bool{}}
+	p := &tcpProxy{l: l, target: target, fault: fault, faultHead: faultHead, open: map[net.Conn]bool{}}
 	go p.serve()
 	t.Cleanup(p.Close)
 	return p
@@ -98,6 +105,29 @@ func (p *tcpProxy) handle(c net.Conn, f tcpFault) {
 	if err != nil {
 		c.Close()
 		return
+	}
+	if p.faultHead != nil {
+		head := make([]byte, 4096)
+		n, err := c.Read(head)
+		if err != nil {
+			c.Close()
+			s.Close()
+			return
+		}
+		f = p.faultHead(head[:n])
+		if f.corruptUpAt > 0 && f.corruptUpAt < int64(n) {
+			f.corruptUpAt = int64(n) // keep the request line intact
+		}
+		if _, err := s.Write(head[:n]); err != nil {
+			c.Close()
+			s.Close()
+			return
+		}
+		p.up.Add(int64(n))
+		f.corruptUpAt -= int64(n)
+		if f.cutUpAfter > 0 {
+			f.cutUpAfter = max(f.cutUpAfter-int64(n), 1)
+		}
 	}
 	p.track(c, true)
 	p.track(s, true)

@@ -128,9 +128,11 @@ func (e *Engine) currentOf(ctx context.Context, id string, conflict error) (api.
 	return e.c.GetRecording(ctx, id)
 }
 
-// sendContent uploads the bytes, by the fastest path the server offers.
+// sendContent uploads the bytes, by the fastest path the server offers
+// that stays resumable: straight to object storage up to DirectMax, else
+// in chunks through the server.
 func (e *Engine) sendContent(ctx context.Context, it library.SyncItem, f *os.File, fresh bool, tr *tracker) (api.Recording, error) {
-	if !e.opts.NoDirect && e.serverInfo(ctx).PresignedUploads {
+	if !e.opts.NoDirect && it.Size <= e.opts.DirectMax && e.serverInfo(ctx).PresignedUploads {
 		rec, err := e.uploadDirect(ctx, it, f, tr)
 		if KindOf(err) != KindPermanent || !isNotImplemented(err) {
 			return rec, err
