@@ -24,8 +24,8 @@ type tcpProxy struct {
 	// faultHead, when set, decides instead, seeing the first bytes the
 	// client sent (its request line).
 	faultHead func(head []byte) tcpFault
-	conns  atomic.Int64
-	up     atomic.Int64 // bytes forwarded client → server
+	conns     atomic.Int64
+	up        atomic.Int64 // bytes forwarded client → server
 	// flipped counts bytes actually corrupted (a connection may end first).
 	flipped atomic.Int64
 	wg      stdsync.WaitGroup
