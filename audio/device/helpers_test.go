@@ -180,20 +180,34 @@ func waitDone(t testing.TB, r *Recorder, limit time.Duration) {
 	}
 }
 
+// levelRate is how many readings a second arrived between the first and
+// the last, leaving out the start (the first device period) and the end.
+func levelRate(times []time.Time) float64 {
+	if len(times) < 2 {
+		return 0
+	}
+	return float64(len(times)-1) / times[len(times)-1].Sub(times[0]).Seconds()
+}
+
 // recordFor records until d has passed, reading levels meanwhile, and
-// stops; it returns the file's info and every level received.
-func recordFor(t testing.TB, ctx context.Context, cfg Config, path string, d time.Duration) (audio.Info, []audio.Level) {
+// stops; it returns the file's info, every level received and when each
+// arrived.
+func recordFor(t testing.TB, ctx context.Context, cfg Config, path string, d time.Duration) (audio.Info, []audio.Level, []time.Time) {
 	t.Helper()
 	rec, err := StartRecording(ctx, cfg, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var levels []audio.Level
+	var (
+		levels []audio.Level
+		times  []time.Time
+	)
 	stop := time.After(d)
 	for {
 		select {
 		case l := <-rec.Levels():
 			levels = append(levels, l)
+			times = append(times, time.Now())
 			continue
 		case <-stop:
 		}
@@ -206,5 +220,5 @@ func recordFor(t testing.TB, ctx context.Context, cfg Config, path string, d tim
 	if err := rec.Err(); err != nil {
 		t.Fatalf("Err after Stop: %v", err)
 	}
-	return info, levels
+	return info, levels, times
 }
