@@ -203,3 +203,33 @@ func TestUnpluggedMicrophoneStopsTheRecordingAndKeepsIt(t *testing.T) {
 		t.Fatalf("the file holds %d frames, Stop said %d", got.Frames, info.Frames)
 	}
 }
+
+func TestRecordsOpusByDefault(t *testing.T) {
+	sink := virtualMic(t)
+	src := tone(t, 1000, 0.5, 1)
+	path := filepath.Join(t.TempDir(), "tone.opus")
+	rec, err := StartRecording(context.Background(), Config{Backend: "pulse", Device: sink + ".monitor"}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	play(t, sink, src)
+	time.Sleep(300 * time.Millisecond)
+	info, err := rec.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Format != audio.Opus || info.SampleRate != 48000 || info.Channels != 1 {
+		t.Fatalf("info %+v: want Opus 48 kHz mono", info)
+	}
+	got, pcm := decode(t, path)
+	if got.Frames != info.Frames {
+		t.Fatalf("the file decodes to %d frames, Stop said %d", got.Frames, info.Frames)
+	}
+	first, last, blocks := loudSpan(pcm, 48000, -30)
+	if first < 0 || !within(float64(blocks)/100, 1, 0.05) {
+		t.Fatalf("the tone spans %d ms of the Opus recording, want 1 s", blocks*10)
+	}
+	if f := toneFraction(pcm[first+960:last-960], 48000, 1000); f < 0.9 {
+		t.Fatalf("only %.3f of the decoded power is at 1 kHz", f)
+	}
+}
