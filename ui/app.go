@@ -51,15 +51,21 @@ type UI struct {
 	tray    *fyne.Menu
 }
 
-// New builds the window over be. Its goroutines stop when ctx ends.
+// New builds the window over be. Its goroutines stop when ctx ends. Call
+// it before the app runs, or the system tray will not start (see newTray).
 func New(ctx context.Context, a fyne.App, be Backend) *UI {
 	w := a.NewWindow("Earshot")
 	w.Resize(defaultSize())
-	return newUI(ctx, a, w, be)
+	var u *UI
+	tray := newTray(a, w, func() { u.rec.toggle() })
+	u = newUI(ctx, a, w, be, tray)
+	return u
 }
 
-func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend) *UI {
-	u := &UI{app: a, be: be, ctx: ctx, win: w}
+// newUI builds the window's content; tray is the system tray's menu from
+// newTray, or nil.
+func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyne.Menu) *UI {
+	u := &UI{app: a, be: be, ctx: ctx, win: w, tray: tray}
 	u.notices = newNoticeBar()
 	u.details = newDetailsPanel(u)
 	u.list = newLibraryPanel(u)
@@ -83,7 +89,6 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend) *UI {
 	u.win.SetContent(container.NewBorder(nil, u.notices.content, nil, nil, u.tabs))
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.list.importFiles(uris) })
 	u.addShortcuts()
-	u.setupTray()
 	u.list.watch()
 	u.account.watch()
 	u.list.reload()
@@ -155,18 +160,24 @@ func (u *UI) addShortcuts() {
 	})
 }
 
-// setupTray puts record/stop in the system tray where the desktop offers one,
-// so a recording can start without the window in front.
-func (u *UI) setupTray() {
-	d, ok := u.app.(desktop.App)
+// newTray puts record/stop in the system tray where the desktop offers one,
+// so a recording can start without the window in front; nil elsewhere.
+// Fyne starts the tray when its event loop starts, so this must run before
+// the app does: a tray set up later is never shown, and quitting then
+// panics inside Fyne (fyne.io/systray closes a D-Bus connection it never
+// opened). The window is built after the library opens, in the background,
+// hence record, which is called on the Fyne goroutine.
+func newTray(a fyne.App, win fyne.Window, record func()) *fyne.Menu {
+	d, ok := a.(desktop.App)
 	if !ok {
-		return
+		return nil
 	}
-	record := fyne.NewMenuItem("Record", func() { u.rec.toggle() })
-	show := fyne.NewMenuItem("Show Earshot", func() { u.win.Show(); u.win.RequestFocus() })
-	u.tray = fyne.NewMenu("Earshot", record, show)
-	d.SetSystemTrayMenu(u.tray)
+	rec := fyne.NewMenuItem("Record", record)
+	show := fyne.NewMenuItem("Show Earshot", func() { win.Show(); win.RequestFocus() })
+	m := fyne.NewMenu("Earshot", rec, show)
+	d.SetSystemTrayMenu(m)
 	d.SetSystemTrayIcon(appIcon)
+	return m
 }
 
 // setTrayRecording relabels the tray's first item for the recorder's state.

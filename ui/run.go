@@ -57,7 +57,12 @@ func Run(ctx context.Context, o Options) error {
 	win.SetMaster()
 	var lib *library.Library
 	var cloud *SyncCloud
-	var u *UI
+	var u *UI // set on the Fyne goroutine once the library is open
+	tray := newTray(a, win, func() {
+		if u != nil {
+			u.rec.toggle()
+		}
+	})
 	go func() {
 		l, x, err := openLibrary(ctx, dir)
 		fyne.Do(func() {
@@ -69,12 +74,18 @@ func Run(ctx context.Context, o Options) error {
 			be := NewBackend(l, o.AudioBackend)
 			cloud = NewSyncCloud(x, SyncOptions{})
 			be.Cloud = cloud
-			u = newUI(ctx, a, win, be)
+			u = newUI(ctx, a, win, be, tray)
 		})
 	}()
 	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
+		<-ctx.Done() // a signal, or the window closed
+		fyne.Do(func() {
+			if u == nil {
+				a.Quit()
+				return
+			}
+			u.quit() // saves a recording in progress first
+		})
 	}()
 	win.SetCloseIntercept(func() {
 		if u == nil {
