@@ -275,6 +275,9 @@ func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
 	email, pw := newUser(t, srv.URL)
 	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
+	// Offline from the first pass on, the engine would count waiting work
+	// only when the server answers again; here it goes away after one.
+	u.eventually(t, "the first pass", func() bool { return !u.account.status.LastSync.IsZero() && !u.account.status.Syncing })
 	srv.Kill()
 	r := u.importTone(t, "On the train")
 	u.eventually(t, "the offline status", func() bool {
