@@ -10,7 +10,8 @@
 // Crash safety: every encoder writes its header at Create and makes the file
 // valid as of each Sync (WAV and FLAC patch their sizes, Opus ends each Sync
 // on a page boundary). What Sync returned for survives a crash; Repair turns
-// the file into a finished one keeping all of it. Samples short of one codec
+// the file into a finished one keeping all of it, in place, so it works on
+// the full disk that cut the recording short. Samples short of one codec
 // frame (20 ms for Opus, 4096 samples for FLAC) wait in memory until the
 // next Write.
 package audio

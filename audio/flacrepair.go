@@ -10,23 +10,18 @@ import (
 	"github.com/mewkiz/flac/meta"
 )
 
-// repairFLAC keeps every frame that decodes (CRC-checked) in sequence from
-// the start, cuts the file after the last one and rewrites STREAMINFO with
-// the true sample count, frame sizes and MD5.
-func repairFLAC(path string) (Info, error) {
-	src, err := os.Open(path)
+// planFLAC keeps every frame that decodes (CRC-checked) in sequence from
+// the start, cuts the file after the last one and rewrites STREAMINFO in
+// place with the true sample count, frame sizes and MD5 (the decode pass
+// that checks the frames also hashes them). Until STREAMINFO is rewritten,
+// the cut file still reads: its sample count is the one of the last Sync,
+// which the kept frames cover, and its MD5 is unset.
+func planFLAC(f *os.File, size int64) (repairPlan, error) {
+	h, err := parseFLACHeader(f)
 	if err != nil {
-		return Info{}, err
+		return repairPlan{}, err
 	}
-	defer src.Close()
-	h, err := parseFLACHeader(src)
-	if err != nil {
-		return Info{}, err
-	}
-	if _, err := src.Seek(h.dataStart, io.SeekStart); err != nil {
-		return Info{}, err
-	}
-	cr := &countReader{r: bufio.NewReaderSize(src, 64<<10)}
+	cr := &countReader{r: bufio.NewReaderSize(io.NewSectionReader(f, h.dataStart, max(0, size-h.dataStart)), 64<<10)}
 	sum := md5.New()
 	var (
 		end                = h.dataStart
@@ -69,15 +64,11 @@ func repairFLAC(path string) (Info, error) {
 		NSamples: uint64(samples),
 	}
 	copy(si.MD5sum[:], sum.Sum(nil))
-	err = writeAtomic(path, path+".repair", func(f *os.File) error {
-		if _, err := io.Copy(f, io.NewSectionReader(src, 0, end)); err != nil {
-			return err
-		}
-		_, err := f.WriteAt(encodeStreamInfo(si), flacStreamInfoOff)
-		return err
-	})
-	if err != nil {
-		return Info{}, err
-	}
-	return Info{Format: FLAC, SampleRate: h.rate, Channels: h.channels, Frames: samples, Duration: framesDuration(samples, h.rate)}, nil
+	return repairPlan{
+		info:    Info{Format: FLAC, SampleRate: h.rate, Channels: h.channels, Frames: samples, Duration: framesDuration(samples, h.rate)},
+		size:    size,
+		cut:     end,
+		keep:    end,
+		patches: []filePatch{{off: flacStreamInfoOff, data: encodeStreamInfo(si)}},
+	}, nil
 }

@@ -117,30 +117,3 @@ func unreadable(err error) error {
 	}
 	return err
 }
-
-// Repair turns an unfinished recording (the process was killed or the power
-// failed: a torn last page or frame, a header never patched) into a valid
-// finished file in place, keeping every complete frame it holds. The new
-// file is written beside it, fsynced and renamed over it, so a crash during
-// Repair leaves either the old or the repaired file. Repairing a finished
-// file leaves its audio as it was.
-func Repair(path string, format Format) (Info, error) {
-	var (
-		info Info
-		err  error
-	)
-	switch format {
-	case WAV:
-		info, err = repairWAV(path)
-	case Opus:
-		info, err = repairOpus(path)
-	case FLAC:
-		info, err = repairFLAC(path)
-	default:
-		err = fmt.Errorf("%w: cannot repair format %q", ErrBadParams, format)
-	}
-	if err != nil {
-		return Info{}, fmt.Errorf("repair %s: %w", filepath.Base(path), err)
-	}
-	return info, nil
-}

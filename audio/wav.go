@@ -142,7 +142,8 @@ func (h *wavHeader) setFormat(b []byte) error {
 
 // wavEncoder writes PCM16 WAV. Its header is patched with the true sizes on
 // every Sync, so the file on disk is valid as of the last Sync; Repair
-// extends it to whatever whole frames were written after that.
+// cuts off what was written after that (the sizes it finds say where the
+// data chunk ends).
 type wavEncoder struct {
 	f        *os.File
 	w        *bufio.Writer
@@ -239,38 +240,30 @@ func (e *wavEncoder) Close() (Info, error) {
 	return Info{Format: WAV, SampleRate: e.rate, Channels: e.ch, Frames: e.frames, Duration: framesDuration(e.frames, e.rate)}, nil
 }
 
-// repairWAV rewrites the header of an unfinished WAV so that it covers
-// every whole frame in the file.
-func repairWAV(path string) (Info, error) {
-	src, err := os.Open(path)
+// planWAV fixes an unfinished WAV in place: it cuts the file after the
+// last whole frame of its data chunk and patches the RIFF and data sizes to
+// match. A size beyond the end of the file is clamped when read, so the cut
+// file still reads (and plans the same) before its sizes are patched.
+func planWAV(f *os.File, size int64) (repairPlan, error) {
+	h, err := parseWAVHeader(f, size)
 	if err != nil {
-		return Info{}, err
+		return repairPlan{}, err
 	}
-	defer src.Close()
-	st, err := src.Stat()
-	if err != nil {
-		return Info{}, err
+	end := h.dataOff + h.dataLen
+	if h.float || h.bits != 16 || end-8 > math.MaxUint32 {
+		return repairPlan{}, unsupportedf("WAV repair handles Earshot's own 16-bit recordings only")
 	}
-	h, err := parseWAVHeader(src, st.Size())
-	if err != nil {
-		return Info{}, err
-	}
-	if h.float || h.bits != 16 || h.dataLen > maxWAVData {
-		return Info{}, unsupportedf("WAV repair handles Earshot's own 16-bit recordings only")
-	}
-	err = writeAtomic(path, path+".repair", func(f *os.File) error {
-		var hdr [wavHeaderSize]byte
-		putWAVHeader(hdr[:], h.rate, h.channels, uint32(h.dataLen))
-		if _, err := f.Write(hdr[:]); err != nil {
-			return err
-		}
-		_, err := io.Copy(f, io.NewSectionReader(src, h.dataOff, h.dataLen))
-		return err
-	})
-	if err != nil {
-		return Info{}, err
-	}
-	return h.info(WAV), nil
+	le := binary.LittleEndian
+	return repairPlan{
+		info: h.info(WAV),
+		size: size,
+		cut:  end,
+		keep: end,
+		patches: []filePatch{
+			{off: 4, data: le.AppendUint32(nil, uint32(end-8))},
+			{off: h.dataOff - 4, data: le.AppendUint32(nil, uint32(h.dataLen))},
+		},
+	}, nil
 }
 
 func (h wavHeader) info(f Format) Info {
