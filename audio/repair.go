@@ -38,16 +38,9 @@ func Repair(path string, format Format) (Info, error) {
 }
 
 func repair(path string, format Format) (Info, error) {
-	var plan func(f *os.File, size int64) (repairPlan, error)
-	switch format {
-	case WAV:
-		plan = planWAV
-	case Opus:
-		plan = planOpus
-	case FLAC:
-		plan = planFLAC
-	default:
-		return Info{}, fmt.Errorf("%w: cannot repair format %q", ErrBadParams, format)
+	plan, err := planner(format)
+	if err != nil {
+		return Info{}, err
 	}
 	tmp := path + ".repair"
 	// A rewrite interrupted by a crash only takes up space, which a full
@@ -85,6 +78,19 @@ func repair(path string, format Format) (Info, error) {
 		return Info{}, errors.Join(inPlaceErr, err)
 	}
 	return p.info, nil
+}
+
+// planner returns the function that plans the repair of a file in format.
+func planner(format Format) (func(f *os.File, size int64) (repairPlan, error), error) {
+	switch format {
+	case WAV:
+		return planWAV, nil
+	case Opus:
+		return planOpus, nil
+	case FLAC:
+		return planFLAC, nil
+	}
+	return nil, fmt.Errorf("%w: cannot repair format %q", ErrBadParams, format)
 }
 
 // repairPlan says how to finish a damaged file without moving it. The

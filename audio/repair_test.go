@@ -1,14 +1,20 @@
 package audio
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testenv"
 )
 
 // syncPoint is the state of an in-progress file right after Sync returned.
@@ -124,10 +130,15 @@ func TestRepairTruncated(t *testing.T) {
 					if err := os.WriteFile(path, whole[:cut], 0o644); err != nil {
 						t.Fatal(err)
 					}
+					before, err := os.Stat(path)
+					if err != nil {
+						t.Fatal(err)
+					}
 					info, err := Repair(path, f)
 					if err != nil {
 						t.Fatalf("cut at %d: %v", cut, err)
 					}
+					checkInPlace(t, path, before)
 					got, gotPCM := readAll(t, path)
 					if got != info {
 						t.Fatalf("cut at %d: Repair says %+v, the file holds %+v", cut, info, got)
@@ -248,5 +259,301 @@ func checkWithTools(t *testing.T, path string, info Info) {
 		if d := opusinfoLength(t, path) - info.Duration; d < -20*time.Millisecond || d > 20*time.Millisecond {
 			t.Fatalf("opusinfo length differs from Info.Duration %v by %v", info.Duration, d)
 		}
+	}
+}
+
+// checkInPlace fails the test unless Repair changed the file at path where
+// it is (the same inode as before) and left no temporary file.
+func checkInPlace(t *testing.T, path string, before os.FileInfo) {
+	t.Helper()
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Fatalf("%s was replaced by a new file, not repaired in place", filepath.Base(path))
+	}
+	if _, err := os.Stat(path + ".repair"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("temporary file beside %s: %v", filepath.Base(path), err)
+	}
+}
+
+// smallTmpfs mounts a tmpfs of size bytes (this needs root, as the test
+// machines have) and unmounts it when the test ends.
+func smallTmpfs(t *testing.T, size int) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "small")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
+	if err != nil {
+		testenv.Missing(t, fmt.Sprintf("the right to mount a small tmpfs (root): %v: %s", err, bytes.TrimSpace(out)))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fillDisk writes a file into dir until the file system has no byte left.
+func fillDisk(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, chunk := range []int{64 << 10, 4 << 10, 512, 1} {
+		b := make([]byte, chunk)
+		for {
+			if _, err := f.Write(b); err != nil {
+				if !errors.Is(err, syscall.ENOSPC) {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+	}
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Bavail != 0 {
+		t.Fatalf("the disk still has %d blocks free", st.Bavail)
+	}
+}
+
+// TestRepairOnFullDisk repairs unfinished recordings with a torn tail on a
+// file system that is completely full, as it is when the disk filling up
+// stopped the recording: Repair needs no space, and the result is a valid
+// file that keeps the synced audio and that ffmpeg (and opusinfo) accept.
+func TestRepairOnFullDisk(t *testing.T) {
+	dir := smallTmpfs(t, 1<<20)
+	pcm := speech48(t)[:48000*2]
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			path := filepath.Join(dir, "rec"+f.Ext()+".part")
+			points := recordUnfinished(t, path, f, 1, pcm)
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Tear the last page or frame, as a write cut short does.
+			if err := os.Truncate(path, st.Size()-37); err != nil {
+				t.Fatal(err)
+			}
+			var synced int64
+			for _, p := range points {
+				if p.size <= st.Size()-37 {
+					synced = p.frames
+				}
+			}
+			fillDisk(t, dir)
+			defer os.Remove(filepath.Join(dir, "filler"))
+			before, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := Repair(path, f)
+			if err != nil {
+				t.Fatalf("Repair on a full disk: %v", err)
+			}
+			checkInPlace(t, path, before)
+			if got, _ := readAll(t, path); got != info {
+				t.Fatalf("Repair says %+v, the file holds %+v", info, got)
+			}
+			if info.Frames < synced-24000 {
+				t.Fatalf("kept %d frames, %d were synced", info.Frames, synced)
+			}
+			checkWithTools(t, path, info)
+			os.Remove(path)
+		})
+	}
+}
+
+// TestRepairInterrupted stops Repair after each of its steps, as a crash
+// would, and checks that Repair run again gives exactly the file one
+// uninterrupted Repair gives. A crash tearing the Ogg page header it
+// rewrites may cost that page, no more.
+func TestRepairInterrupted(t *testing.T) {
+	pcm := speech48(t)[:48000*2]
+	cases := []struct {
+		name    string
+		format  Format
+		damage  func(t *testing.T, path string, points []syncPoint)
+		patches int // how many patches the plan must hold
+		shrinks bool
+	}{
+		// The header declares more data than is left.
+		{"wav", WAV, func(t *testing.T, path string, points []syncPoint) {
+			truncate(t, path, points[len(points)-1].size-37)
+		}, 2, false},
+		{"flac", FLAC, func(t *testing.T, path string, _ []syncPoint) { truncate(t, path, size(t, path)-37) }, 1, false},
+		{"opus", Opus, func(t *testing.T, path string, _ []syncPoint) { truncate(t, path, size(t, path)-37) }, 1, false},
+		// The last page ends with the start of a packet whose rest was on
+		// a page never written: Repair shortens that page.
+		{"opus-continued", Opus, func(t *testing.T, path string, _ []syncPoint) { addContinuedPacket(t, path) }, 1, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			damaged := filepath.Join(dir, "damaged"+c.format.Ext())
+			points := recordUnfinished(t, damaged, c.format, 1, pcm)
+			c.damage(t, damaged, points)
+			plan := planFile(t, damaged, c.format)
+			if len(plan.patches) != c.patches || (plan.keep < plan.cut) != c.shrinks {
+				t.Fatalf("plan has %d patches and keeps %d of %d bytes cut to %d; want %d patches, shrinking %v",
+					len(plan.patches), plan.keep, plan.size, plan.cut, c.patches, c.shrinks)
+			}
+			oneShot := filepath.Join(dir, "oneshot"+c.format.Ext())
+			copyFile(t, damaged, oneShot)
+			want, err := Repair(oneShot, c.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantBytes, _ := os.ReadFile(oneShot)
+			if got, _ := readAll(t, oneShot); got != want {
+				t.Fatalf("Repair says %+v, the file holds %+v", want, got)
+			}
+
+			// States a crash can leave: cut, then each patch written in turn,
+			// then (for a shorter page) the final cut.
+			for k := 0; k <= len(plan.patches); k++ {
+				if k == len(plan.patches) && !c.shrinks {
+					break // all patches written and nothing more to cut: the result itself
+				}
+				path := filepath.Join(dir, fmt.Sprintf("crash%d%s", k, c.format.Ext()))
+				copyFile(t, damaged, path)
+				applyPart(t, path, plan, k, false)
+				if k == 0 {
+					readAll(t, path) // a file only cut short still reads
+				}
+				info, err := Repair(path, c.format)
+				if err != nil {
+					t.Fatalf("after a crash with %d patches written: %v", k, err)
+				}
+				if got, _ := os.ReadFile(path); info != want || !bytes.Equal(got, wantBytes) {
+					t.Fatalf("after a crash with %d patches written: %+v, not the %+v of one Repair", k, info, want)
+				}
+			}
+			if c.format == Opus && !c.shrinks {
+				path := filepath.Join(dir, "torn"+c.format.Ext())
+				copyFile(t, damaged, path)
+				applyPart(t, path, plan, 0, true)
+				info, err := Repair(path, c.format)
+				if err != nil {
+					t.Fatalf("after a torn header write: %v", err)
+				}
+				if got, _ := readAll(t, path); got != info {
+					t.Fatalf("after a torn header write: Repair says %+v, the file holds %+v", info, got)
+				}
+				if info.Frames < want.Frames-24000 {
+					t.Fatalf("after a torn header write: kept %d frames of %d", info.Frames, want.Frames)
+				}
+				checkWithTools(t, path, info)
+			}
+			checkWithTools(t, oneShot, want)
+		})
+	}
+}
+
+// planFile plans the repair of the file at path.
+func planFile(t *testing.T, path string, format Format) repairPlan {
+	t.Helper()
+	plan, err := planner(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan(f, size(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// applyPart does what a Repair stopped by a crash did: the first cut and
+// the first k patches, then, when torn, the first byte of patch k.
+func applyPart(t *testing.T, path string, p repairPlan, k int, torn bool) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(p.cut); err != nil {
+		t.Fatal(err)
+	}
+	for i, pt := range p.patches {
+		data := pt.data
+		switch {
+		case i == k && torn:
+			data = data[:1]
+		case i >= k:
+			return
+		}
+		if _, err := f.WriteAt(data, pt.off); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// addContinuedPacket makes the last page of an Ogg Opus file end with the
+// first 255 bytes of a packet, as a writer that lets packets span pages
+// leaves it when the next page is lost.
+func addContinuedPacket(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, lastOff := 0, -1
+	for off < len(b) {
+		_, n, err := parseOggPage(b[off:])
+		if err != nil {
+			t.Fatalf("page at %d: %v", off, err)
+		}
+		lastOff, off = off, off+n
+	}
+	p, _, _ := parseOggPage(b[lastOff:])
+	start := bytes.Repeat([]byte{0x5a}, 255)
+	page := appendOggPage(nil, p.Flags, p.Granule, p.Serial, p.Seq,
+		append(append([]byte(nil), p.Segs...), 255), append(append([]byte(nil), p.Body...), start...))
+	if err := os.WriteFile(path, append(b[:lastOff:lastOff], page...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func size(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
+}
+
+func truncate(t *testing.T, path string, n int64) {
+	t.Helper()
+	if err := os.Truncate(path, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
