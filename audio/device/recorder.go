@@ -134,6 +134,7 @@ type Recorder struct {
 
 	// Set by the writer before done is closed.
 	written  int64 // frames
+	synced   int64 // frames written before the last successful sync
 	info     audio.Info
 	closeErr error
 }
@@ -382,18 +383,17 @@ func (r *Recorder) finish(w *writer, reason error) {
 	close(r.overruns)
 }
 
-// salvage makes the file valid after Close failed (typically the disk is
-// full): Repair rewrites it whole, and when even that cannot be done the
-// file as of the last successful sync may still be readable.
+// salvage finalises the file after Close failed, typically because the
+// disk is full: Repair cuts off the torn last page or frame and patches the
+// header in place, which needs no free space, so the file keeps everything
+// up to the last successful sync. Should even that fail, the file is not
+// finalised and Stop says so: it stays for the library's crash recovery.
 func (r *Recorder) salvage(closeErr error) (audio.Info, error) {
 	info, err := audio.Repair(r.path, r.cfg.Format)
-	if err == nil {
-		return info, nil
+	if err != nil {
+		return audio.Info{}, fmt.Errorf("finalise recording %s (audio.Repair can recover it later): %w", r.path, errors.Join(closeErr, err))
 	}
-	if info, perr := audio.Probe(r.path); perr == nil {
-		return info, nil
-	}
-	return audio.Info{}, fmt.Errorf("finalise recording %s (audio.Repair can recover it later): %w", r.path, errors.Join(closeErr, err))
+	return info, nil
 }
 
 func (r *Recorder) elapsed() time.Duration {

@@ -85,6 +85,7 @@ func (w *writer) sync() error {
 		w.failed = true
 		return err
 	}
+	w.r.synced = w.r.written
 	if st, err := os.Stat(w.r.path); err == nil {
 		w.lastSize = st.Size()
 	}
