@@ -22,8 +22,10 @@ import (
 // syncs everyone until nothing moves and checks that the devices agree
 // with the server and that nothing that was not deleted is lost.
 //
-// EARSHOT_SYNC_SEQUENCES sets how many sequences (default 200; the long
-// target runs thousands), EARSHOT_SYNC_SEED replays one seed.
+// EARSHOT_SYNC_SEQUENCES sets how many sequences (default 200; for a long
+// run, thousands: EARSHOT_SYNC_SEQUENCES=5000 go test -timeout 2h -run
+// TestConvergence ./sync/), EARSHOT_SYNC_FIRST the first seed (default 1),
+// EARSHOT_SYNC_SEED replays one seed.
 func TestConvergence(t *testing.T) {
 	srv := sharedServer(t)
 	n, first := 200, uint64(1)
@@ -31,6 +33,12 @@ func TestConvergence(t *testing.T) {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil {
 			t.Fatalf("EARSHOT_SYNC_SEQUENCES=%q: %v", v, err)
+		}
+	}
+	if v := os.Getenv("EARSHOT_SYNC_FIRST"); v != "" {
+		var err error
+		if first, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("EARSHOT_SYNC_FIRST=%q: %v", v, err)
 		}
 	}
 	if v := os.Getenv("EARSHOT_SYNC_SEED"); v != "" {

@@ -187,11 +187,15 @@ func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.S
 			ch.Item = &n
 			return ch, true
 		}
-		return library.SyncChange{}, false // our deletion goes out and wins
+		// Our deletion goes out and wins; the title is kept current all the
+		// same, in case the recording is restored before it does.
+		adoptTitle()
+		ch.Item = &n
+		return ch, changed
 	}
 	switch st {
 	case library.PendingDelete:
-		return library.SyncChange{}, false // our deletion goes out and wins
+		adoptTitle() // as in the trash: the deletion wins unless cancelled
 	case library.LocalOnly, library.Queued, library.Uploading:
 		if !cur.HasAudio || r.SHA256 != cur.SHA256 {
 			break
