@@ -20,9 +20,11 @@
 // Threading: every callback Fyne makes runs on its one goroutine, so nothing
 // here does disk, audio-device or network work there. Clicks start jobs with
 // UI.background; jobs report back through onMain (fyne.Do). Animation is
-// paced: the meter, waveform and clock repaint 20 times a second while
-// recording, the playhead 15 times a second while playing, transfer badges at
-// most 10 times a second; nothing repaints while idle. The engine is reached
+// paced, because every repaint redraws the whole window: the meter and
+// waveform repaint at most 12.5 times a second while recording, and only
+// when they would look different, the clock when its text changes, the
+// playhead 15 times a second while playing, transfer badges at most 10 times
+// a second and the account status 4; nothing repaints while idle. The engine is reached
 // through the small interfaces in backend.go; engine.go adapts the real
 // library, audio/device and sync packages to them.
 //

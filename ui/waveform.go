@@ -29,6 +29,7 @@ type Waveform struct {
 
 	values   []float32 // ring buffer when live, the overview otherwise
 	head     int       // index of the oldest value in values
+	nonZero  int       // values above zero in the ring: none means a flat line
 	position float64   // playhead, 0..1
 	img      *image.RGBA
 }
@@ -47,27 +48,43 @@ func NewWaveformSeek() *Waveform {
 	return w
 }
 
-// Push appends the newest amplitude (0..1), dropping the oldest.
+// Push appends the newest amplitude (0..1), dropping the oldest. Silence
+// pushed onto silence changes nothing on screen and repaints nothing.
 func (w *Waveform) Push(v float32) {
 	if len(w.values) == 0 {
 		return
 	}
-	w.values[w.head] = clamp01(v)
+	v = clamp01(v)
+	if w.values[w.head] > 0 {
+		w.nonZero--
+	}
+	if v > 0 {
+		w.nonZero++
+	}
+	w.values[w.head] = v
 	w.head = (w.head + 1) % len(w.values)
+	if v == 0 && w.nonZero == 0 {
+		return // a flat line scrolled is the same flat line
+	}
 	w.Refresh()
 }
 
 // Reset clears a live waveform to silence.
 func (w *Waveform) Reset() {
 	clear(w.values)
-	w.head = 0
+	w.head, w.nonZero = 0, 0
 	w.Refresh()
 }
 
 // SetValues replaces what is shown with a whole overview (0..1 each).
 func (w *Waveform) SetValues(v []float32) {
 	w.values = append(w.values[:0], v...)
-	w.head = 0
+	w.head, w.nonZero = 0, 0
+	for _, x := range w.values {
+		if x > 0 {
+			w.nonZero++
+		}
+	}
 	w.Refresh()
 }
 
