@@ -27,6 +27,8 @@ type Config struct {
 	S3PathStyle     bool
 	S3AccessKey     string
 	S3SecretKey     string
+	S3CreateBucket  bool   // create S3Bucket at start if it is missing
+	S3SpoolDir      string // chunks on their way to S3; empty: os.TempDir()
 	QuotaBytes      int64
 	MaxObjectSize   int64
 	AccessTTL       time.Duration
@@ -71,6 +73,8 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.BoolVar(&c.S3PathStyle, "s3-path-style", false, "address buckets in the path (MinIO, local gateways)")
 	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "S3 access key (empty: the AWS credential chain)")
 	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "S3 secret key; prefer EARSHOT_SERVER_S3_SECRET_KEY")
+	fs.BoolVar(&c.S3CreateBucket, "s3-create-bucket", false, "create --s3-bucket at start if it is missing (private)")
+	fs.StringVar(&c.S3SpoolDir, "s3-spool-dir", "", "directory for chunks on their way to S3, one chunk per upload in flight (empty: the system's temporary directory)")
 	fs.Int64Var(&c.QuotaBytes, "quota-bytes", 10<<30, "storage quota per user in bytes")
 	fs.Int64Var(&c.MaxObjectSize, "max-object-size", 4<<30, "largest recording in bytes")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "lifetime of access tokens")

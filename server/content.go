@@ -22,7 +22,27 @@ var (
 	errChecksum = errorf(http.StatusBadRequest, api.CodeChecksum,
 		"the uploaded bytes do not match the recording's sha256; nothing was kept, upload again from the start")
 	errGone = errorf(http.StatusNotFound, api.CodeNotFound, "the recording was deleted")
+	// The object store refused bytes as damaged between this server and
+	// it: nothing is wrong with what the client sent, so sending it again
+	// can succeed.
+	errDamagedPut = errorf(http.StatusServiceUnavailable, api.CodeUnavailable,
+		"the storage refused the file as damaged on its way from this server (what you sent was fine); nothing was kept, send it again")
+	errDamagedChunk = errorf(http.StatusServiceUnavailable, api.CodeUnavailable,
+		"the storage refused this chunk as damaged on its way from this server (what you sent was fine); it was not counted, send it again")
+	errDamagedUpload = errorf(http.StatusServiceUnavailable, api.CodeUnavailable,
+		"the stored recording did not check out against the bytes sent; the upload was discarded, send it again from byte 0")
+	errUploadLost = errorf(http.StatusConflict, api.CodeOffsetMismatch,
+		"the storage no longer holds this upload; the server holds 0 bytes, send it again from byte 0")
 )
+
+// failDamaged answers a write the object store refused as damaged on the
+// way: 503 with Retry-After, logged, since a network that damages bytes
+// needs looking at.
+func (s *Server) failDamaged(w http.ResponseWriter, r *http.Request, answer *httpError, err error) {
+	s.log.Warn("the object store refused damaged bytes", "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", "1")
+	s.fail(w, r, answer)
+}
 
 // uploadTarget returns the caller's recording that content may be uploaded to.
 func (s *Server) uploadTarget(r *http.Request, c caller) (meta.Recording, error) {
@@ -70,6 +90,9 @@ func (s *Server) putContent(w http.ResponseWriter, r *http.Request, c caller) {
 	sum, _ := hex.DecodeString(rec.SHA256)
 	err = s.blob.Put(ctx, key, http.MaxBytesReader(w, r.Body, rec.SizeBytes+1), rec.SizeBytes, sum)
 	switch {
+	case errors.Is(err, blob.ErrDamaged):
+		s.failDamaged(w, r, errDamagedPut, err)
+		return
 	case errors.Is(err, blob.ErrChecksum):
 		s.fail(w, r, errChecksum)
 		return
@@ -110,7 +133,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, c caller, rec me
 }
 
 // putChunk stores one Content-Range chunk as the next part of a multipart
-// upload, saving the upload's state (parts, running SHA-256) after it.
+// upload, saving the upload's state (parts with their SHA-256s, running
+// SHA-256) after it. A chunk counts only once the store has verified it:
+// one refused or broken off leaves the state as it was.
 func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, h string) {
 	ctx := r.Context()
 	cr, err := parseContentRange(h)
@@ -140,10 +165,11 @@ func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec 
 		s.fail(w, r, err)
 		return
 	}
-	if exists && cr.start == 0 && up.Received > 0 {
-		// A chunk from 0 starts over.
-		s.blob.AbortUpload(ctx, key, up.BlobUpload)
-		if err := s.meta.DeleteUpload(ctx, c.userID, rec.ID); err != nil {
+	if exists && (cr.start == 0 && up.Received > 0 || !checksummed(up)) {
+		// A chunk from 0 starts over. So does an upload whose parts an
+		// older server stored without their SHA-256s: its object could
+		// not be confirmed.
+		if err := s.resetUpload(ctx, c, rec, up); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -166,7 +192,9 @@ func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec 
 		}
 	}
 	if cr.start != up.Received {
-		w.Header().Set("Range", fmt.Sprintf("bytes=0-%d", up.Received-1))
+		if up.Received > 0 {
+			w.Header().Set("Range", fmt.Sprintf("bytes=0-%d", up.Received-1))
+		}
 		s.fail(w, r, errorf(http.StatusConflict, api.CodeOffsetMismatch,
 			fmt.Sprintf("the server holds %d bytes; send the chunk starting there", up.Received)))
 		return
@@ -179,22 +207,41 @@ func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec 
 		}
 	}
 	body := io.TeeReader(http.MaxBytesReader(w, r.Body, n+1), hs)
-	etag, err := s.blob.UploadPart(ctx, key, up.BlobUpload, len(up.Parts)+1, cr.start, body, n)
-	if errors.Is(err, blob.ErrSize) {
-		err = badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n))
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	part, err := s.blob.UploadPart(ctx, key, up.BlobUpload, len(up.Parts)+1, cr.start, body, n)
+	switch {
+	case errors.Is(err, blob.ErrSize):
+		s.fail(w, r, badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n)))
 		return
-	}
-	state, err := hs.(encoding.BinaryMarshaler).MarshalBinary()
-	if err != nil {
+	case errors.Is(err, blob.ErrDamaged):
+		s.failDamaged(w, r, errDamagedChunk, err)
+		return
+	case errors.Is(err, blob.ErrNotFound):
+		// The store lost the upload (aborted, expired, or completed by a
+		// request whose answer went missing): start over.
+		if err := s.resetUpload(context.WithoutCancel(ctx), c, rec, up); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.fail(w, r, errUploadLost)
+		return
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}
 	prev := up.Received
-	up.Parts = append(up.Parts, meta.Part{Number: len(up.Parts) + 1, ETag: etag, Size: n})
-	up.Received, up.HashState, up.UpdatedAt = cr.end+1, state, nowFunc().UTC()
+	up.Parts = append(up.Parts, meta.Part{Number: part.Number, ETag: part.ETag, Size: part.Size, SHA256: hex.EncodeToString(part.SHA256)})
+	up.Received, up.UpdatedAt = cr.end+1, nowFunc().UTC()
+	if up.Received == rec.SizeBytes {
+		// The last chunk is not saved as received: until the object is
+		// confirmed the server holds the bytes before it, so a failure
+		// here has the client send the last chunk again.
+		s.completeChunked(w, r, c, rec, up, hs)
+		return
+	}
+	if up.HashState, err = hs.(encoding.BinaryMarshaler).MarshalBinary(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := s.meta.PutUpload(context.WithoutCancel(ctx), up, prev); err != nil {
 		if errors.Is(err, meta.ErrConflict) {
 			err = errorf(http.StatusConflict, api.CodeOffsetMismatch, "another request changed this upload; check GET …/upload and resume")
@@ -202,21 +249,34 @@ func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec 
 		s.fail(w, r, err)
 		return
 	}
-	if up.Received < rec.SizeBytes {
-		writeJSON(w, http.StatusAccepted, api.UploadStatus{Received: up.Received, Size: rec.SizeBytes})
-		return
-	}
-	s.completeChunked(w, r, c, rec, up, hs)
+	writeJSON(w, http.StatusAccepted, api.UploadStatus{Received: up.Received, Size: rec.SizeBytes})
 }
 
-// completeChunked joins the parts once all bytes are in, if their SHA-256
-// matches; otherwise the upload is discarded.
+// checksummed reports whether every stored part of up has its SHA-256.
+func checksummed(up meta.Upload) bool {
+	for _, p := range up.Parts {
+		if p.SHA256 == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// resetUpload discards an upload in progress: its parts and its state.
+func (s *Server) resetUpload(ctx context.Context, c caller, rec meta.Recording, up meta.Upload) error {
+	s.blob.AbortUpload(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload)
+	return s.meta.DeleteUpload(ctx, c.userID, rec.ID)
+}
+
+// completeChunked joins the parts once all bytes are in, if the SHA-256 of
+// the bytes sent (the server's running hash) matches the recording's; the
+// store confirms the joined object against the parts' SHA-256s it
+// verified. Otherwise the upload is discarded.
 func (s *Server) completeChunked(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, up meta.Upload, hs hash.Hash) {
 	ctx := context.WithoutCancel(r.Context())
 	key := blob.Key(c.userID, rec.ID)
 	if hex.EncodeToString(hs.Sum(nil)) != rec.SHA256 {
-		s.blob.AbortUpload(ctx, key, up.BlobUpload)
-		if err := s.meta.DeleteUpload(ctx, c.userID, rec.ID); err != nil {
+		if err := s.resetUpload(ctx, c, rec, up); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -225,9 +285,26 @@ func (s *Server) completeChunked(w http.ResponseWriter, r *http.Request, c calle
 	}
 	parts := make([]blob.Part, len(up.Parts))
 	for i, p := range up.Parts {
-		parts[i] = blob.Part{Number: p.Number, ETag: p.ETag, Size: p.Size}
+		sum, _ := hex.DecodeString(p.SHA256)
+		parts[i] = blob.Part{Number: p.Number, ETag: p.ETag, Size: p.Size, SHA256: sum}
 	}
-	if err := s.blob.CompleteUpload(ctx, key, up.BlobUpload, parts); err != nil {
+	err := s.blob.CompleteUpload(ctx, key, up.BlobUpload, parts)
+	switch {
+	case errors.Is(err, blob.ErrDamaged):
+		if err := s.resetUpload(ctx, c, rec, up); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.failDamaged(w, r, errDamagedUpload, err)
+		return
+	case errors.Is(err, blob.ErrNotFound):
+		if err := s.resetUpload(ctx, c, rec, up); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.fail(w, r, errUploadLost)
+		return
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}

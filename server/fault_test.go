@@ -49,7 +49,7 @@ func (f *flakyBlob) Put(ctx context.Context, key string, r io.Reader, size int64
 	return f.Store.Put(ctx, key, r, size, sum)
 }
 
-func (f *flakyBlob) UploadPart(ctx context.Context, key, id string, n int, off int64, r io.Reader, size int64) (string, error) {
+func (f *flakyBlob) UploadPart(ctx context.Context, key, id string, n int, off int64, r io.Reader, size int64) (blob.Part, error) {
 	if f.armed.Load() {
 		r = &breakingReader{r: r, left: f.failAfter}
 	}

@@ -56,7 +56,16 @@ func OpenStores(ctx context.Context, cfg Config) (meta.Store, blob.Store, error)
 			m.Close()
 			return nil, nil, err
 		}
-		b = s3store.New(awsCfg, s3store.Options{Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix, PathStyle: cfg.S3PathStyle})
+		s := s3store.New(awsCfg, s3store.Options{
+			Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix, PathStyle: cfg.S3PathStyle, SpoolDir: cfg.S3SpoolDir,
+		})
+		if cfg.S3CreateBucket {
+			if err := s.EnsureBucket(ctx); err != nil {
+				m.Close()
+				return nil, nil, fmt.Errorf("--s3-create-bucket: %w", err)
+			}
+		}
+		b = s
 	}
 	return m, b, nil
 }

@@ -25,6 +25,13 @@ var (
 	ErrSize = errors.New("content does not match its declared size")
 	// ErrBadKey: a key not built by Key.
 	ErrBadKey = errors.New("invalid object key")
+	// ErrDamaged: the store did not get, or does not hold, the bytes the
+	// server sent it (they were damaged on the way, so they no longer
+	// matched the checksum sent with them, or the object did not check
+	// out afterwards). Nothing was stored; sending the same bytes again
+	// can succeed. Unlike ErrChecksum it says nothing against the bytes
+	// the server was given.
+	ErrDamaged = errors.New("the object store refused the bytes as damaged on their way to it")
 )
 
 // Store keeps objects. Implementations are safe for concurrent use. Objects
@@ -33,8 +40,10 @@ var (
 type Store interface {
 	// Put stores exactly size bytes read from r under key, replacing any
 	// object there, if their SHA-256 equals sum; otherwise it returns
-	// ErrChecksum or ErrSize and the key keeps what it held before. Put
-	// streams: it never holds the whole body in memory.
+	// ErrChecksum or ErrSize and the key keeps what it held before. It
+	// returns nil only once the stored object is confirmed to be those
+	// bytes; ErrDamaged when the store received others. Put streams: it
+	// never holds the whole body in memory.
 	Put(ctx context.Context, key string, r io.Reader, size int64, sum []byte) error
 	// Get reads n bytes from offset off (n < 0: to the end); ErrNotFound.
 	Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error)
@@ -46,11 +55,20 @@ type Store interface {
 	// CreateUpload starts a multipart upload to key and returns its id.
 	CreateUpload(ctx context.Context, key string) (string, error)
 	// UploadPart stores part number n (from 1), exactly size bytes from r
-	// that belong at byte offset off of the object. A part that fails
-	// midway stores nothing; sending part n again replaces it. Every part
-	// but the last must be at least api.MinChunkSize bytes.
-	UploadPart(ctx context.Context, key, uploadID string, n int, off int64, r io.Reader, size int64) (etag string, err error)
-	// CompleteUpload joins the parts, in order, into the object at key.
+	// that belong at byte offset off of the object, and describes it,
+	// with the SHA-256 of the bytes read from r. A store across a network
+	// sends that SHA-256 with the part and has the other end verify it:
+	// ErrDamaged when the part arrived otherwise. A part that fails
+	// midway stores nothing (ErrSize when r ended early); sending part n
+	// again replaces it. Every part but the last must be at least
+	// api.MinChunkSize bytes. It streams: at most a small buffer of the
+	// part is held in memory.
+	UploadPart(ctx context.Context, key, uploadID string, n int, off int64, r io.Reader, size int64) (Part, error)
+	// CompleteUpload joins the parts, in order, into the object at key,
+	// and confirms the object is them: its size is theirs and, where the
+	// store keeps checksums, it was joined from parts with exactly their
+	// SHA-256s. When it is not, it returns ErrDamaged, leaves nothing at
+	// key and discards the upload: start again.
 	CompleteUpload(ctx context.Context, key, uploadID string, parts []Part) error
 	// AbortUpload discards an upload and its parts; no error if unknown.
 	AbortUpload(ctx context.Context, key, uploadID string) error
@@ -61,6 +79,7 @@ type Part struct {
 	Number int
 	ETag   string
 	Size   int64
+	SHA256 []byte // of the part's bytes; nil for parts stored before checksums were kept
 }
 
 // Info describes a stored object.

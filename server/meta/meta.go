@@ -150,6 +150,9 @@ type Part struct {
 	Number int    `json:"n"`
 	ETag   string `json:"etag"`
 	Size   int64  `json:"size"`
+	// SHA256 is the part's SHA-256 in lowercase hex, which the blob store
+	// verified; empty for parts stored before it was kept.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Upload is the state of a chunked upload in progress, saved after each

@@ -160,11 +160,14 @@ func testDelete(t *testing.T, s blob.Store) {
 
 func upload(t *testing.T, s blob.Store, k, id string, n int, off int64, b []byte) blob.Part {
 	t.Helper()
-	etag, err := s.UploadPart(context.Background(), k, id, n, off, onlyReader{bytes.NewReader(b)}, int64(len(b)))
+	p, err := s.UploadPart(context.Background(), k, id, n, off, onlyReader{bytes.NewReader(b)}, int64(len(b)))
 	if err != nil {
 		t.Fatalf("UploadPart %d: %v", n, err)
 	}
-	return blob.Part{Number: n, ETag: etag, Size: int64(len(b))}
+	if p.Number != n || p.Size != int64(len(b)) || p.ETag == "" || !bytes.Equal(p.SHA256, sum(b)) {
+		t.Fatalf("UploadPart %d of %d bytes (SHA-256 %x) = %+v", n, len(b), sum(b), p)
+	}
+	return p
 }
 
 func testMultipart(t *testing.T, s blob.Store) {
@@ -225,6 +228,9 @@ func testMultipartRetry(t *testing.T, s blob.Store) {
 	// A part that breaks off stores nothing; sending it again works.
 	if _, err := s.UploadPart(ctx, k, id, 1, 0, &failing{bytes.NewReader(first), 1 << 20}, int64(len(first))); err == nil {
 		t.Fatalf("UploadPart of a broken body succeeded")
+	}
+	if _, err := s.UploadPart(ctx, k, id, 1, 0, onlyReader{bytes.NewReader(first[:1000])}, int64(len(first))); !errors.Is(err, blob.ErrSize) {
+		t.Fatalf("UploadPart of a short body: err = %v, want ErrSize", err)
 	}
 	upload(t, s, k, id, 1, 0, Data(len(first), 7)) // replaced below
 	p1 := upload(t, s, k, id, 1, 0, first)

@@ -195,49 +195,54 @@ func (s *Store) CreateUpload(ctx context.Context, key string) (string, error) {
 }
 
 // UploadPart implements blob.Store: the part is written at off in the
-// upload's file, and on any failure the file is cut back to off.
-func (s *Store) UploadPart(ctx context.Context, key, uploadID string, n int, off int64, r io.Reader, size int64) (string, error) {
+// upload's file, and on any failure the file is cut back to off. The part
+// never leaves this machine, so its SHA-256 is taken as it is written.
+func (s *Store) UploadPart(ctx context.Context, key, uploadID string, n int, off int64, r io.Reader, size int64) (blob.Part, error) {
+	fail := func(err error) (blob.Part, error) {
+		return blob.Part{}, fmt.Errorf("upload part %d to %s: %w", n, key, err)
+	}
 	p, err := s.uploadPath(uploadID)
 	if err != nil {
-		return "", err
+		return blob.Part{}, err
 	}
 	f, err := os.OpenFile(p, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("upload part %d to %s: %w", n, key, blob.ErrNotFound)
+		return fail(blob.ErrNotFound)
 	}
 	if err != nil {
-		return "", fmt.Errorf("upload part %d to %s: %w", n, key, err)
+		return fail(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", fmt.Errorf("upload part %d to %s: %w", n, key, err)
+		return fail(err)
 	}
 	if fi.Size() < off {
-		return "", fmt.Errorf("upload part %d to %s: offset %d beyond the %d bytes held: %w", n, key, off, fi.Size(), blob.ErrSize)
+		return fail(fmt.Errorf("offset %d beyond the %d bytes held: %w", off, fi.Size(), blob.ErrSize))
+	}
+	cut := func(err error) (blob.Part, error) {
+		f.Truncate(off)
+		return fail(err)
 	}
 	h := sha256.New()
-	fail := func(err error) (string, error) {
-		f.Truncate(off)
-		return "", fmt.Errorf("upload part %d to %s: %w", n, key, err)
-	}
 	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return fail(err)
+		return cut(err)
 	}
 	got, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(ctxReader{ctx, r}, size+1))
 	if err != nil {
-		return fail(err)
+		return cut(err)
 	}
 	if got != size {
-		return fail(fmt.Errorf("got %d bytes, want %d: %w", got, size, blob.ErrSize))
+		return cut(fmt.Errorf("got %d bytes, want %d: %w", got, size, blob.ErrSize))
 	}
 	if err := f.Truncate(off + size); err != nil {
-		return fail(err)
+		return cut(err)
 	}
 	if err := f.Sync(); err != nil {
-		return fail(err)
+		return cut(err)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+	sum := h.Sum(nil)
+	return blob.Part{Number: n, ETag: hex.EncodeToString(sum[:16]), Size: size, SHA256: sum}, nil
 }
 
 // CompleteUpload implements blob.Store.

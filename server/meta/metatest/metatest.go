@@ -511,7 +511,7 @@ func testUploads(t *testing.T, s meta.Store) {
 		t.Fatalf("second new PutUpload: err = %v, want ErrConflict", err)
 	}
 	up2 := up
-	up2.Received, up2.Parts, up2.HashState = 100, []meta.Part{{Number: 1, ETag: "e1", Size: 100}}, []byte{1, 2, 3}
+	up2.Received, up2.Parts, up2.HashState = 100, []meta.Part{{Number: 1, ETag: "e1", Size: 100, SHA256: hex.EncodeToString(make([]byte, 32))}}, []byte{1, 2, 3}
 	if err := s.PutUpload(ctx, up2, 0); err != nil {
 		t.Fatalf("PutUpload CAS: %v", err)
 	}
