@@ -1,12 +1,19 @@
 package server_test
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/server/blob"
 	"github.com/earshot/earshot/server/internal/flipproxy"
 )
 
@@ -158,5 +165,135 @@ func TestS3CreateBucket(t *testing.T) {
 		if resp.StatusCode == http.StatusOK {
 			t.Fatalf("anonymous GET %s: HTTP 200; the bucket must be private", u)
 		}
+	}
+}
+
+// TestUploadWithoutPartChecksums: an upload in progress whose parts an
+// older server stored without their SHA-256s starts over (409, the server
+// holds 0 bytes) instead of being joined unconfirmed.
+func TestUploadWithoutPartChecksums(t *testing.T) {
+	var cfg server.Config
+	if err := cfg.Parse("test", []string{"--data-dir", t.TempDir()}, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	m, b, err := server.OpenStores(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	hs := httptest.NewServer(server.New(cfg, m, b, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer hs.Close()
+	c := signup(t, hs.URL)
+	data := randomData(2*api.MinChunkSize + 100)
+	id := c.create(data, "from an older server")
+	path, mid := "/v1/recordings/"+id+"/content", 2*api.MinChunkSize
+	c.expect(202, "PUT", path, data[:api.MinChunkSize], "Content-Range", chunkHeader(0, api.MinChunkSize, len(data)))
+	up, err := m.GetUpload(ctx, c.userID, id)
+	if err != nil || len(up.Parts) != 1 || len(up.Parts[0].SHA256) != 64 {
+		t.Fatalf("upload state %+v, %v; want one part with its SHA-256", up, err)
+	}
+	up.Parts[0].SHA256 = ""
+	if err := m.PutUpload(ctx, up, up.Received); err != nil {
+		t.Fatal(err)
+	}
+	out := c.expect(409, "PUT", path, data[api.MinChunkSize:mid], "Content-Range", chunkHeader(api.MinChunkSize, mid, len(data)))
+	if code := c.errCode(out); code != api.CodeOffsetMismatch {
+		t.Fatalf("error %q, want %q", code, api.CodeOffsetMismatch)
+	}
+	if st := c.status(id); st.Received != 0 {
+		t.Fatalf("status %+v, want 0 bytes held", st)
+	}
+	c.expect(202, "PUT", path, data[:api.MinChunkSize], "Content-Range", chunkHeader(0, api.MinChunkSize, len(data)))
+	c.expect(202, "PUT", path, data[api.MinChunkSize:mid], "Content-Range", chunkHeader(api.MinChunkSize, mid, len(data)))
+	c.expect(200, "PUT", path, data[mid:], "Content-Range", chunkHeader(mid, len(data), len(data)))
+	if got := c.content(id); string(got) != string(data) {
+		t.Fatalf("content differs")
+	}
+}
+
+// completeFault wraps a blob store: when armed, CompleteUpload either
+// names a first part with a SHA-256 other than the one stored (the
+// store must refuse to join it) or fails as an unreachable store would.
+type completeFault struct {
+	blob.Store
+	mode atomic.Value // "", "wrong-sum" or "fail"
+}
+
+func (f *completeFault) CompleteUpload(ctx context.Context, key, id string, parts []blob.Part) error {
+	switch f.mode.Load() {
+	case "wrong-sum":
+		parts = append([]blob.Part{}, parts...)
+		parts[0].SHA256 = append([]byte{}, parts[0].SHA256...)
+		parts[0].SHA256[0] ^= 1
+	case "fail":
+		return errInjected
+	}
+	return f.Store.CompleteUpload(ctx, key, id, parts)
+}
+
+// TestS3CompleteRefused: when S3 will not join the parts (a part's
+// SHA-256 is not the stored part's), the upload is discarded, answered
+// 503 and not listed, and the client starts again from 0. When completing
+// fails for another reason, the last chunk is not counted, so sending it
+// again completes the upload.
+func TestS3CompleteRefused(t *testing.T) {
+	env, args := cloudEnv(t)
+	var cfg server.Config
+	getenv := func(k string) string {
+		for _, e := range env {
+			if n, v, _ := strings.Cut(e, "="); n == k {
+				return v
+			}
+		}
+		return ""
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", getenv("AWS_ACCESS_KEY_ID"))
+	t.Setenv("AWS_SECRET_ACCESS_KEY", getenv("AWS_SECRET_ACCESS_KEY"))
+	if err := cfg.Parse("test", append(args, "--data-dir", t.TempDir()), getenv); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	m, b0, err := server.OpenStores(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	b := &completeFault{Store: b0}
+	hs := httptest.NewServer(server.New(cfg, m, b, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer hs.Close()
+	c := signup(t, hs.URL)
+	data := randomData(api.MinChunkSize + 777)
+	id := c.create(data, "refused at completion")
+	path, mid := "/v1/recordings/"+id+"/content", api.MinChunkSize
+	send := func(start, end, want int) []byte {
+		t.Helper()
+		return c.expect(want, "PUT", path, data[start:end], "Content-Range", chunkHeader(start, end, len(data)))
+	}
+
+	send(0, mid, 202)
+	b.mode.Store("wrong-sum")
+	if code := c.errCode(send(mid, len(data), 503)); code != api.CodeUnavailable {
+		t.Fatalf("refused completion: %q, want %q", code, api.CodeUnavailable)
+	}
+	b.mode.Store("")
+	if st := c.status(id); st.Received != 0 || st.Complete {
+		t.Fatalf("after a refused completion: %+v, want to start again from 0", st)
+	}
+	notAvailable(t, c, id)
+
+	send(0, mid, 202)
+	b.mode.Store("fail")
+	if code := c.errCode(send(mid, len(data), 500)); code != api.CodeInternal {
+		t.Fatalf("failed completion: %q", code)
+	}
+	b.mode.Store("")
+	if st := c.status(id); st.Received != int64(mid) || st.Complete {
+		t.Fatalf("after a failed completion: %+v, want the last chunk asked for again (%d held)", st, mid)
+	}
+	notAvailable(t, c, id)
+	send(mid, len(data), 200)
+	if got := c.content(id); string(got) != string(data) {
+		t.Fatalf("content differs")
 	}
 }

@@ -142,7 +142,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, su
 			// The store refused the bytes it got. Were they wrong already?
 			n, rerr := io.Copy(h, lr)
 			if rerr == nil && cr.n+n == size && string(h.Sum(nil)) == string(sum) {
-				return fmt.Errorf("put %s: %w: %w", key, blob.ErrDamaged, err)
+				return fmt.Errorf("put %s: %w (%v)", key, blob.ErrDamaged, err)
 			}
 			return fmt.Errorf("put %s: %w", key, err)
 		}
@@ -391,7 +391,7 @@ func (s *Store) UploadPart(ctx context.Context, key, uploadID string, n int, off
 		if errors.Is(err, blob.ErrChecksum) {
 			// The checksum is the server's own over these very bytes: the
 			// store got others.
-			err = fmt.Errorf("%w: %w", blob.ErrDamaged, err)
+			err = fmt.Errorf("%w (%v)", blob.ErrDamaged, err)
 		}
 		return fail(err)
 	}
