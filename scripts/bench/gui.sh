@@ -19,12 +19,16 @@ source scripts/testenv.sh
 testenv_init
 start_pulse
 start_xvfb
-bin=${EARSHOT_BIN:-$PWD/bin/earshot}
-[ -x "$bin" ] || { mkdir -p bin && go build -o bin/earshot . && bin=$PWD/bin/earshot; }
 out=bench/results/gui.txt
 art=$PWD/bin/artifacts/bench-gui
 mkdir -p bench/results "$art"
 T=$TESTENV_ROOT
+# Measure the tree as it is: build afresh (incremental) unless EARSHOT_BIN
+# names a binary; a stale bin/earshot from an older run would mislead.
+bin=${EARSHOT_BIN:-}
+if [ -z "$bin" ]; then
+  go build -o "$T/earshot" . && bin=$T/earshot
+fi
 cache_root=${XDG_CACHE_HOME:-$HOME/.cache}
 export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_DATA_HOME=$T/data
 mkdir -p "$HOME"
@@ -73,10 +77,16 @@ launch() { # launch DATA_DIR → prints "mapped_ms painted_ms"
   local t0 w="" mapped painted
   t0=$(now)
   dbus-run-session -- "$bin" --data-dir "$1" >>"$T/earshot.log" 2>&1 &
-  until w=$(window_of '^Earshot$') && [ -n "$w" ]; do sleep 0.005; done
+  until w=$(window_of '^Earshot$') && [ -n "$w" ]; do
+    (( $(since "$t0") < 30000 )) || { echo "gui bench: no Earshot window after 30 s" >&2; exit 1; }
+    sleep 0.005
+  done
   mapped=$(since "$t0")
   # The Record button is red once the library is open and the first frame drawn.
-  until [[ "$(pixel 30 70)" =~ ^#(E|F)[0-9A-F] ]]; do sleep 0.01; done
+  until [[ "$(pixel 30 70)" =~ ^#(E|F)[0-9A-F] ]]; do
+    (( $(since "$t0") < 30000 )) || { echo "gui bench: the Record button was not painted at 30,70 within 30 s" >&2; exit 1; }
+    sleep 0.01
+  done
   painted=$(since "$t0")
   echo "$mapped $painted"
 }
@@ -115,11 +125,14 @@ pid=$(app_pid "$bin --data-dir $T/rec")
 sleep 2
 read -r e_idle_cpu e_idle_rss < <(cpu_rss "$pid" "$MEASURE")
 sig=$(play_signal)
-xdotool mousemove 70 85 click 1
+win=$(window_of '^Earshot$')
+# Ctrl+R, the documented record/stop shortcut: no pixel position to go stale
+# with the theme, the font size or the scale.
+xdotool key --window "$win" ctrl+r
 sleep 1
 read -r e_rec_cpu e_rec_rss < <(cpu_rss "$pid" "$MEASURE")
 /usr/bin/import -window root -crop 868x616+0+0 +repage "$art/earshot-recording.png"
-xdotool mousemove 70 85 click 1
+xdotool key --window "$win" ctrl+r
 kill "$sig" 2>/dev/null || true
 made=$(for _ in $(seq 50); do n=$("$bin" --data-dir "$T/rec" list --json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo 0); [ "$n" -ge 1 ] && { echo "$n"; break; }; sleep 0.1; done)
 stop_app "$bin --data-dir $T/rec"
@@ -147,7 +160,7 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 {
   echo "# GUI benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "# Xvfb 1280x800x24, software OpenGL; earshot $(basename "$bin"); window 868x616 at scale 1"
+  echo "# Xvfb 1280x800x24, software OpenGL (Mesa llvmpipe); earshot ${EARSHOT_BIN:-built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')}; window 868x616 at scale 1"
   echo
   echo "launch to first frame (median of 3)"
   echo "  empty library:   window mapped ${me} ms, Record button painted ${pe} ms"
