@@ -56,6 +56,14 @@ func OpenStores(ctx context.Context, cfg Config) (meta.Store, blob.Store, error)
 			m.Close()
 			return nil, nil, err
 		}
+		// Chunks are spooled there on their way to S3: fail now, not at the first chunk.
+		f, err := os.CreateTemp(cfg.S3SpoolDir, "earshot-spool-check-*")
+		if err != nil {
+			m.Close()
+			return nil, nil, fmt.Errorf("--s3-spool-dir: cannot write there: %w", err)
+		}
+		f.Close()
+		os.Remove(f.Name())
 		s := s3store.New(awsCfg, s3store.Options{
 			Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix, PathStyle: cfg.S3PathStyle, SpoolDir: cfg.S3SpoolDir,
 		})
