@@ -123,7 +123,7 @@ func (p *libraryPanel) apply(rs []library.Recording) {
 	for i, r := range rs {
 		p.index[r.ID] = i
 	}
-	p.count.SetText(fmt.Sprintf("%d recordings", len(rs)))
+	p.count.SetText(countLine(len(rs)))
 	p.list.Refresh()
 	selectID := p.selected
 	if _, ok := p.index[p.want]; ok {
@@ -137,6 +137,14 @@ func (p *libraryPanel) apply(rs []library.Recording) {
 	p.list.UnselectAll()
 	p.selected = ""
 	p.u.details.show(library.Recording{})
+}
+
+// countLine is the list's footer: "1 recording", "42 recordings".
+func countLine(n int) string {
+	if n == 1 {
+		return "1 recording"
+	}
+	return fmt.Sprintf("%d recordings", n)
 }
 
 // watch reloads when the index changes under us (the CLI, the sync engine)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The real window on a virtual display: start `earshot`, click Record, let the
-# virtual microphone hear speech for three seconds, click Stop, and check with
-# `earshot list --json` on the same data folder that a recording of about that
-# length was made. Screenshots are kept in bin/artifacts/gui/ (UPDATE_SCREENSHOT=1
+# The real window on a virtual display: start `earshot`, press Ctrl+R (record),
+# let the virtual microphone hear speech for three seconds, press Ctrl+R again
+# (stop), and check with `earshot list --json` on the same data folder that a
+# recording of about that length was made. Screenshots are kept in bin/artifacts/gui/ (UPDATE_SCREENSHOT=1
 # also refreshes docs/screenshots/earshot.png for the README).
 #
 # Uses the services test.sh started (DISPLAY, PULSE_SERVER) or starts its own.
@@ -42,13 +42,18 @@ win=$(timeout 20 xdotool search --sync --onlyvisible --name '^Earshot$' | head -
 wait_until 20 bash -c "xdotool getwindowname $win >/dev/null && [ -d '$data/recordings' ]" || fail "library did not open"
 sleep 0.5
 
-# Without a window manager the window sits at 0,0; Record is the big button
-# under the tab bar on the left.
-click() { xdotool mousemove --window "$win" "$1" "$2" click 1; }
-click 70 85
+# Record and stop with Ctrl+R, the documented shortcut, sent to the window:
+# no pixel position that moves with the theme, the font size or the scale.
+record_stop() { xdotool key --window "$win" ctrl+r; }
+# Whether the window took the shortcut shows on disk: the library keeps a
+# sidecar in incoming/ while a recording runs.
+recording() { compgen -G "$data/incoming/*.json" >/dev/null; }
+record_stop
+wait_until 10 recording || fail "Ctrl+R did not start a recording"
 sleep 3
 /usr/bin/import -window root "$art/recording.png"
-click 70 85
+record_stop
+wait_until 10 bash -c "! compgen -G '$data/incoming/*.json'" || fail "Ctrl+R did not stop the recording"
 
 # The recording is committed when Stop returns; the CLI sees it through SQLite.
 ok=""
