@@ -23,10 +23,16 @@
 // paced, because every repaint redraws the whole window: the meter and
 // waveform repaint at most 12.5 times a second while recording, and only
 // when they would look different, the clock when its text changes, the
-// playhead 15 times a second while playing, transfer badges at most 10 times
-// a second and the account status 4; nothing repaints while idle. The engine is reached
-// through the small interfaces in backend.go; engine.go adapts the real
-// library, audio/device and sync packages to them.
+// playhead 15 times a second while playing, transfer badges at most 10
+// times a second and the account status 4; nothing repaints while idle.
+// EARSHOT_PROFILE_DIR=dir writes CPU and heap profiles of a run there.
+//
+// The engine is reached through the small interfaces in backend.go.
+// engine.go adapts the real library and audio/device to them; cloudsync.go
+// adapts the sync engine (package sync): sessions in the OS keyring as the
+// CLI keeps them, so a login made in either is resumed by the other, kept in
+// memory until the window closes where no keyring is usable, and said so on
+// the Account tab.
 //
 // Sizes derive from the theme's text size (no fixed pixels), the theme
 // follows the system's light or dark preference, and settings (input device,
