@@ -176,7 +176,11 @@ func (e *Engine) uploadChunked(ctx context.Context, it library.SyncItem, f *os.F
 		}
 	}
 	if off == 0 && size <= chunk {
-		return e.c.PutContent(ctx, it.ID, 0, size, size, section(f, 0, size, tr))
+		rec, err := e.c.PutContent(ctx, it.ID, 0, size, size, section(f, 0, size, tr))
+		if err != nil {
+			return rec, err
+		}
+		return e.confirmUpload(ctx, it, rec)
 	}
 	var rec api.Recording
 	for resyncs := 0; off < size; {
@@ -200,11 +204,27 @@ func (e *Engine) uploadChunked(ctx context.Context, it library.SyncItem, f *os.F
 		rec = r
 		off += n
 	}
-	if rec.ID == "" {
-		rec = api.Recording{ID: it.ID, Version: it.RemoteVersion}
+	return e.confirmUpload(ctx, it, rec)
+}
+
+// confirmUpload accepts an upload as done only when the server says so: the
+// answer to the last byte lists the recording as available, or, when that
+// answer is missing (the server already held every byte), the upload status
+// says complete. Holding every byte is not enough: the server lists a
+// recording only once size and SHA-256 check out in storage.
+func (e *Engine) confirmUpload(ctx context.Context, it library.SyncItem, last api.Recording) (api.Recording, error) {
+	if last.ID == it.ID && last.Available {
+		return last, nil
 	}
-	rec.Available = true
-	return rec, nil
+	st, err := e.c.UploadStatus(ctx, it.ID)
+	if err != nil {
+		return api.Recording{}, err
+	}
+	if !st.Complete {
+		return api.Recording{}, &Error{Op: "upload " + it.ID, Kind: KindTransient,
+			Message: "the server has not confirmed the upload yet; it will be tried again"}
+	}
+	return api.Recording{ID: it.ID, Version: it.RemoteVersion, Available: true}, nil
 }
 
 // uploadDirect sends the content straight to object storage with a
