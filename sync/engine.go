@@ -292,6 +292,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 }
 
+// recount refreshes the status's counts of waiting and failed recordings.
+func (e *Engine) recount(ctx context.Context) {
+	waiting, failed := e.countWork(ctx)
+	e.setStatus(func(s *Status) { s.Waiting, s.Failed = waiting, failed })
+}
+
 // errLocalChange is sleep's way to say that only the library changed, so
 // the next pass need not ask the server for changes.
 var errLocalChange = errors.New("local change")
@@ -317,6 +323,8 @@ func (e *Engine) probe(ctx context.Context, changes <-chan library.Change) error
 					t.Stop()
 					return errors.New("sync: the library was closed")
 				}
+				// Recorded offline: the status must count it ("offline, N waiting").
+				e.recount(ctx)
 			case <-t.C:
 				break wait
 			}

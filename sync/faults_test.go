@@ -293,3 +293,40 @@ func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 		t.Fatalf("timed out waiting for %s", what)
 	}
 }
+
+// TestOfflineCountsNewRecordings: with the server down from the start, the
+// engine in watch mode says "offline", and recordings made meanwhile are
+// counted in its status at once ("offline, 2 waiting"), not only when the
+// server comes back.
+func TestOfflineCountsNewRecordings(t *testing.T) {
+	serverBin(t)
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	srv.Kill()
+
+	offline, two := make(chan struct{}), make(chan struct{})
+	var onceOff, onceTwo stdsync.Once
+	cancelSub := a.eng.Subscribe(func(ev Event) {
+		if ev.Kind != StatusChanged || ev.Status.State != StateOffline {
+			return
+		}
+		onceOff.Do(func() { close(offline) })
+		if ev.Status.Waiting == 2 {
+			onceTwo.Do(func() { close(two) })
+		}
+	})
+	defer cancelSub()
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.eng.Run(ctx) }()
+	defer func() { cancel(); <-runDone }()
+
+	waitFor(t, offline, "the offline state")
+	a.record(t, "on the train", 20_000)
+	a.record(t, "in the field", 20_000)
+	waitFor(t, two, `the status "offline, 2 waiting"`)
+	if st := a.eng.Status(); !strings.HasPrefix(st.String(), "offline, 2 waiting") {
+		t.Fatalf("status: %q", st)
+	}
+}
