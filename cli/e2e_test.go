@@ -266,6 +266,9 @@ func TestNoDevice(t *testing.T) {
 	}{
 		"unknown device":  {env, []string{"record", "--device", "No Such Microphone"}},
 		"no sound server": {[]string{"EARSHOT_AUDIO_BACKEND=pulse", "PULSE_SERVER=unix:/nonexistent/pulse"}, []string{"record"}},
+		// Automatic choice falls through to ALSA, which has no card here:
+		// its own diagnostics must not bury Earshot's one line.
+		"no sound card": {[]string{"EARSHOT_AUDIO_BACKEND=", "PULSE_SERVER=unix:/nonexistent/pulse"}, []string{"record"}},
 	} {
 		r := earshot(t, dir, tc.env, tc.args...)
 		if r.code != 1 || !strings.Contains(r.stderr, "earshot devices") {

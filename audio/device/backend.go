@@ -59,6 +59,7 @@ func openContext(backend string) (*malgo.AllocatedContext, error) {
 	if err != nil {
 		return nil, err
 	}
+	silenceALSA()
 	mctx, err := malgo.InitContext(list, malgo.ContextConfig{}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("start audio system (backend %q): %w", backendLabel(backend), err)
