@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -278,45 +277,10 @@ func checkInPlace(t *testing.T, path string, before os.FileInfo) {
 	}
 }
 
-// smallTmpfs mounts a tmpfs of size bytes (this needs root, as the test
-// machines have) and unmounts it when the test ends.
-func smallTmpfs(t *testing.T, size int) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "small")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		testenv.Missing(t, fmt.Sprintf("the right to mount a small tmpfs (root): %v: %s", err, bytes.TrimSpace(out)))
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file into dir until the file system has no byte left.
+// fillDisk fills dir's file system and checks that no block is left.
 func fillDisk(t *testing.T, dir string) {
 	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, chunk := range []int{64 << 10, 4 << 10, 512, 1} {
-		b := make([]byte, chunk)
-		for {
-			if _, err := f.Write(b); err != nil {
-				if !errors.Is(err, syscall.ENOSPC) {
-					t.Fatal(err)
-				}
-				break
-			}
-		}
-	}
+	testenv.FillDisk(t, dir)
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		t.Fatal(err)
@@ -331,7 +295,7 @@ func fillDisk(t *testing.T, dir string) {
 // stopped the recording: Repair needs no space, and the result is a valid
 // file that keeps the synced audio and that ffmpeg (and opusinfo) accept.
 func TestRepairOnFullDisk(t *testing.T) {
-	dir := smallTmpfs(t, 1<<20)
+	dir := testenv.Tmpfs(t, 1<<20)
 	pcm := speech48(t)[:48000*2]
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {

@@ -27,25 +27,14 @@ import (
 var earshotBin string
 
 func TestMain(m *testing.M) {
-	earshotBin = os.Getenv("EARSHOT_BIN")
-	if earshotBin == "" {
-		dir, err := os.MkdirTemp("", "earshot-cli-test")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		earshotBin = filepath.Join(dir, "earshot")
-		build := exec.Command("go", "build", "-o", earshotBin, "github.com/earshot/earshot")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "build earshot:", err)
-			os.Exit(1)
-		}
-		code := m.Run()
-		os.RemoveAll(dir)
-		os.Exit(code)
+	var err error
+	if earshotBin, err = testenv.Build("EARSHOT_BIN", "github.com/earshot/earshot"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testenv.RemoveBuilds()
+	os.Exit(code)
 }
 
 // result is what one run of earshot did.
@@ -57,8 +46,16 @@ type result struct {
 // earshot runs the binary on the data folder dir and waits for it.
 func earshot(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return run(t, dir, nil, env, args...)
+}
+
+// run runs the binary on the data folder dir with stdin (nil: none) and
+// extra environment, and waits for it.
+func run(t *testing.T, dir string, stdin io.Reader, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(earshotBin, append([]string{"--data-dir", dir}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = stdin
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

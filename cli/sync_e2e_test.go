@@ -3,92 +3,29 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	stdsync "sync"
 	"testing"
-	"time"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
 )
 
-var (
-	serverOnce stdsync.Once
-	serverPath string
-	serverErr  error
-)
-
 // startSyncServer runs the real earshot-server on a loopback port for one
-// test: $EARSHOT_SERVER_BIN, else built once here.
+// test; stop kills it before the test ends.
 func startSyncServer(t *testing.T) (url string, stop func()) {
 	t.Helper()
-	serverOnce.Do(func() {
-		if serverPath = os.Getenv("EARSHOT_SERVER_BIN"); serverPath != "" {
-			return
-		}
-		serverPath = filepath.Join(filepath.Dir(earshotBin), "earshot-server")
-		out, err := exec.Command("go", "build", "-o", serverPath, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
-		if err != nil {
-			serverErr = fmt.Errorf("build earshot-server: %v\n%s", err, out)
-		}
-	})
-	if serverErr != nil {
-		t.Fatal(serverErr)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(serverPath, "--addr", addr, "--data-dir", t.TempDir(), "--log-level", "warn")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stop = func() {
-		if cmd.Process != nil && cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	}
-	t.Cleanup(stop)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			return "http://" + addr, stop
-		}
-	}
-	t.Fatalf("earshot-server did not start: %s", logs.String())
-	return "", nil
+	s := testenv.StartServer(t)
+	return s.URL, s.Kill
 }
 
 // earshotIn runs earshot with stdin and extra environment.
 func earshotIn(t *testing.T, dir, stdin string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(earshotBin, append([]string{"--data-dir", dir}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run earshot %v: %v", args, err)
-	}
-	return r
+	return run(t, dir, strings.NewReader(stdin), env, args...)
 }
 
 func mustIn(t *testing.T, dir, stdin string, args ...string) result {

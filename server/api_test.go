@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testenv"
 )
 
 // TestDefaults: with no flags but --addr and --data-dir the server keeps
@@ -382,7 +383,7 @@ func TestKilledDuringUpload(t *testing.T) {
 	})
 }
 
-func killedDuringUpload(t *testing.T, p *proc) {
+func killedDuringUpload(t *testing.T, p *testenv.Server) {
 	c := signup(t, p.URL)
 	const mb = 1 << 20
 	data := randomData(13 * mb)
@@ -390,12 +391,12 @@ func killedDuringUpload(t *testing.T, p *proc) {
 	path := "/v1/recordings/" + id + "/content"
 	c.expect(202, "PUT", path, data[:5*mb], "Content-Range", chunkHeader(0, 5*mb, len(data)))
 	body, out := putSlow(c, path, data[5*mb:10*mb], chunkHeader(5*mb, 10*mb, len(data)), 3*mb)
-	p.kill()
+	p.Kill()
 	close(body.release)
 	if code := <-out; code >= 200 && code < 300 {
 		t.Fatalf("the broken chunk succeeded: HTTP %d", code)
 	}
-	p.start()
+	restart(t, p)
 	if st := c.status(id); st.Received != 5*mb {
 		t.Fatalf("after the restart the server holds %d bytes, want the one whole chunk (%d)", st.Received, 5*mb)
 	}
@@ -410,10 +411,10 @@ func killedDuringUpload(t *testing.T, p *proc) {
 	// A whole (unchunked) upload killed midway leaves nothing behind either.
 	id2 := c.create(data, "crash2")
 	body, out = putSlow(c, "/v1/recordings/"+id2+"/content", data, "", 4*mb)
-	p.kill()
+	p.Kill()
 	close(body.release)
 	<-out
-	p.start()
+	restart(t, p)
 	if r := c.listAll()[id2]; r.Available {
 		t.Fatalf("half-uploaded recording listed available")
 	}
@@ -429,7 +430,7 @@ func TestGracefulShutdown(t *testing.T) {
 	id := c.create(data, "shutdown")
 	body, out := putSlow(c, "/v1/recordings/"+id+"/content", data, "", 2<<20)
 	stopped := make(chan error, 1)
-	go func() { stopped <- p.stop() }()
+	go func() { stopped <- p.Stop() }()
 	// The server stops listening before it exits; then let the body go on.
 	for i := 0; ; i++ {
 		if _, err := http.Get(p.URL + "/healthz"); err != nil {
@@ -445,9 +446,9 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("upload in flight at shutdown: HTTP %d, want 200", code)
 	}
 	if err := <-stopped; err != nil {
-		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.logs)
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
 	}
-	p.start()
+	restart(t, p)
 	if !bytes.Equal(c.content(id), data) {
 		t.Fatalf("content after restart differs")
 	}

@@ -1,25 +1,20 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	stdsync "sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testenv"
 )
 
 // serverBin is the earshot-server binary under test: EARSHOT_SERVER_BIN, or
@@ -27,145 +22,29 @@ import (
 var serverBin string
 
 func TestMain(m *testing.M) {
-	serverBin = os.Getenv("EARSHOT_SERVER_BIN")
-	if serverBin == "" {
-		dir, err := os.MkdirTemp("", "earshot-server-test")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		serverBin = filepath.Join(dir, "earshot-server")
-		out, err := exec.Command("go", "build", "-o", serverBin, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "build earshot-server: %v\n%s", err, out)
-			os.Exit(1)
-		}
-		code := m.Run()
-		os.RemoveAll(dir)
-		os.Exit(code)
+	var err error
+	if serverBin, err = testenv.Build("EARSHOT_SERVER_BIN", testenv.ServerPkg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testenv.RemoveBuilds()
+	os.Exit(code)
 }
 
-// proc is a running earshot-server.
-type proc struct {
-	t    *testing.T
-	URL  string
-	args []string
-	env  []string
-	cmd  *exec.Cmd
-	logs *lockedBuffer
-	done chan error
-}
-
-type lockedBuffer struct {
-	mu stdsync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startServer runs the binary with --addr on a free port and args; env
-// entries are added to (or, as "NAME" alone, removed from) the environment.
-func startServer(t *testing.T, env []string, args ...string) *proc {
+// startServer runs the binary on a free port with debug logs and args (the
+// data folder among them, or in env); env entries are added to (or, as
+// "NAME" alone, removed from) the environment.
+func startServer(t *testing.T, env []string, args ...string) *testenv.Server {
 	t.Helper()
-	addr := freeAddr(t)
-	p := &proc{t: t, URL: "http://" + addr, args: append([]string{"--addr", addr, "--log-level", "debug"}, args...), env: env}
-	p.start()
-	t.Cleanup(p.kill)
-	return p
+	return testenv.StartServer(t, testenv.DataDir(""), testenv.LogLevel("debug"), testenv.Env(env...), testenv.Args(args...))
 }
 
-func (p *proc) start() {
-	p.t.Helper()
-	p.cmd = exec.Command(serverBin, p.args...)
-	p.cmd.Env = environ(p.env)
-	p.logs = &lockedBuffer{}
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		p.t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		once := false
-		for sc.Scan() {
-			fmt.Fprintln(p.logs, sc.Text())
-			if !once && strings.Contains(sc.Text(), "earshot-server listening") {
-				once = true
-				close(ready)
-			}
-		}
-	}()
-	p.done = make(chan error, 1)
-	cmd := p.cmd
-	go func() { p.done <- cmd.Wait() }()
-	select {
-	case <-ready:
-	case err := <-p.done:
-		p.t.Fatalf("earshot-server exited at start: %v\n%s", err, p.logs)
-	case <-time.After(20 * time.Second):
-		p.t.Fatalf("earshot-server did not start\n%s", p.logs)
-	}
-}
-
-func environ(extra []string) []string {
-	env := os.Environ()
-	for _, e := range extra {
-		name, _, set := strings.Cut(e, "=")
-		out := env[:0:0]
-		for _, v := range env {
-			if !strings.HasPrefix(v, name+"=") {
-				out = append(out, v)
-			}
-		}
-		env = out
-		if set {
-			env = append(env, e)
-		}
-	}
-	return env
-}
-
-// kill stops the server at once (SIGKILL), as a crash would.
-func (p *proc) kill() {
-	if p.cmd.ProcessState == nil {
-		p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-// stop asks the server to shut down (SIGTERM) and returns its exit error.
-func (p *proc) stop() error {
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-p.done:
-		return err
-	case <-time.After(30 * time.Second):
-		p.kill()
-		return fmt.Errorf("no exit 30 s after SIGTERM")
+// restart starts p again after a kill or a stop.
+func restart(t *testing.T, p *testenv.Server) {
+	t.Helper()
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
 	}
 }
 

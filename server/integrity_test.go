@@ -147,7 +147,7 @@ func TestS3CreateBucket(t *testing.T) {
 	c := signup(t, a.URL)
 	data := randomData(1 << 20)
 	id := c.upload(data, "in a new bucket")
-	if err := a.stop(); err != nil {
+	if err := a.Stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
 	b := startServer(t, append(env, "EARSHOT_SERVER_S3_CREATE_BUCKET=true"), args...)

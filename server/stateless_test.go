@@ -39,7 +39,7 @@ func cloudEnv(t *testing.T) (env, args []string) {
 	}
 	args = []string{"--meta", "dynamodb", "--blob", "s3", "--s3-endpoint", s3ep, "--s3-bucket", bucket, "--s3-path-style"}
 	setup := exec.Command(serverBin, "dynamodb-setup")
-	setup.Env = environ(env)
+	setup.Env = testenv.Environ(env...)
 	if out, err := setup.CombinedOutput(); err != nil {
 		t.Fatalf("earshot-server dynamodb-setup: %v\n%s", err, out)
 	}
@@ -139,7 +139,7 @@ func TestTwoInstances(t *testing.T) {
 	onB.decode(onB.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: onA.refresh}), &s)
 	onA.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: onA.refresh})
 	// Failed logins count across instances: 2 on A + 2 on B reach the limit of 4.
-	for _, p := range []*proc{a, a, b, b} {
+	for _, p := range []*testenv.Server{a, a, b, b} {
 		(&client{t: t, base: p.URL}).expect(401, "POST", "/v1/sessions", api.Credentials{Email: onA.email, Password: "wrong password"})
 	}
 	(&client{t: t, base: a.URL}).expect(429, "POST", "/v1/sessions", api.Credentials{Email: onA.email, Password: password})

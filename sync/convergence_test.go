@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
 )
 
@@ -72,7 +73,7 @@ type world struct {
 	log                     []string
 }
 
-func runSequence(t *testing.T, srv *testServer, seed uint64) {
+func runSequence(t *testing.T, srv *testenv.Server, seed uint64) {
 	ctx := context.Background()
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919)), created: map[string]string{},
 		lastDelete: map[string]int{}, lastRestore: map[string]int{}}

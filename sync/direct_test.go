@@ -22,7 +22,7 @@ import (
 // s3Server starts an earshot-server whose audio store is the S3 gateway of
 // the test environment, reached at endpoint (the gateway, or a proxy in
 // front of it), in a fresh bucket.
-func s3Server(t *testing.T, endpoint string) *testServer {
+func s3Server(t *testing.T, endpoint string) *testenv.Server {
 	t.Helper()
 	ak := os.Getenv("EARSHOT_TEST_S3_ACCESS_KEY")
 	sk := os.Getenv("EARSHOT_TEST_S3_SECRET_KEY")
@@ -33,7 +33,6 @@ func s3Server(t *testing.T, endpoint string) *testServer {
 	if err := st.EnsureBucket(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	serverBin(t)
 	return startServer(t, "--blob", "s3", "--s3-bucket", bucket, "--s3-endpoint", endpoint, "--s3-path-style",
 		"--s3-region", "us-east-1", "--s3-access-key", ak, "--s3-secret-key", sk)
 }

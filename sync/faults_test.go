@@ -42,7 +42,7 @@ func noKeepAlive() http.RoundTripper {
 func TestFaultyUploads(t *testing.T) {
 	srv := sharedServer(t)
 	email, pw := newUser(t, srv.URL)
-	proxy := newTCPProxy(t, srv.addr, func(n int64) tcpFault {
+	proxy := newTCPProxy(t, srv.Addr, func(n int64) tcpFault {
 		switch {
 		case n > 15:
 			return tcpFault{}
@@ -109,7 +109,7 @@ func TestFaultyDownloads(t *testing.T) {
 	}
 	a.sync(t)
 
-	proxy := newTCPProxy(t, srv.addr, func(n int64) tcpFault {
+	proxy := newTCPProxy(t, srv.Addr, func(n int64) tcpFault {
 		switch {
 		case n > 12:
 			return tcpFault{}
@@ -237,7 +237,6 @@ func TestServerErrors(t *testing.T) {
 // shows offline, notices the server is back, and resumes from the bytes the
 // server kept.
 func TestServerKilledMidUpload(t *testing.T) {
-	serverBin(t)
 	srv := startServer(t)
 	email, pw := newUser(t, srv.URL)
 	a := newDevice(t, "A", srv.URL, email, pw, Options{ChunkSize: api.MinChunkSize})
@@ -299,7 +298,6 @@ func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 // counted in its status at once ("offline, 2 waiting"), not only when the
 // server comes back.
 func TestOfflineCountsNewRecordings(t *testing.T) {
-	serverBin(t)
 	srv := startServer(t)
 	email, pw := newUser(t, srv.URL)
 	a := newDevice(t, "A", srv.URL, email, pw, Options{})

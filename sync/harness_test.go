@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	stdsync "sync"
 	"sync/atomic"
 	"syscall"
@@ -19,136 +16,40 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
 )
 
-// The tests run the real earshot-server binary on loopback: EARSHOT_SERVER_BIN
-// when the test script built it, else built here once per test process.
-var (
-	binOnce stdsync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
+// The tests run the real earshot-server binary on loopback (see
+// testenv.StartServer).
 
-func serverBin(t testing.TB) string {
+// startServer starts a server with args for one test (killed at its end).
+func startServer(t testing.TB, args ...string) *testenv.Server {
 	t.Helper()
-	binOnce.Do(func() {
-		if p := os.Getenv("EARSHOT_SERVER_BIN"); p != "" {
-			binPath = p
-			return
-		}
-		binDir, binErr = os.MkdirTemp("", "earshot-sync-test-bin")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "earshot-server")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("build earshot-server: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
-// testServer is one earshot-server process; Stop and Start keep its port
-// and data, like a crash and a restart.
-type testServer struct {
-	URL     string
-	addr    string
-	dataDir string
-	args    []string
-	log     *bytes.Buffer
-
-	mu  stdsync.Mutex
-	cmd *exec.Cmd
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startServer starts a server for one test (stopped at its end).
-func startServer(t testing.TB, args ...string) *testServer {
-	t.Helper()
-	s := newTestServer(t, t.TempDir(), args...)
-	t.Cleanup(s.Kill)
-	return s
-}
-
-func newTestServer(t testing.TB, dataDir string, args ...string) *testServer {
-	t.Helper()
-	addr := freeAddr(t)
-	s := &testServer{URL: "http://" + addr, addr: addr, dataDir: dataDir, args: args, log: &bytes.Buffer{}}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// Start runs the server and waits until /healthz answers.
-func (s *testServer) Start() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cmd := exec.Command(binPath, append([]string{"--addr", s.addr, "--data-dir", s.dataDir, "--log-level", "warn"}, s.args...)...)
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	s.cmd = cmd
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("earshot-server did not become healthy: %s", s.log)
-}
-
-// Kill stops the server at once (SIGKILL: nothing in flight completes).
-func (s *testServer) Kill() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGKILL)
-	s.cmd.Wait()
-	s.cmd = nil
+	return testenv.StartServer(t, testenv.Args(args...))
 }
 
 // The shared server serves the tests that need no special flags; each test
 // signs up its own account, so they do not see each other.
 var (
 	sharedOnce stdsync.Once
-	shared     *testServer
+	shared     *testenv.Server
 	sharedDir  string
 )
 
-func sharedServer(t testing.TB) *testServer {
+func sharedServer(t testing.TB) *testenv.Server {
 	t.Helper()
-	serverBin(t)
 	sharedOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "earshot-sync-test-server")
 		if err != nil {
 			t.Fatal(err)
 		}
 		sharedDir = dir
-		shared = newTestServer(t, dir)
+		s := testenv.NewServer(t, testenv.DataDir(dir))
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		shared = s
 	})
 	if shared == nil {
 		t.Fatal("the shared server did not start")
@@ -163,9 +64,7 @@ func cleanupShared() {
 	if sharedDir != "" {
 		os.RemoveAll(sharedDir)
 	}
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveBuilds()
 }
 
 var userSeq atomic.Int64

@@ -54,7 +54,7 @@ func (u *UI) importTone(t *testing.T, title string) library.Recording {
 
 func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 	mockKeyring(t)
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	u, lib, cloud := newCloudUI(t, t.TempDir(), SyncOptions{})
 	a := u.account
 	if a.signedIn.Visible() || !a.signedOut.Visible() {
@@ -125,7 +125,7 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 
 func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	mockKeyring(t)
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
 
 	// The other device: its own library and engine.
@@ -204,7 +204,7 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 
 func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 	mockKeyring(t)
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
 	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
@@ -271,7 +271,7 @@ func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 
 func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
 	mockKeyring(t)
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
 	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
@@ -283,7 +283,9 @@ func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
 	u.eventually(t, "the offline status", func() bool {
 		return u.account.state.Text == "Offline — 1 changes waiting" && strings.Contains(u.account.problem.Text, "Cannot reach the server")
 	})
-	srv.Start(t)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
 	u.eventually(t, "the upload once the server is back", func() bool { return u.badgeOf(r.ID) == "Synced" })
 	u.eventually(t, "an up-to-date status", func() bool { return u.account.state.Text == "Online — up to date" })
 }
@@ -293,7 +295,7 @@ func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
 func TestNoKeyringSignsInForTheSession(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
 	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
@@ -329,14 +331,14 @@ func TestRealKeyring(t *testing.T) {
 			testenv.Missing(t, "secret-tool (libsecret-tools)")
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestRealKeyring$", "-test.v")
-		cmd.Env = append(os.Environ(), "EARSHOT_UI_REAL_KEYRING=1", "EARSHOT_SERVER_BIN="+serverBin(t))
+		cmd.Env = append(os.Environ(), "EARSHOT_UI_REAL_KEYRING=1", "EARSHOT_SERVER_BIN="+testenv.ServerBin(t))
 		out, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "--- PASS: TestRealKeyring") {
 			t.Fatalf("in a child process: %v\n%s", err, out)
 		}
 		return
 	}
-	srv := startServer(t)
+	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
 	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
 )
 
@@ -28,7 +29,9 @@ func TestMain(m *testing.M) {
 		q <- func() { f(); close(done) }
 		<-done
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testenv.RemoveBuilds()
+	os.Exit(code)
 }
 
 // settle waits until no background job runs and every update they queued

@@ -1,19 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	stdsync "sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,92 +19,6 @@ import (
 	"github.com/earshot/earshot/library"
 	earsync "github.com/earshot/earshot/sync"
 )
-
-// The cloud tests run the real earshot-server binary on loopback:
-// EARSHOT_SERVER_BIN when the test script built it, else built here once.
-var (
-	serverBinOnce stdsync.Once
-	serverBinPath string
-	serverBinErr  error
-	serverBinDir  string // removed by TestMain
-)
-
-func serverBin(t testing.TB) string {
-	t.Helper()
-	serverBinOnce.Do(func() {
-		if p := os.Getenv("EARSHOT_SERVER_BIN"); p != "" {
-			serverBinPath = p
-			return
-		}
-		if serverBinDir, serverBinErr = os.MkdirTemp("", "earshot-ui-test"); serverBinErr != nil {
-			return
-		}
-		serverBinPath = filepath.Join(serverBinDir, "earshot-server")
-		out, err := exec.Command("go", "build", "-o", serverBinPath, "github.com/earshot/earshot/cmd/earshot-server").CombinedOutput()
-		if err != nil {
-			serverBinErr = fmt.Errorf("build earshot-server: %v\n%s", err, out)
-		}
-	})
-	if serverBinErr != nil {
-		t.Fatal(serverBinErr)
-	}
-	return serverBinPath
-}
-
-// testServer is one earshot-server process on a loopback port; Kill and
-// Start keep its port and data, like a crash and a restart.
-type testServer struct {
-	URL       string
-	addr, dir string
-	log       bytes.Buffer
-	cmd       *exec.Cmd
-}
-
-func startServer(t *testing.T) *testServer {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s := &testServer{URL: "http://" + addr, addr: addr, dir: t.TempDir()}
-	serverBin(t)
-	s.Start(t)
-	t.Cleanup(s.Kill)
-	return s
-}
-
-// Start runs the server and waits until /healthz answers.
-func (s *testServer) Start(t *testing.T) {
-	t.Helper()
-	s.cmd = exec.Command(serverBinPath, "--addr", s.addr, "--data-dir", s.dir, "--log-level", "warn")
-	s.cmd.Stdout, s.cmd.Stderr = &s.log, &s.log
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(s.URL + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("earshot-server did not become healthy: %s", s.log.String())
-}
-
-// Kill stops the server at once.
-func (s *testServer) Kill() {
-	if s.cmd == nil {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGKILL)
-	s.cmd.Wait()
-	s.cmd = nil
-}
 
 var userSeq atomic.Int64
 

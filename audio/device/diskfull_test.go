@@ -16,49 +16,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/testenv"
 )
-
-// smallDisk mounts a tmpfs of size bytes (this needs root, as the test
-// machines have) so the disk really fills. Without the right to mount, it
-// returns "" and the test falls back to an encoder that fails as a full
-// disk does.
-func smallDisk(t *testing.T, size int) string {
-	dir := filepath.Join(t.TempDir(), "small")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Logf("cannot mount a small tmpfs (%v: %s): simulating ENOSPC in the encoder", err, strings.TrimSpace(string(out)))
-		return ""
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file into dir until the file system has no byte left.
-func fillDisk(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, chunk := range []int{64 << 10, 4 << 10, 512, 1} {
-		b := make([]byte, chunk)
-		for {
-			if _, err := f.Write(b); err != nil {
-				if !errors.Is(err, syscall.ENOSPC) {
-					t.Fatal(err)
-				}
-				break
-			}
-		}
-	}
-}
 
 // fullAfter fails every write after the first n as a full disk does.
 type fullAfter struct {
@@ -97,8 +56,11 @@ func testFullDisk(t *testing.T, format audio.Format) {
 		playInBackground(t, sink, tone(t, 440, 0.5, 20))
 		size = 1 << 20
 	}
-	dir := smallDisk(t, size)
-	if dir == "" {
+	// Without the right to mount a small tmpfs (root, as the test machines
+	// have), an encoder fails as a full disk does.
+	dir, err := testenv.MountTmpfs(t, size)
+	if err != nil {
+		t.Logf("cannot mount a small tmpfs (%v): simulating ENOSPC in the encoder", err)
 		dir = t.TempDir()
 		o.wrap = func(e audio.Encoder) audio.Encoder { return &fullAfter{Encoder: e, n: 30} }
 	}
@@ -114,7 +76,7 @@ func testFullDisk(t *testing.T, format audio.Format) {
 				break
 			}
 		}
-		fillDisk(t, dir)
+		testenv.FillDisk(t, dir)
 	}
 	waitDone(t, rec, 10*time.Second)
 	err = rec.Err()
