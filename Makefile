@@ -5,6 +5,12 @@
 GO ?= go
 BIN := bin
 
+# go.mod's toolchain line asks for go1.27.3: go1.26.8's standard library has
+# reachable vulnerabilities (net/http, crypto/x509) fixed in later releases.
+# With "auto" an older local Go fetches that toolchain from the module proxy
+# once; a newer local Go is used as it is.
+export GOTOOLCHAIN ?= auto
+
 .PHONY: run test bench build deps-build deps-run deps-test lint server clean
 
 run: deps-run build

@@ -2,6 +2,8 @@ module github.com/earshot/earshot
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
