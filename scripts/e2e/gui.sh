@@ -33,8 +33,11 @@ sox "$T/speech.wav" -r 48000 -c 1 -b 16 "$T/speech48.wav" repeat 3 2>/dev/null
 paplay -d vsink "$T/speech48.wav" &
 TESTENV_PIDS+=("$!")
 
-# A private session bus, so Fyne leaves no stray dbus-daemon behind.
-dbus-run-session -- "$bin" --data-dir "$data" >"$T/app.log" 2>&1 &
+# A session bus that testenv stops by PID (test.sh's, or our own), so Fyne
+# does not launch a stray dbus-daemon. (dbus-run-session left its daemon
+# running when the test stopped it with SIGTERM.)
+[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || start_keyring
+"$bin" --data-dir "$data" >"$T/app.log" 2>&1 &
 app=$!
 TESTENV_PIDS+=("$app")
 win=$(timeout 20 xdotool search --sync --onlyvisible --name '^Earshot$' | head -1) || fail "no window titled Earshot"
