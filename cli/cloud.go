@@ -170,19 +170,29 @@ func resolveCloud(ctx context.Context, ce *cloudEnv, arg string, recs *[]api.Rec
 	return "", fmt.Errorf("%s matches several recordings; type more of the id", arg)
 }
 
+// resolveCloudIDs turns each argument (an id or a unique prefix) into a
+// recording id known here or in the cloud; the cloud is listed at most once.
+func resolveCloudIDs(ctx context.Context, ce *cloudEnv, args []string) ([]string, error) {
+	var recs []api.Recording
+	ids := make([]string, 0, len(args))
+	for _, a := range args {
+		id, err := resolveCloud(ctx, ce, a, &recs)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
 func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) error {
 	ce, err := e.cloud(ctx, sf, earsync.Options{})
 	if err != nil {
 		return err
 	}
-	var recs []api.Recording
-	var ids []string
-	for _, a := range args {
-		id, err := resolveCloud(ctx, ce, a, &recs)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := resolveCloudIDs(ctx, ce, args)
+	if err != nil {
+		return err
 	}
 	for _, id := range ids {
 		if err := e.deleteScoped(ctx, ce, id, earsync.FromCloud); err != nil {
@@ -242,14 +252,9 @@ func (e *Env) pull(ctx context.Context, sf sessionFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	var recs []api.Recording
-	var ids []string
-	for _, a := range args {
-		id, err := resolveCloud(ctx, ce, a, &recs)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := resolveCloudIDs(ctx, ce, args)
+	if err != nil {
+		return err
 	}
 	for _, id := range ids {
 		if _, err := ce.x.Item(ctx, id); errors.Is(err, library.ErrNotFound) {

@@ -95,15 +95,24 @@ func tokenHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
-	var c api.Credentials
+// readCredentials decodes an {email, password} body and normalises the
+// email; on failure it has answered the request and ok is false.
+func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request) (c api.Credentials, email string, ok bool) {
 	if err := decodeJSON(w, r, &c); err != nil {
 		s.fail(w, r, err)
-		return
+		return c, "", false
 	}
 	email, err := normaliseEmail(c.Email)
 	if err != nil {
 		s.fail(w, r, err)
+		return c, "", false
+	}
+	return c, email, true
+}
+
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
+	c, email, ok := s.readCredentials(w, r)
+	if !ok {
 		return
 	}
 	if utf8.RuneCountInString(c.Password) < minPasswordLen || len(c.Password) > maxPasswordLen {
@@ -165,14 +174,8 @@ func (s *Server) throttled(ctx context.Context, keys []string, limits []int) (*h
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var c api.Credentials
-	if err := decodeJSON(w, r, &c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	email, err := normaliseEmail(c.Email)
-	if err != nil {
-		s.fail(w, r, err)
+	c, email, ok := s.readCredentials(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -201,7 +204,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, herr)
 		return
 	}
-	ok := checkPassword(hash, c.Password) && err == nil
+	ok = checkPassword(hash, c.Password) && err == nil
 	release()
 	if !ok {
 		window := nowFunc().Truncate(s.cfg.LoginWindow)

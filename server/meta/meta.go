@@ -179,3 +179,20 @@ type Uploads interface {
 	// DeleteUpload forgets an upload; no error if absent.
 	DeleteUpload(ctx context.Context, userID, recordingID string) error
 }
+
+// UnixNano is how stores keep a time: nanoseconds since 1970, 0 for the zero
+// time (so "never" survives a round trip).
+func UnixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// FromUnixNano is UnixNano's inverse, in UTC.
+func FromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

@@ -102,20 +102,6 @@ func getBool(it item, name string) bool {
 	return ok && v.Value
 }
 
-func ns(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNS(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
 func ttl(t time.Time) types.AttributeValue { return num(t.Unix() + 1) }
 
 func conditionFailed(err error) bool {
@@ -157,7 +143,7 @@ func (s *Store) wrap(err error) error {
 func (s *Store) CreateUser(ctx context.Context, u meta.User) error {
 	it := key("user#"+u.ID, "user")
 	it["email"], it["password_hash"] = str(u.Email), str(u.PasswordHash)
-	it["created_at"], it["used_bytes"], it["next_seq"] = num(ns(u.CreatedAt)), num(0), num(0)
+	it["created_at"], it["used_bytes"], it["next_seq"] = num(meta.UnixNano(u.CreatedAt)), num(0), num(0)
 	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	}); err != nil {
@@ -198,7 +184,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (meta.User, error) {
 	}
 	return meta.User{
 		ID: id, Email: getS(it, "email"), PasswordHash: getS(it, "password_hash"),
-		CreatedAt: fromNS(getN(it, "created_at")), UsedBytes: getN(it, "used_bytes"),
+		CreatedAt: meta.FromUnixNano(getN(it, "created_at")), UsedBytes: getN(it, "used_bytes"),
 	}, nil
 }
 
@@ -206,7 +192,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (meta.User, error) {
 func (s *Store) PutToken(ctx context.Context, t meta.Token) error {
 	it := key("token#"+t.Hash, "token")
 	it["kind"], it["user_id"], it["family_id"], it["pair"] = str(t.Kind), str(t.UserID), str(t.FamilyID), str(t.Pair)
-	it["expires_at"], it["ttl"], it["used"] = num(ns(t.ExpiresAt)), ttl(t.ExpiresAt), boolean(t.Used)
+	it["expires_at"], it["ttl"], it["used"] = num(meta.UnixNano(t.ExpiresAt)), ttl(t.ExpiresAt), boolean(t.Used)
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
@@ -227,7 +213,7 @@ func (s *Store) GetToken(ctx context.Context, hash string) (meta.Token, error) {
 	}
 	t := meta.Token{
 		Hash: hash, Kind: getS(it, "kind"), UserID: getS(it, "user_id"), FamilyID: getS(it, "family_id"),
-		ExpiresAt: fromNS(getN(it, "expires_at")), Pair: getS(it, "pair"), Used: getBool(it, "used"),
+		ExpiresAt: meta.FromUnixNano(getN(it, "expires_at")), Pair: getS(it, "pair"), Used: getBool(it, "used"),
 	}
 	if !s.now().Before(t.ExpiresAt) {
 		return meta.Token{}, fmt.Errorf("find token: expired: %w", meta.ErrNotFound)
@@ -266,7 +252,7 @@ func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 // RevokeFamily implements meta.Tokens.
 func (s *Store) RevokeFamily(ctx context.Context, familyID string, until time.Time) error {
 	it := key("family#"+familyID, "family")
-	it["until"], it["ttl"] = num(ns(until)), ttl(until)
+	it["until"], it["ttl"] = num(meta.UnixNano(until)), ttl(until)
 	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: it}); err != nil {
 		return fmt.Errorf("revoke session %s: %w", familyID, s.wrap(err))
 	}
@@ -286,7 +272,7 @@ func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error
 }
 
 func failKey(k string, window time.Time) string {
-	return "fail#" + k + "#" + strconv.FormatInt(ns(window), 10)
+	return "fail#" + k + "#" + strconv.FormatInt(meta.UnixNano(window), 10)
 }
 
 // AddFailure implements meta.Throttle.
@@ -322,7 +308,7 @@ func (s *Store) decode(it item) (meta.Recording, bool, error) {
 		return r, false, fmt.Errorf("decode stored recording: %w", err)
 	}
 	r.Seq = getN(it, "seq")
-	r.ExpiresAt = fromNS(getN(it, "expires_at"))
+	r.ExpiresAt = meta.FromUnixNano(getN(it, "expires_at"))
 	live := r.ExpiresAt.IsZero() || s.now().Before(r.ExpiresAt)
 	return r, live, nil
 }
@@ -509,7 +495,7 @@ func (s *Store) change(ctx context.Context, userID, id string, l lease, fn meta.
 	put := key(pk, sk)
 	put["seq"], put["doc"] = num(next.Seq), str(string(doc))
 	if !next.ExpiresAt.IsZero() {
-		put["expires_at"], put["ttl"] = num(ns(next.ExpiresAt)), ttl(next.ExpiresAt)
+		put["expires_at"], put["ttl"] = num(meta.UnixNano(next.ExpiresAt)), ttl(next.ExpiresAt)
 	}
 	in := &dynamodb.PutItemInput{TableName: &s.table, Item: put, ConditionExpression: &cond}
 	if len(vals) > 0 {
@@ -579,7 +565,7 @@ func (s *Store) GetUpload(ctx context.Context, userID, recordingID string) (meta
 	}
 	u := meta.Upload{
 		UserID: userID, RecordingID: recordingID, BlobUpload: getS(it, "blob_upload"),
-		Received: getN(it, "received"), HashState: getB(it, "hash_state"), UpdatedAt: fromNS(getN(it, "updated_at")),
+		Received: getN(it, "received"), HashState: getB(it, "hash_state"), UpdatedAt: meta.FromUnixNano(getN(it, "updated_at")),
 	}
 	if err := json.Unmarshal([]byte(getS(it, "parts")), &u.Parts); err != nil {
 		return u, fmt.Errorf("decode upload %s: %w", recordingID, err)
@@ -595,7 +581,7 @@ func (s *Store) PutUpload(ctx context.Context, u meta.Upload, prevReceived int64
 	}
 	it := key("user#"+u.UserID, "upload#"+u.RecordingID)
 	it["blob_upload"], it["received"], it["parts"] = str(u.BlobUpload), num(u.Received), str(string(parts))
-	it["updated_at"] = num(ns(u.UpdatedAt))
+	it["updated_at"] = num(meta.UnixNano(u.UpdatedAt))
 	if len(u.HashState) > 0 {
 		it["hash_state"] = &types.AttributeValueMemberB{Value: u.HashState}
 	}

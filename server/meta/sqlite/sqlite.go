@@ -110,25 +110,11 @@ func isUnique(err error) bool {
 	return false
 }
 
-func ns(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNS(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
 // CreateUser implements meta.Users.
 func (s *Store) CreateUser(ctx context.Context, u meta.User) error {
 	_, err := s.db.ExecContext(ctx,
 		`INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)`,
-		u.ID, u.Email, u.PasswordHash, ns(u.CreatedAt))
+		u.ID, u.Email, u.PasswordHash, meta.UnixNano(u.CreatedAt))
 	if isUnique(err) {
 		return fmt.Errorf("create user %s: %w", u.Email, meta.ErrExists)
 	}
@@ -150,7 +136,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg string) (meta.U
 	if err != nil {
 		return u, fmt.Errorf("find user: %w", err)
 	}
-	u.CreatedAt = fromNS(created)
+	u.CreatedAt = meta.FromUnixNano(created)
 	return u, nil
 }
 
@@ -168,7 +154,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (meta.User, error) {
 func (s *Store) PutToken(ctx context.Context, t meta.Token) error {
 	_, err := s.db.ExecContext(ctx,
 		`INSERT INTO tokens (hash, kind, user_id, family_id, expires_at, pair, used) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.Hash, t.Kind, t.UserID, t.FamilyID, ns(t.ExpiresAt), t.Pair, t.Used)
+		t.Hash, t.Kind, t.UserID, t.FamilyID, meta.UnixNano(t.ExpiresAt), t.Pair, t.Used)
 	if isUnique(err) {
 		return fmt.Errorf("store token: %w", meta.ErrExists)
 	}
@@ -191,7 +177,7 @@ func (s *Store) GetToken(ctx context.Context, hash string) (meta.Token, error) {
 	if err != nil {
 		return t, fmt.Errorf("find token: %w", err)
 	}
-	t.ExpiresAt = fromNS(exp)
+	t.ExpiresAt = meta.FromUnixNano(exp)
 	if !s.now().Before(t.ExpiresAt) {
 		return t, fmt.Errorf("find token: expired: %w", meta.ErrNotFound)
 	}
@@ -226,7 +212,7 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string, until time.Ti
 	_, err := s.db.ExecContext(ctx,
 		`INSERT INTO families (id, revoked_until) VALUES (?, ?)
 		 ON CONFLICT (id) DO UPDATE SET revoked_until = max(revoked_until, excluded.revoked_until)`,
-		familyID, ns(until))
+		familyID, meta.UnixNano(until))
 	if err != nil {
 		return fmt.Errorf("revoke session %s: %w", familyID, err)
 	}
@@ -249,7 +235,7 @@ func (s *Store) AddFailure(ctx context.Context, key string, window, expires time
 	err := s.db.QueryRowContext(ctx,
 		`INSERT INTO failures (key, window, count, expires_at) VALUES (?, ?, 1, ?)
 		 ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count`,
-		key, ns(window), ns(expires)).Scan(&n)
+		key, meta.UnixNano(window), meta.UnixNano(expires)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count login failure: %w", err)
 	}
@@ -259,7 +245,7 @@ func (s *Store) AddFailure(ctx context.Context, key string, window, expires time
 // Failures implements meta.Throttle.
 func (s *Store) Failures(ctx context.Context, key string, window time.Time) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count FROM failures WHERE key = ? AND window = ?`, key, ns(window)).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count FROM failures WHERE key = ? AND window = ?`, key, meta.UnixNano(window)).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -274,7 +260,7 @@ func decodeRecording(doc string, expires int64) (meta.Recording, error) {
 	if err := json.Unmarshal([]byte(doc), &r.Recording); err != nil {
 		return r, fmt.Errorf("decode stored recording: %w", err)
 	}
-	r.ExpiresAt = fromNS(expires)
+	r.ExpiresAt = meta.FromUnixNano(expires)
 	return r, nil
 }
 
@@ -352,7 +338,7 @@ func (s *Store) UpdateRecording(ctx context.Context, userID, id string, fn meta.
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO recordings (user_id, id, seq, doc, expires_at) VALUES (?, ?, ?, ?, ?)
 		 ON CONFLICT (user_id, id) DO UPDATE SET seq = excluded.seq, doc = excluded.doc, expires_at = excluded.expires_at`,
-		userID, id, seq, string(b), ns(next.ExpiresAt)); err != nil {
+		userID, id, seq, string(b), meta.UnixNano(next.ExpiresAt)); err != nil {
 		return meta.Recording{}, fmt.Errorf("store recording %s: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET next_seq = ?, used_bytes = used_bytes + ? WHERE id = ?`,
@@ -430,7 +416,7 @@ func (s *Store) GetUpload(ctx context.Context, userID, recordingID string) (meta
 	if err := json.Unmarshal([]byte(parts), &u.Parts); err != nil {
 		return u, fmt.Errorf("decode upload %s: %w", recordingID, err)
 	}
-	u.UpdatedAt = fromNS(updated)
+	u.UpdatedAt = meta.FromUnixNano(updated)
 	return u, nil
 }
 
@@ -445,12 +431,12 @@ func (s *Store) PutUpload(ctx context.Context, u meta.Upload, prevReceived int64
 		res, err = s.db.ExecContext(ctx,
 			`INSERT INTO uploads (user_id, recording_id, blob_upload, received, parts, hash_state, updated_at)
 			 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			u.UserID, u.RecordingID, u.BlobUpload, u.Received, string(parts), u.HashState, ns(u.UpdatedAt))
+			u.UserID, u.RecordingID, u.BlobUpload, u.Received, string(parts), u.HashState, meta.UnixNano(u.UpdatedAt))
 	} else {
 		res, err = s.db.ExecContext(ctx,
 			`UPDATE uploads SET blob_upload = ?, received = ?, parts = ?, hash_state = ?, updated_at = ?
 			 WHERE user_id = ? AND recording_id = ? AND received = ?`,
-			u.BlobUpload, u.Received, string(parts), u.HashState, ns(u.UpdatedAt), u.UserID, u.RecordingID, prevReceived)
+			u.BlobUpload, u.Received, string(parts), u.HashState, meta.UnixNano(u.UpdatedAt), u.UserID, u.RecordingID, prevReceived)
 	}
 	if err != nil {
 		return fmt.Errorf("save upload %s: %w", u.RecordingID, err)
