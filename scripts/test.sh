@@ -43,9 +43,6 @@ other_pkgs=$(go list ./... | grep -v -F -x -f <(printf '%s\n' $race_pkgs) || tru
 step "tests with the race detector: $(echo $race_pkgs | wc -w) packages"
 # shellcheck disable=SC2086
 [ -n "$race_pkgs" ] && go test -race -count=1 -timeout 12m $race_pkgs
-step "other tests"
-# shellcheck disable=SC2086
-go test -count=1 -timeout 12m $other_pkgs
 
 if ls scripts/e2e/*.sh >/dev/null 2>&1; then
   for s in scripts/e2e/*.sh; do
@@ -53,3 +50,8 @@ if ls scripts/e2e/*.sh >/dev/null 2>&1; then
     bash "$s"
   done
 fi
+
+# Go tests last, so that the run ends with go test's own summary lines.
+step "other tests"
+# shellcheck disable=SC2086
+go test -count=1 -timeout 12m $other_pkgs

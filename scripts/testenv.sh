@@ -64,7 +64,8 @@ PA
   TESTENV_PIDS+=("$(cat "$XDG_RUNTIME_DIR/pulse/pid")")
   # Keepalive stream + suspend/resume: without them an idle null sink renders
   # ahead and a new capture's first samples arrive up to 2 s late.
-  pacat --playback -d vsink --latency-msec=20 --rate=48000 --channels=1 --format=s16le </dev/zero &
+  pacat --playback -d vsink --latency-msec=20 --rate=48000 --channels=1 --format=s16le </dev/zero \
+    2>>"$TESTENV_ROOT/pacat.log" &
   TESTENV_PIDS+=("$!")
   pactl suspend-sink vsink 1; pactl suspend-sink vsink 0
 }
