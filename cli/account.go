@@ -162,24 +162,35 @@ func (e *Env) password(fromStdin bool, prompt string, confirm bool) (string, err
 	return pw, nil
 }
 
-func (e *Env) logout(ctx context.Context) error {
+// storedSession finds the account this library syncs with and opens its
+// session from the keyring. Errors from OpenSession (such as
+// earsync.ErrNoSession) come back unwrapped, with the account, so callers
+// can tell them apart.
+func (e *Env) storedSession(ctx context.Context) (*library.SyncIndex, earsync.AccountKey, *earsync.Session, error) {
 	x, err := e.syncIndex(ctx)
 	if err != nil {
-		return err
+		return nil, earsync.AccountKey{}, nil, err
 	}
 	key, ok, err := earsync.LibraryAccount(ctx, x)
 	if err != nil {
-		return err
+		return nil, key, nil, err
 	}
 	if !ok {
-		return errors.New("not logged in")
+		return nil, key, nil, errors.New("not logged in: run earshot login --server URL --email ADDRESS")
 	}
 	c, err := earsync.NewClient(key.Server, nil)
 	if err != nil {
-		return err
+		return nil, key, nil, err
 	}
 	s, err := earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	return x, key, s, err
+}
+
+func (e *Env) logout(ctx context.Context) error {
+	x, key, s, err := e.storedSession(ctx)
 	switch {
+	case x == nil:
+		return err
 	case errors.Is(err, earsync.ErrNoSession):
 		// Nothing stored: just forget the account.
 	case err != nil:
@@ -201,22 +212,10 @@ func (e *Env) logout(ctx context.Context) error {
 }
 
 func (e *Env) whoami(ctx context.Context) error {
-	x, err := e.syncIndex(ctx)
-	if err != nil {
+	x, key, s, err := e.storedSession(ctx)
+	if x == nil {
 		return err
 	}
-	key, ok, err := earsync.LibraryAccount(ctx, x)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errors.New("not logged in: run earshot login --server URL --email ADDRESS")
-	}
-	c, err := earsync.NewClient(key.Server, nil)
-	if err != nil {
-		return err
-	}
-	s, err := earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
 	if err != nil {
 		return fmt.Errorf("%s: %w", key, err)
 	}
