@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/device"
+	"github.com/earshot/earshot/internal/human"
 )
 
 type recordFlags struct {
@@ -149,8 +150,7 @@ func statusLine(s device.Stats) string {
 	if s.Level.Clipped {
 		clip = " CLIP"
 	}
-	tenths := s.Elapsed / (100 * time.Millisecond) % 10
-	return fmt.Sprintf("● %s.%d  %s %s%s  overruns %d", formatDuration(s.Elapsed.Truncate(time.Second)), tenths, meter, level, clip, s.Overruns)
+	return fmt.Sprintf("● %s  %s %s%s  overruns %d", human.Timer(s.Elapsed), meter, level, clip, s.Overruns)
 }
 
 // frames describes a count of dropped frames at 48 kHz as a duration.

@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/library"
 )
 
@@ -19,14 +20,9 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// formatDuration shows a length as people read it: 0:07, 12:34, 1:02:03.
-func formatDuration(d time.Duration) string {
-	s := int64(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
+// formatDuration shows a length by the rule the window shares
+// (human.Length): 0:00.5, 0:07, 12:34, 1:02:03.
+func formatDuration(d time.Duration) string { return human.Length(d) }
 
 // formatSize shows a byte count in kB/MB (powers of 1000, as file managers do).
 func formatSize(n int64) string {

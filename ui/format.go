@@ -4,20 +4,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/library"
 )
 
-// clock formats a length as m:ss, or h:mm:ss from an hour on.
-func clock(d time.Duration) string {
-	s := int64(d / time.Second)
-	if s < 0 {
-		s = 0
-	}
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
+// clock formats a length by the rule the CLI shares (human.Length):
+// tenths below a second, else rounded to the nearest second.
+func clock(d time.Duration) string { return human.Length(d) }
 
 // size formats a byte count for people: 532 B, 14.2 KB, 3.1 MB, 1.2 GB.
 func size(n int64) string {

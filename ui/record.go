@@ -284,7 +284,7 @@ func (p *recordPanel) startTicking(s Session) {
 			l.Peak, l.Clipped = max(l.Peak, pk), cl
 			elapsed, dropped, warnedBefore := s.Elapsed(), s.Dropped(), warned
 			onMain(func() {
-				p.setClock(clock(elapsed))
+				p.setClock(clock(elapsed.Truncate(time.Second))) // a running clock never rounds up
 				if f && p.state == recRunning {
 					p.meter.SetLevel(l)
 					p.wave.Push(fraction(l.Peak))
