@@ -13,7 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 // accountFlags are the flags of login and signup.
@@ -67,7 +67,7 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	if err != nil {
 		return err
 	}
-	last, _ := earsync.LastAccount(ctx, x)
+	last, _ := sync.LastAccount(ctx, x)
 	if f.server == "" {
 		f.server = last.Server
 	}
@@ -77,7 +77,7 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	if f.email == "" {
 		return errors.New("no email: pass --email ADDRESS")
 	}
-	c, err := earsync.NewClient(f.server, nil)
+	c, err := sync.NewClient(f.server, nil)
 	if err != nil {
 		return err
 	}
@@ -92,11 +92,11 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 		fmt.Fprintf(e.Stderr, "created account %s at %s\n", f.email, c.Server())
 	}
 	store := e.store(f.noKeyring)
-	s, err := earsync.Login(ctx, c, store, f.email, pw)
+	s, err := sync.Login(ctx, c, store, f.email, pw)
 	if err != nil {
 		return err
 	}
-	if err := earsync.SetLibraryAccount(ctx, x, s.Key()); err != nil {
+	if err := sync.SetLibraryAccount(ctx, x, s.Key()); err != nil {
 		return err
 	}
 	if f.noKeyring {
@@ -109,14 +109,14 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 
 // processStore keeps sessions made with --no-keyring: in memory, for this
 // process only.
-var processStore = earsync.NewMemoryStore()
+var processStore = sync.NewMemoryStore()
 
 // store is where sessions live: the OS keyring, or this process's memory.
-func (e *Env) store(noKeyring bool) earsync.SessionStore {
+func (e *Env) store(noKeyring bool) sync.SessionStore {
 	if noKeyring {
 		return processStore
 	}
-	return earsync.KeyringStore{}
+	return sync.KeyringStore{}
 }
 
 // password reads a password without echo from the terminal, or from the
@@ -164,25 +164,25 @@ func (e *Env) password(fromStdin bool, prompt string, confirm bool) (string, err
 
 // storedSession finds the account this library syncs with and opens its
 // session from the keyring. Errors from OpenSession (such as
-// earsync.ErrNoSession) come back unwrapped, with the account, so callers
+// sync.ErrNoSession) come back unwrapped, with the account, so callers
 // can tell them apart.
-func (e *Env) storedSession(ctx context.Context) (*library.SyncIndex, earsync.AccountKey, *earsync.Session, error) {
+func (e *Env) storedSession(ctx context.Context) (*library.SyncIndex, sync.AccountKey, *sync.Session, error) {
 	x, err := e.syncIndex(ctx)
 	if err != nil {
-		return nil, earsync.AccountKey{}, nil, err
+		return nil, sync.AccountKey{}, nil, err
 	}
-	key, ok, err := earsync.LibraryAccount(ctx, x)
+	key, ok, err := sync.LibraryAccount(ctx, x)
 	if err != nil {
 		return nil, key, nil, err
 	}
 	if !ok {
 		return nil, key, nil, errors.New("not logged in: run earshot login --server URL --email ADDRESS")
 	}
-	c, err := earsync.NewClient(key.Server, nil)
+	c, err := sync.NewClient(key.Server, nil)
 	if err != nil {
 		return nil, key, nil, err
 	}
-	s, err := earsync.OpenSession(ctx, c, earsync.KeyringStore{}, key)
+	s, err := sync.OpenSession(ctx, c, sync.KeyringStore{}, key)
 	return x, key, s, err
 }
 
@@ -191,7 +191,7 @@ func (e *Env) logout(ctx context.Context) error {
 	switch {
 	case x == nil:
 		return err
-	case errors.Is(err, earsync.ErrNoSession):
+	case errors.Is(err, sync.ErrNoSession):
 		// Nothing stored: just forget the account.
 	case err != nil:
 		return err
@@ -204,7 +204,7 @@ func (e *Env) logout(ctx context.Context) error {
 			fmt.Fprintf(e.Stderr, "warning: could not reach %s to revoke the session (%s); it was removed here and expires by itself\n", key.Server, oneLine(revokeErr.Error()))
 		}
 	}
-	if err := earsync.ClearLibraryAccount(ctx, x); err != nil {
+	if err := sync.ClearLibraryAccount(ctx, x); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stderr, "logged out %s\n", key)
@@ -223,7 +223,7 @@ func (e *Env) whoami(ctx context.Context) error {
 	defer cancel()
 	u, err := s.Client().Usage(qctx)
 	if err != nil {
-		if !earsync.Retryable(err) {
+		if !sync.Retryable(err) {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "%s at %s (server unreachable: %s)\n", key.Email, key.Server, oneLine(err.Error()))

@@ -14,7 +14,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 func init() {
@@ -71,7 +71,7 @@ type cloudRecording struct {
 }
 
 // listCloud reads every recording the server holds (not deleted).
-func listCloud(ctx context.Context, c *earsync.Client) ([]api.Recording, error) {
+func listCloud(ctx context.Context, c *sync.Client) ([]api.Recording, error) {
 	seen := map[string]api.Recording{}
 	cursor := ""
 	for {
@@ -105,7 +105,7 @@ func listCloud(ctx context.Context, c *earsync.Client) ([]api.Recording, error) 
 }
 
 func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error {
-	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	ce, err := e.cloud(ctx, sf, sync.Options{})
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func resolveCloudIDs(ctx context.Context, ce *cloudEnv, args []string) ([]string
 }
 
 func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) error {
-	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	ce, err := e.cloud(ctx, sf, sync.Options{})
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) e
 		return err
 	}
 	for _, id := range ids {
-		if err := e.deleteScoped(ctx, ce, id, earsync.FromCloud); err != nil {
+		if err := e.deleteScoped(ctx, ce, id, sync.FromCloud); err != nil {
 			return err
 		}
 	}
@@ -204,16 +204,16 @@ func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) e
 
 // deleteScoped records a deletion and carries its cloud part out now when
 // the server can be reached (else the next sync does).
-func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope earsync.Scope) error {
+func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope sync.Scope) error {
 	title := id
-	err := earsync.Delete(ctx, ce.x, id, scope)
+	err := sync.Delete(ctx, ce.x, id, scope)
 	switch {
 	case errors.Is(err, library.ErrNotFound):
 		// Not in this library: only the cloud knows it.
-		if ce.sess == nil || (scope != earsync.FromCloud && scope != earsync.Everywhere) {
+		if ce.sess == nil || (scope != sync.FromCloud && scope != sync.Everywhere) {
 			return err
 		}
-		if err := ce.sess.Client().Delete(ctx, id); err != nil && earsync.KindOf(err) != earsync.KindNotFound {
+		if err := ce.sess.Client().Delete(ctx, id); err != nil && sync.KindOf(err) != sync.KindNotFound {
 			return err
 		}
 		fmt.Fprintf(e.Stderr, "deleted from the cloud: %s\n", id)
@@ -224,7 +224,7 @@ func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope e
 	if it, err := ce.x.Item(ctx, id); err == nil {
 		title = fmt.Sprintf("%q (%s)", it.Title, id)
 	}
-	if scope == earsync.FromDevice {
+	if scope == sync.FromDevice {
 		fmt.Fprintf(e.Stderr, "removed from this device: %s; it stays in the cloud (`earshot pull %s` fetches it again)\n", title, id)
 		return nil
 	}
@@ -233,14 +233,14 @@ func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope e
 		return nil
 	}
 	if err := ce.eng.SyncOne(ctx, id); err != nil {
-		if earsync.Retryable(err) {
+		if sync.Retryable(err) {
 			fmt.Fprintf(e.Stderr, "%s: cannot reach the server now (%s); the deletion waits for the next sync\n", title, oneLine(err.Error()))
 			return nil
 		}
 		return err
 	}
 	where := "from the cloud; this device keeps it (local only)"
-	if scope == earsync.Everywhere {
+	if scope == sync.Everywhere {
 		where = "everywhere; it is in the trash here (`earshot restore " + id + "`), and goes to the trash of your other devices"
 	}
 	fmt.Fprintf(e.Stderr, "deleted %s %s\n", title, where)
@@ -248,7 +248,7 @@ func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope e
 }
 
 func (e *Env) pull(ctx context.Context, sf sessionFlags, args []string) error {
-	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	ce, err := e.cloud(ctx, sf, sync.Options{})
 	if err != nil {
 		return err
 	}
@@ -274,8 +274,8 @@ func (e *Env) pull(ctx context.Context, sf sessionFlags, args []string) error {
 		report, done := progress(e.Stderr, "downloading")
 		var cancel func()
 		if report != nil {
-			cancel = ce.eng.Subscribe(func(ev earsync.Event) {
-				if ev.Kind == earsync.ItemProgress && ev.ID == id {
+			cancel = ce.eng.Subscribe(func(ev sync.Event) {
+				if ev.Kind == sync.ItemProgress && ev.ID == id {
 					report(ev.Done, ev.Total)
 				}
 			})

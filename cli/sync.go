@@ -13,7 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 // sessionFlags are how the cloud commands get a session.
@@ -29,33 +29,33 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 // cloudEnv is what a cloud command works with.
 type cloudEnv struct {
 	x    *library.SyncIndex
-	key  earsync.AccountKey
-	sess *earsync.Session
-	eng  *earsync.Engine
+	key  sync.AccountKey
+	sess *sync.Session
+	eng  *sync.Engine
 }
 
 // cloud resumes the library's account session (from the OS keyring, or by
 // logging in again with --no-keyring) and makes an engine for it.
-func (e *Env) cloud(ctx context.Context, f sessionFlags, opts earsync.Options) (*cloudEnv, error) {
+func (e *Env) cloud(ctx context.Context, f sessionFlags, opts sync.Options) (*cloudEnv, error) {
 	x, err := e.syncIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !f.noKeyring {
-		eng, s, err := earsync.Connect(ctx, x, earsync.KeyringStore{}, opts)
+		eng, s, err := sync.Connect(ctx, x, sync.KeyringStore{}, opts)
 		if err != nil {
 			return nil, err
 		}
 		return &cloudEnv{x: x, key: s.Key(), sess: s, eng: eng}, nil
 	}
-	key, ok, err := earsync.LibraryAccount(ctx, x)
+	key, ok, err := sync.LibraryAccount(ctx, x)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, earsync.ErrNotLoggedIn
+		return nil, sync.ErrNotLoggedIn
 	}
-	c, err := earsync.NewClient(key.Server, nil)
+	c, err := sync.NewClient(key.Server, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,11 @@ func (e *Env) cloud(ctx context.Context, f sessionFlags, opts earsync.Options) (
 	if err != nil {
 		return nil, err
 	}
-	s, err := earsync.Login(ctx, c, processStore, key.Email, pw)
+	s, err := sync.Login(ctx, c, processStore, key.Email, pw)
 	if err != nil {
 		return nil, err
 	}
-	return &cloudEnv{x: x, key: key, sess: s, eng: earsync.New(x, s.Client(), key, opts)}, nil
+	return &cloudEnv{x: x, key: key, sess: s, eng: sync.New(x, s.Client(), key, opts)}, nil
 }
 
 func init() {
@@ -85,7 +85,7 @@ func init() {
 			fs.IntVar(&workers, "workers", 0, "transfers at once (default 4)")
 		},
 		Run: func(ctx context.Context, e *Env, _ []string) error {
-			ce, err := e.cloud(ctx, sf, earsync.Options{NoDirect: noDirect, Workers: workers})
+			ce, err := e.cloud(ctx, sf, sync.Options{NoDirect: noDirect, Workers: workers})
 			if err != nil {
 				return err
 			}
@@ -114,17 +114,17 @@ type reporter struct {
 	bar *progressbar.ProgressBar
 }
 
-func (r *reporter) event(ev earsync.Event) {
+func (r *reporter) event(ev sync.Event) {
 	var line string
 	switch {
-	case ev.Kind == earsync.ItemDone && ev.Op == earsync.OpRemote:
+	case ev.Kind == sync.ItemDone && ev.Op == sync.OpRemote:
 		line = fmt.Sprintf("from the cloud: %q (%s)", ev.Title, ev.ID)
-	case ev.Kind == earsync.ItemDone:
+	case ev.Kind == sync.ItemDone:
 		line = fmt.Sprintf("%s: %q (%s)", pastTense(ev.Op), ev.Title, ev.ID)
 		if ev.Total > 0 {
 			line += ", " + formatSize(ev.Total)
 		}
-	case ev.Kind == earsync.ItemFailed:
+	case ev.Kind == sync.ItemFailed:
 		line = fmt.Sprintf("%s failed: %q (%s): %s", ev.Op, ev.Title, ev.ID, oneLine(ev.Err.Error()))
 	default:
 		return
@@ -138,7 +138,7 @@ func (r *reporter) event(ev earsync.Event) {
 }
 
 // draw keeps the bar at the engine's overall progress until stop closes.
-func (r *reporter) draw(eng *earsync.Engine, stop <-chan struct{}) {
+func (r *reporter) draw(eng *sync.Engine, stop <-chan struct{}) {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -170,15 +170,15 @@ func (r *reporter) draw(eng *earsync.Engine, stop <-chan struct{}) {
 	}
 }
 
-func pastTense(op earsync.Op) string {
+func pastTense(op sync.Op) string {
 	switch op {
-	case earsync.OpUpload:
+	case sync.OpUpload:
 		return "uploaded"
-	case earsync.OpDownload:
+	case sync.OpDownload:
 		return "downloaded"
-	case earsync.OpDelete:
+	case sync.OpDelete:
 		return "deleted in the cloud"
-	case earsync.OpRename:
+	case sync.OpRename:
 		return "renamed in the cloud"
 	}
 	return string(op)
@@ -200,7 +200,7 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	cancel()
 	fmt.Fprintln(e.Stderr, summaryLine(sum))
 	if err != nil {
-		if earsync.KindOf(err) == earsync.KindOffline {
+		if sync.KindOf(err) == sync.KindOffline {
 			return fmt.Errorf("offline: cannot reach %s (%s); %d recording(s) wait for the next sync", ce.key.Server, oneLine(err.Error()), sum.Waiting)
 		}
 		return err
@@ -211,7 +211,7 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	return nil
 }
 
-func summaryLine(s earsync.Summary) string {
+func summaryLine(s sync.Summary) string {
 	var parts []string
 	add := func(n int, what string) {
 		if n > 0 {
@@ -249,13 +249,13 @@ func (e *Env) watch(ctx context.Context, ce *cloudEnv) error {
 	rep := &reporter{w: e.Stderr}
 	var mu stdsync.Mutex
 	last := ""
-	cancel := ce.eng.Subscribe(func(ev earsync.Event) {
-		if ev.Kind != earsync.StatusChanged {
+	cancel := ce.eng.Subscribe(func(ev sync.Event) {
+		if ev.Kind != sync.StatusChanged {
 			rep.event(ev)
 			return
 		}
 		s := ev.Status.String()
-		if ev.Status.State == earsync.StateSyncing {
+		if ev.Status.State == sync.StateSyncing {
 			return
 		}
 		mu.Lock()

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 // The library's `earshot rm` moves recordings to the trash. Once sync
@@ -44,11 +44,11 @@ func init() {
 		args = ids
 		local, cloud, everywhere = local || before[0], cloud || before[1], everywhere || before[2]
 		sf.noKeyring, sf.passwordStdin = sf.noKeyring || before[3], sf.passwordStdin || before[4]
-		var scopes []earsync.Scope
+		var scopes []sync.Scope
 		for _, s := range []struct {
 			on    bool
-			scope earsync.Scope
-		}{{local, earsync.FromDevice}, {cloud, earsync.FromCloud}, {everywhere, earsync.Everywhere}} {
+			scope sync.Scope
+		}{{local, sync.FromDevice}, {cloud, sync.FromCloud}, {everywhere, sync.Everywhere}} {
 			if s.on {
 				scopes = append(scopes, s.scope)
 			}
@@ -96,7 +96,7 @@ func (e *Env) rmUnscoped(ctx context.Context, args []string, trash func(context.
 // had (logged out, no keyring), one without a session: the deletion is
 // then recorded and goes out with the next sync.
 func (e *Env) cloudOrLocal(ctx context.Context, sf sessionFlags) (*cloudEnv, error) {
-	ce, err := e.cloud(ctx, sf, earsync.Options{})
+	ce, err := e.cloud(ctx, sf, sync.Options{})
 	if err == nil {
 		return ce, nil
 	}

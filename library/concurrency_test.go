@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +18,7 @@ func TestConcurrentGoroutines(t *testing.T) {
 	dir := t.TempDir()
 	libs := []*Library{openTest(t, dir), openTest(t, dir)}
 	const workers, each = 8, 10
-	var wg stdsync.WaitGroup
+	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
 		wg.Go(func() {

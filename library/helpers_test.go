@@ -9,7 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -155,7 +155,7 @@ func mustCommit(t *testing.T, l *Library, title string) Recording {
 
 // clock is a settable time source for trash expiry.
 type clock struct {
-	mu stdsync.Mutex
+	mu sync.Mutex
 	t  time.Time
 }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	stdsync "sync"
+	"sync"
 	"time"
 )
 
@@ -61,7 +61,7 @@ type notifier struct {
 	stop  chan struct{}
 	done  chan struct{}
 
-	mu      stdsync.Mutex
+	mu      sync.Mutex
 	subs    map[*subscriber]struct{}
 	running bool
 	closed  bool
@@ -72,9 +72,9 @@ type subscriber struct {
 	out      chan Change
 	wake     chan struct{}
 	stop     chan struct{}
-	stopOnce stdsync.Once
+	stopOnce sync.Once
 
-	mu    stdsync.Mutex
+	mu    sync.Mutex
 	queue []Change
 }
 

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -27,7 +27,7 @@ type Pending struct {
 	// PartPath is where the recorder writes the audio (see audio.Create).
 	PartPath string
 
-	mu   stdsync.Mutex
+	mu   sync.Mutex
 	lock *os.File // nil once committed or aborted
 }
 

@@ -9,7 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,7 +61,7 @@ type client struct {
 const password = "correct horse battery"
 
 var userCounter struct {
-	stdsync.Mutex
+	sync.Mutex
 	n int
 }
 

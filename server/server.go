@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -131,12 +131,12 @@ func (s *Server) janitor(ctx context.Context) {
 // keyedMutex serialises work on one key (an upload) within this process;
 // across processes the stores' conditional writes decide.
 type keyedMutex struct {
-	mu stdsync.Mutex
+	mu sync.Mutex
 	m  map[string]*refMutex
 }
 
 type refMutex struct {
-	stdsync.Mutex
+	sync.Mutex
 	refs int
 }
 

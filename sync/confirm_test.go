@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +33,7 @@ func TestUnconfirmedUploadIsNotSynced(t *testing.T) {
 			a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{
 				ChunkSize: tc.chunk, Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
 			rec := a.record(t, "unconfirmed", int(tc.size))
-			var mu stdsync.Mutex
+			var mu sync.Mutex
 			swallowed := 0
 			h.setInject(func(r *http.Request) (int, http.Header, string) {
 				if r.Method != http.MethodPut || !strings.HasSuffix(r.URL.Path, rec.ID+"/content") {

@@ -1,8 +1,8 @@
 // Package sync keeps a device's recording library and the user's cloud
 // account on an earshot-server in agreement, offline first.
 //
-// Importers name it earsync (the folder shares its name with the standard
-// library's package, which is imported here as stdsync).
+// Importers write it plainly as sync, as rclone's fs/sync is imported; only a
+// file that needs the standard library's sync too aliases that one as stdsync.
 //
 // The parts, bottom up:
 //   - Client speaks the HTTP API of docs/api.md with the wire types of

@@ -3,7 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -73,10 +73,10 @@ type Engine struct {
 	opts Options
 	key  AccountKey
 
-	passMu stdsync.Mutex // one pass at a time
+	passMu sync.Mutex // one pass at a time
 	wake   chan struct{}
 
-	mu        stdsync.Mutex
+	mu        sync.Mutex
 	status    Status
 	transfers map[string]*Transfer
 	observers map[int]func(Event)

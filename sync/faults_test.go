@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,7 +55,7 @@ func TestFaultyUploads(t *testing.T) {
 	})
 	a := newDeviceVia(t, "A", srv.URL, proxy.URL(), email, pw, Options{ChunkSize: api.MinChunkSize, Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
 	a.net.rt = noKeepAlive()
-	var starts stdsync.Map
+	var starts sync.Map
 	defer a.eng.Subscribe(func(ev Event) {
 		if ev.Kind == ItemStarted && ev.Op == OpUpload {
 			n, _ := starts.LoadOrStore(ev.ID, new(int))
@@ -124,7 +124,7 @@ func TestFaultyDownloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every download the engine reports done must be intact at that moment.
-	var mu stdsync.Mutex
+	var mu sync.Mutex
 	var bad []string
 	cancel := b.eng.Subscribe(func(ev Event) {
 		if ev.Kind != ItemDone || ev.Op != OpDownload {
@@ -168,7 +168,7 @@ func TestServerErrors(t *testing.T) {
 	a := newDeviceVia(t, "A", srv.URL, h.srv.URL, email, pw, Options{Backoff: Backoff{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}})
 	ok := a.record(t, "survives", 50_000)
 	bad := a.record(t, "refused", 50_000)
-	var mu stdsync.Mutex
+	var mu sync.Mutex
 	count := map[string]int{}
 	h.setInject(func(r *http.Request) (int, http.Header, string) {
 		mu.Lock()
@@ -245,7 +245,7 @@ func TestServerKilledMidUpload(t *testing.T) {
 	r := a.record(t, "long interview", size)
 
 	killed, offline, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	var once, onceOff, onceDone stdsync.Once
+	var once, onceOff, onceDone sync.Once
 	cancelSub := a.eng.Subscribe(func(ev Event) {
 		switch {
 		case ev.Kind == ItemProgress && ev.Op == OpUpload && ev.Done >= 15<<20:
@@ -304,7 +304,7 @@ func TestOfflineCountsNewRecordings(t *testing.T) {
 	srv.Kill()
 
 	offline, two := make(chan struct{}), make(chan struct{})
-	var onceOff, onceTwo stdsync.Once
+	var onceOff, onceTwo sync.Once
 	cancelSub := a.eng.Subscribe(func(ev Event) {
 		if ev.Kind != StatusChanged || ev.Status.State != StateOffline {
 			return

@@ -8,7 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	stdsync "sync"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -32,7 +32,7 @@ func startServer(t testing.TB, args ...string) *testenv.Server {
 // The shared server serves the tests that need no special flags; each test
 // signs up its own account, so they do not see each other.
 var (
-	sharedOnce stdsync.Once
+	sharedOnce sync.Once
 	shared     *testenv.Server
 	sharedDir  string
 )

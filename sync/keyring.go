@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -152,7 +152,7 @@ func sessionBusMissing() error {
 // MemoryStore keeps sessions in this process's memory only: what
 // --no-keyring uses. Nothing is written anywhere.
 type MemoryStore struct {
-	mu stdsync.Mutex
+	mu sync.Mutex
 	m  map[AccountKey]api.Session
 }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/library"
@@ -314,9 +314,9 @@ func (e *Engine) runJobs(ctx context.Context, jobs []job, sum *Summary) (progres
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var mu stdsync.Mutex
+	var mu sync.Mutex
 	feed := make(chan job)
-	var wg stdsync.WaitGroup
+	var wg sync.WaitGroup
 	for w := 0; w < min(e.opts.Workers, len(jobs)); w++ {
 		wg.Add(1)
 		go func() {

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	stdsync "sync"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,9 +28,9 @@ type tcpProxy struct {
 	up        atomic.Int64 // bytes forwarded client → server
 	// flipped counts bytes actually corrupted (a connection may end first).
 	flipped atomic.Int64
-	wg      stdsync.WaitGroup
+	wg      sync.WaitGroup
 
-	mu   stdsync.Mutex
+	mu   sync.Mutex
 	open map[net.Conn]bool
 }
 
@@ -194,7 +194,7 @@ type httpFaults struct {
 	// answer with (and headers and body to send).
 	inject func(r *http.Request) (status int, header http.Header, body string)
 
-	mu  stdsync.Mutex
+	mu  sync.Mutex
 	log []hit
 }
 

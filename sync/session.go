@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -24,7 +24,7 @@ type Session struct {
 	client *Client // unauthenticated: for refresh only
 	now    func() time.Time
 
-	mu  stdsync.Mutex
+	mu  sync.Mutex
 	cur api.Session
 }
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	stdsync "sync"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,7 +39,7 @@ type UI struct {
 	tasks taskCount
 	// loops counts the goroutines that live as long as ctx; wait for them
 	// before closing the engine they read from.
-	loops stdsync.WaitGroup
+	loops sync.WaitGroup
 
 	notices *noticeBar
 	rec     *recordPanel
@@ -216,9 +216,9 @@ func labelOf(s string) *widget.Label {
 // start while someone waits (a change notification may start a reload at
 // any time); wait returns at a moment when none is running.
 type taskCount struct {
-	mu   stdsync.Mutex
+	mu   sync.Mutex
 	n    int
-	cond *stdsync.Cond
+	cond *sync.Cond
 }
 
 func (c *taskCount) add(d int) {
@@ -234,7 +234,7 @@ func (c *taskCount) wait() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cond == nil {
-		c.cond = stdsync.NewCond(&c.mu)
+		c.cond = sync.NewCond(&c.mu)
 	}
 	for c.n > 0 {
 		c.cond.Wait()

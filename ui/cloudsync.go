@@ -9,18 +9,18 @@ import (
 	stdsync "sync"
 
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 // SyncOptions configure a SyncCloud. The zero value is what the desktop
 // program uses.
 type SyncOptions struct {
 	// Engine tunes the sync engine.
-	Engine earsync.Options
+	Engine sync.Options
 	// Keyring is where sessions are kept between runs; nil means the OS
-	// keyring (earsync.KeyringStore). Where it is unusable the session is
+	// keyring (sync.KeyringStore). Where it is unusable the session is
 	// kept in memory until the window closes, and the status says so.
-	Keyring earsync.SessionStore
+	Keyring sync.SessionStore
 	// HTTP is the client for the server; nil means the engine's default.
 	HTTP *http.Client
 }
@@ -41,9 +41,9 @@ type SyncCloud struct {
 
 	mu      stdsync.Mutex
 	base    context.Context // parent of the engine's Run; set by Resume
-	key     earsync.AccountKey
-	eng     *earsync.Engine
-	sess    *earsync.Session
+	key     sync.AccountKey
+	eng     *sync.Engine
+	sess    *sync.Session
 	stopEng func() // cancels Run and waits for it
 	auto    bool
 	setAuto *bool  // chosen while signed out; applied at the next sign-in
@@ -60,7 +60,7 @@ var _ Cloud = (*SyncCloud)(nil)
 func NewSyncCloud(x *library.SyncIndex, o SyncOptions) *SyncCloud {
 	ks := o.Keyring
 	if ks == nil {
-		ks = earsync.KeyringStore{}
+		ks = sync.KeyringStore{}
 	}
 	return &SyncCloud{x: x, opts: o, store: newFallbackStore(ks), subs: map[chan Progress]struct{}{}, base: context.Background()}
 }
@@ -74,7 +74,7 @@ func (c *SyncCloud) Resume(ctx context.Context) error {
 	c.mu.Lock()
 	c.base = ctx
 	c.mu.Unlock()
-	key, ok, err := earsync.LibraryAccount(ctx, c.x)
+	key, ok, err := sync.LibraryAccount(ctx, c.x)
 	if err != nil {
 		return fmt.Errorf("read the account of this library: %w", err)
 	}
@@ -88,12 +88,12 @@ func (c *SyncCloud) Resume(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sess, err := earsync.OpenSession(ctx, client, c.store, key)
+	sess, err := sync.OpenSession(ctx, client, c.store, key)
 	switch {
-	case errors.Is(err, earsync.ErrNoKeyring):
+	case errors.Is(err, sync.ErrNoKeyring):
 		c.setNote(fmt.Sprintf("Signed out: no OS keyring to read the login for %s from. Log in again (it will last until Earshot closes), or start a Secret Service such as gnome-keyring to stay signed in.", key.Email))
 		return nil
-	case errors.Is(err, earsync.ErrNoSession):
+	case errors.Is(err, sync.ErrNoSession):
 		c.setNote(fmt.Sprintf("Signed out: no stored login for %s on %s. Log in again.", key.Email, key.Server))
 		return nil
 	case err != nil:
@@ -103,8 +103,8 @@ func (c *SyncCloud) Resume(ctx context.Context) error {
 }
 
 // client returns an HTTP client of the engine for server.
-func (c *SyncCloud) client(server string) (*earsync.Client, error) {
-	cl, err := earsync.NewClient(server, c.opts.HTTP)
+func (c *SyncCloud) client(server string) (*sync.Client, error) {
+	cl, err := sync.NewClient(server, c.opts.HTTP)
 	if err != nil {
 		return nil, fmt.Errorf("server address %q: %w", server, err)
 	}
@@ -113,9 +113,9 @@ func (c *SyncCloud) client(server string) (*earsync.Client, error) {
 
 // startEngine makes the engine for a session and runs it until the base
 // context ends or the account changes.
-func (c *SyncCloud) startEngine(ctx context.Context, key earsync.AccountKey, sess *earsync.Session) error {
+func (c *SyncCloud) startEngine(ctx context.Context, key sync.AccountKey, sess *sync.Session) error {
 	c.stopEngine()
-	eng := earsync.New(c.x, sess.Client(), key, c.opts.Engine)
+	eng := sync.New(c.x, sess.Client(), key, c.opts.Engine)
 	c.mu.Lock()
 	pending := c.setAuto
 	c.setAuto = nil
@@ -176,7 +176,7 @@ func (c *SyncCloud) setNote(s string) {
 }
 
 // engine returns the running engine, or an error a person can act on.
-func (c *SyncCloud) engine() (*earsync.Engine, error) {
+func (c *SyncCloud) engine() (*sync.Engine, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.eng == nil {
@@ -195,17 +195,17 @@ func (c *SyncCloud) Status() CloudStatus {
 		return s
 	}
 	es := eng.Status()
-	s.SignedIn = es.State != earsync.StateSignedOut
+	s.SignedIn = es.State != sync.StateSignedOut
 	s.LastSync = es.LastSync
-	s.Offline = es.State == earsync.StateOffline
-	s.Syncing = es.State == earsync.StateSyncing
+	s.Offline = es.State == sync.StateOffline
+	s.Syncing = es.State == sync.StateSyncing
 	s.Waiting, s.Failed = es.Waiting, es.Failed
 	s.Done, s.Total = es.BytesDone, es.BytesTotal
 	for _, t := range es.Transfers {
 		switch t.Op {
-		case earsync.OpUpload:
+		case sync.OpUpload:
 			s.Uploads++
-		case earsync.OpDownload:
+		case sync.OpDownload:
 			s.Downloads++
 		}
 	}
@@ -214,13 +214,13 @@ func (c *SyncCloud) Status() CloudStatus {
 		problems = append(problems, note)
 	}
 	switch es.State {
-	case earsync.StateSignedOut:
+	case sync.StateSignedOut:
 		problems = append(problems, fmt.Sprintf("The session of %s has ended (expired or revoked): log in again.", key.Email))
-	case earsync.StateOffline:
+	case sync.StateOffline:
 		if es.Err != nil {
 			problems = append(problems, "Cannot reach the server: "+oneLine(es.Err.Error())+". Earshot retries as soon as it answers.")
 		}
-	case earsync.StateWaiting:
+	case sync.StateWaiting:
 		when := ""
 		if !es.NextRetry.IsZero() {
 			when = " at " + es.NextRetry.Local().Format("15:04:05")
@@ -281,15 +281,15 @@ func (c *SyncCloud) changed() { c.send(Progress{}) }
 // forward turns the engine's events into the window's: transfers report
 // their bytes; a finished or failed operation reports Done = Total so its
 // row loses the percentage; a status change is a zero Progress.
-func (c *SyncCloud) forward(ev earsync.Event) {
+func (c *SyncCloud) forward(ev sync.Event) {
 	switch ev.Kind {
-	case earsync.ItemStarted, earsync.ItemProgress:
-		if ev.Op == earsync.OpUpload || ev.Op == earsync.OpDownload {
+	case sync.ItemStarted, sync.ItemProgress:
+		if ev.Op == sync.OpUpload || ev.Op == sync.OpDownload {
 			c.send(Progress{ID: ev.ID, Done: ev.Done, Total: ev.Total})
 		}
-	case earsync.ItemDone, earsync.ItemFailed:
+	case sync.ItemDone, sync.ItemFailed:
 		c.send(Progress{ID: ev.ID, Done: ev.Total, Total: ev.Total})
-	case earsync.StatusChanged:
+	case sync.StatusChanged:
 		c.changed()
 	}
 }
@@ -333,11 +333,11 @@ func (c *SyncCloud) LogIn(ctx context.Context, server, email, password string) e
 	}
 	c.acct.Lock()
 	defer c.acct.Unlock()
-	sess, err := earsync.Login(ctx, client, c.store, strings.TrimSpace(email), password)
+	sess, err := sync.Login(ctx, client, c.store, strings.TrimSpace(email), password)
 	if err != nil {
 		return err
 	}
-	if err := earsync.SetLibraryAccount(ctx, c.x, sess.Key()); err != nil {
+	if err := sync.SetLibraryAccount(ctx, c.x, sess.Key()); err != nil {
 		return fmt.Errorf("log in: %w", err)
 	}
 	note := ""
@@ -370,7 +370,7 @@ func (c *SyncCloud) LogOut(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("log out: remove the session from the keyring: %w", err))
 		}
 	}
-	if err := earsync.ClearLibraryAccount(ctx, c.x); err != nil {
+	if err := sync.ClearLibraryAccount(ctx, c.x); err != nil {
 		errs = append(errs, fmt.Errorf("log out: %w", err))
 	}
 	c.setNote("")
@@ -385,7 +385,7 @@ func (c *SyncCloud) SyncNow(ctx context.Context) error {
 	}
 	sum, err := eng.SyncOnce(ctx)
 	switch {
-	case err != nil && earsync.KindOf(err) == earsync.KindOffline:
+	case err != nil && sync.KindOf(err) == sync.KindOffline:
 		return fmt.Errorf("offline: cannot reach the server; %d change(s) wait for the next sync", sum.Waiting)
 	case err != nil:
 		return fmt.Errorf("sync: %w", err)
@@ -419,17 +419,17 @@ func (c *SyncCloud) Delete(ctx context.Context, id string, scope DeleteScope) er
 	if eng, err := c.engine(); err == nil {
 		return eng.Delete(ctx, id, s)
 	}
-	return earsync.Delete(ctx, c.x, id, s)
+	return sync.Delete(ctx, c.x, id, s)
 }
 
-func syncScope(s DeleteScope) (earsync.Scope, error) {
+func syncScope(s DeleteScope) (sync.Scope, error) {
 	switch s {
 	case DeleteHere:
-		return earsync.FromDevice, nil
+		return sync.FromDevice, nil
 	case DeleteCloud:
-		return earsync.FromCloud, nil
+		return sync.FromCloud, nil
 	case DeleteEverywhere:
-		return earsync.Everywhere, nil
+		return sync.Everywhere, nil
 	}
 	return 0, fmt.Errorf("unknown delete scope %d", s)
 }

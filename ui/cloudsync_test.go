@@ -19,17 +19,17 @@ import (
 
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
-// keyringUser is the user attribute earsync gives a session's keyring entry.
+// keyringUser is the user attribute package sync gives a session's keyring entry.
 func keyringUser(t *testing.T, server, email string) string {
 	t.Helper()
-	s, err := earsync.NormalizeServer(server)
+	s, err := sync.NormalizeServer(server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return earsync.AccountKey{Server: s, Email: email}.String()
+	return sync.AccountKey{Server: s, Email: email}.String()
 }
 
 // importTone imports a one-second tone through the window (as a drop does)
@@ -72,7 +72,7 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 		t.Fatalf("server not kept in preferences: %q", got)
 	}
 	user := keyringUser(t, srv.URL, email)
-	if secret, err := keyring.Get(earsync.KeyringService, user); err != nil || !strings.Contains(secret, "refresh") {
+	if secret, err := keyring.Get(sync.KeyringService, user); err != nil || !strings.Contains(secret, "refresh") {
 		t.Fatalf("session not in the keyring: %q, %v", secret, err)
 	}
 
@@ -105,7 +105,7 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 	// Log out: the keyring entry goes, the form comes back.
 	u.tapAndWait(a.logout)
 	u.eventually(t, "the signed-out form", func() bool { return a.signedOut.Visible() && !a.signedIn.Visible() })
-	if _, err := keyring.Get(earsync.KeyringService, user); !errors.Is(err, keyring.ErrNotFound) {
+	if _, err := keyring.Get(sync.KeyringService, user); !errors.Is(err, keyring.ErrNotFound) {
 		t.Fatalf("keyring entry after log out: %v", err)
 	}
 	if s := cloud.Status(); s.SignedIn {
@@ -143,15 +143,15 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oc, _ := earsync.NewClient(srv.URL, nil)
-	sess, err := earsync.Login(ctx, oc, earsync.NewMemoryStore(), email, pw)
+	oc, _ := sync.NewClient(srv.URL, nil)
+	sess, err := sync.Login(ctx, oc, sync.NewMemoryStore(), email, pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := earsync.SetLibraryAccount(ctx, ox, sess.Key()); err != nil {
+	if err := sync.SetLibraryAccount(ctx, ox, sess.Key()); err != nil {
 		t.Fatal(err)
 	}
-	if sum, err := earsync.New(ox, sess.Client(), sess.Key(), earsync.Options{}).SyncOnce(ctx); err != nil || sum.Uploaded != 1 {
+	if sum, err := sync.New(ox, sess.Client(), sess.Key(), sync.Options{}).SyncOnce(ctx); err != nil || sum.Uploaded != 1 {
 		t.Fatalf("other device's sync: %+v, %v", sum, err)
 	}
 
@@ -346,7 +346,7 @@ func TestRealKeyring(t *testing.T) {
 		t.Fatalf("signed in %v, problem %q, notices %q", u.account.signedIn.Visible(), u.account.problem.Text, u.notices.history)
 	}
 	lookup := func() (string, error) {
-		out, err := exec.Command("secret-tool", "lookup", "service", earsync.KeyringService, "username", keyringUser(t, srv.URL, email)).Output()
+		out, err := exec.Command("secret-tool", "lookup", "service", sync.KeyringService, "username", keyringUser(t, srv.URL, email)).Output()
 		return string(out), err
 	}
 	if out, err := lookup(); err != nil || !strings.Contains(out, "refresh") {

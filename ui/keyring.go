@@ -6,7 +6,7 @@ import (
 	stdsync "sync"
 
 	"github.com/earshot/earshot/api"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 // fallbackStore keeps sessions in the OS keyring and, where there is no
@@ -15,39 +15,39 @@ import (
 // that the login ends with it, instead of refusing to log in. What the CLI
 // does with --no-keyring, chosen for the user when there is no choice.
 type fallbackStore struct {
-	keyring earsync.SessionStore
-	mem     *earsync.MemoryStore
+	keyring sync.SessionStore
+	mem     *sync.MemoryStore
 
 	mu    stdsync.Mutex
-	inMem map[earsync.AccountKey]bool
+	inMem map[sync.AccountKey]bool
 }
 
-var _ earsync.SessionStore = (*fallbackStore)(nil)
+var _ sync.SessionStore = (*fallbackStore)(nil)
 
-func newFallbackStore(keyring earsync.SessionStore) *fallbackStore {
-	return &fallbackStore{keyring: keyring, mem: earsync.NewMemoryStore(), inMem: map[earsync.AccountKey]bool{}}
+func newFallbackStore(keyring sync.SessionStore) *fallbackStore {
+	return &fallbackStore{keyring: keyring, mem: sync.NewMemoryStore(), inMem: map[sync.AccountKey]bool{}}
 }
 
 // inMemory reports whether key's session lives in memory only.
-func (s *fallbackStore) inMemory(key earsync.AccountKey) bool {
+func (s *fallbackStore) inMemory(key sync.AccountKey) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.inMem[key]
 }
 
-// Load implements earsync.SessionStore.
-func (s *fallbackStore) Load(ctx context.Context, key earsync.AccountKey) (api.Session, error) {
+// Load implements sync.SessionStore.
+func (s *fallbackStore) Load(ctx context.Context, key sync.AccountKey) (api.Session, error) {
 	if s.inMemory(key) {
 		return s.mem.Load(ctx, key)
 	}
 	return s.keyring.Load(ctx, key)
 }
 
-// Save implements earsync.SessionStore: to the keyring, else to memory.
-func (s *fallbackStore) Save(ctx context.Context, key earsync.AccountKey, sess api.Session) error {
+// Save implements sync.SessionStore: to the keyring, else to memory.
+func (s *fallbackStore) Save(ctx context.Context, key sync.AccountKey, sess api.Session) error {
 	if !s.inMemory(key) {
 		err := s.keyring.Save(ctx, key, sess)
-		if !errors.Is(err, earsync.ErrNoKeyring) {
+		if !errors.Is(err, sync.ErrNoKeyring) {
 			return err
 		}
 		s.mu.Lock()
@@ -57,8 +57,8 @@ func (s *fallbackStore) Save(ctx context.Context, key earsync.AccountKey, sess a
 	return s.mem.Save(ctx, key, sess)
 }
 
-// Delete implements earsync.SessionStore.
-func (s *fallbackStore) Delete(ctx context.Context, key earsync.AccountKey) error {
+// Delete implements sync.SessionStore.
+func (s *fallbackStore) Delete(ctx context.Context, key sync.AccountKey) error {
 	if s.inMemory(key) {
 		s.mu.Lock()
 		delete(s.inMem, key)

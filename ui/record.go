@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	stdsync "sync"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -242,7 +242,7 @@ func (p *recordPanel) setState(s recState) {
 func (p *recordPanel) startTicking(s Session) {
 	ctx, cancel := context.WithCancel(p.u.ctx)
 	p.stopTick = cancel
-	var mu stdsync.Mutex
+	var mu sync.Mutex
 	var last audio.Level
 	var peak = -120.0
 	var clipped, fresh bool

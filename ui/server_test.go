@@ -17,7 +17,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
-	earsync "github.com/earshot/earshot/sync"
+	"github.com/earshot/earshot/sync"
 )
 
 var userSeq atomic.Int64
@@ -25,7 +25,7 @@ var userSeq atomic.Int64
 // newUser signs up a fresh account through the API.
 func newUser(t *testing.T, server string) (email, password string) {
 	t.Helper()
-	c, err := earsync.NewClient(server, nil)
+	c, err := sync.NewClient(server, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +42,11 @@ func newUser(t *testing.T, server string) (email, password string) {
 func serverView(t *testing.T, server, email, password string) map[string]api.Recording {
 	t.Helper()
 	ctx := context.Background()
-	c, err := earsync.NewClient(server, nil)
+	c, err := sync.NewClient(server, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := earsync.Login(ctx, c, earsync.NewMemoryStore(), email, password)
+	s, err := sync.Login(ctx, c, sync.NewMemoryStore(), email, password)
 	if err != nil {
 		t.Fatal(err)
 	}

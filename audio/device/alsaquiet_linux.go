@@ -27,10 +27,10 @@ import "C"
 
 import (
 	"os"
-	stdsync "sync"
+	"sync"
 )
 
-var quietOnce stdsync.Once
+var quietOnce sync.Once
 
 // silenceALSA keeps libasound's diagnostics off the user's terminal: Earshot
 // reports a missing device itself, in one line. EARSHOT_AUDIO_DEBUG=1 keeps

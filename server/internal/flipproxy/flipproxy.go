@@ -15,7 +15,7 @@ import (
 	"io"
 	"net"
 	"net/url"
-	stdsync "sync"
+	"sync"
 	"sync/atomic"
 )
 
@@ -28,8 +28,8 @@ type Proxy struct {
 	upstream string
 	flips    atomic.Int64 // reads still to damage
 	damaged  atomic.Int64 // reads damaged so far
-	wg       stdsync.WaitGroup
-	mu       stdsync.Mutex
+	wg       sync.WaitGroup
+	mu       sync.Mutex
 	conns    map[net.Conn]struct{}
 }
 

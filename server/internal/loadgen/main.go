@@ -19,7 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	stdsync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -138,8 +138,8 @@ func (c *client) uploadOne(mode string, body func() io.Reader, size int64, sum [
 func parallel(n, w int, job func(i int) error) error {
 	var next atomic.Int64
 	var first error
-	var mu stdsync.Mutex
-	var wg stdsync.WaitGroup
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for k := 0; k < w; k++ {
 		wg.Add(1)
 		go func() {
@@ -391,7 +391,7 @@ func cmdLoad(args []string) {
 	}
 	var errs atomic.Int64
 	var lat []time.Duration
-	var mu stdsync.Mutex
+	var mu sync.Mutex
 	start := time.Now()
 	parallel(*n, *conc, func(i int) error {
 		t := time.Now()

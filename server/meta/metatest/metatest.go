@@ -9,7 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	stdsync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,8 +120,8 @@ func testTokens(t *testing.T, s meta.Store) {
 		t.Fatal(err)
 	}
 	var wins int
-	var mu stdsync.Mutex
-	var wg stdsync.WaitGroup
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
 		go func() {
@@ -417,12 +417,12 @@ func testConcurrentFeed(t *testing.T, s meta.Store) {
 	ctx := context.Background()
 	u := newUser(t, s)
 	const writers, changes = 4, 8
-	var wg stdsync.WaitGroup
+	var wg sync.WaitGroup
 	done := make(chan struct{})
 	errc := make(chan error, writers+1)
 	seen := map[string]int64{}
 	var since int64
-	var readerWG stdsync.WaitGroup
+	var readerWG sync.WaitGroup
 	readerWG.Add(1)
 	go func() {
 		defer readerWG.Done()
