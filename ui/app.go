@@ -96,9 +96,6 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyn
 	return u
 }
 
-// Window returns the main window.
-func (u *UI) Window() fyne.Window { return u.win }
-
 // defaultSize is a comfortable first size measured in lines of text, so it
 // grows with HiDPI scaling and font size instead of being fixed pixels.
 func defaultSize() fyne.Size {
@@ -121,7 +118,7 @@ func (u *UI) quit() {
 	if s := u.rec.session; s != nil {
 		u.rec.setState(recBusy)
 		u.background(func(ctx context.Context) {
-			if _, err := s.Stop(ctx); err != nil {
+			if _, err := s.stop(ctx); err != nil {
 				fmt.Fprintln(os.Stderr, "earshot:", err)
 			}
 			onMain(u.app.Quit)

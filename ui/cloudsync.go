@@ -53,8 +53,6 @@ type SyncCloud struct {
 	subs  map[chan Progress]struct{}
 }
 
-var _ Cloud = (*SyncCloud)(nil)
-
 // NewSyncCloud returns the cloud of the library behind x. Nothing runs
 // until Resume.
 func NewSyncCloud(x *library.SyncIndex, o SyncOptions) *SyncCloud {
@@ -65,7 +63,7 @@ func NewSyncCloud(x *library.SyncIndex, o SyncOptions) *SyncCloud {
 	return &SyncCloud{x: x, opts: o, store: newFallbackStore(ks), subs: map[chan Progress]struct{}{}, base: context.Background()}
 }
 
-// Resume implements Cloud: it picks up the login stored by an earlier run
+// Resume picks up the login stored by an earlier run
 // (of the window or the CLI) and starts syncing; engines it starts stop
 // when ctx ends.
 func (c *SyncCloud) Resume(ctx context.Context) error {
@@ -185,7 +183,8 @@ func (c *SyncCloud) engine() (*sync.Engine, error) {
 	return c.eng, nil
 }
 
-// Status implements Cloud. It reads memory only (no I/O).
+// Status is a snapshot of the account and the engine. It reads memory
+// only (no I/O), so the Fyne goroutine may call it.
 func (c *SyncCloud) Status() CloudStatus {
 	c.mu.Lock()
 	eng, key, auto, note := c.eng, c.key, c.auto, c.note
@@ -247,7 +246,8 @@ func oneLine(s string) string {
 	return s
 }
 
-// Events implements Cloud.
+// Events delivers transfer progress and a zero Progress whenever Status
+// changed, until ctx ends. Slow readers miss events, never block the engine.
 func (c *SyncCloud) Events(ctx context.Context) <-chan Progress {
 	ch := make(chan Progress, 64)
 	c.subMu.Lock()
@@ -294,7 +294,7 @@ func (c *SyncCloud) forward(ev sync.Event) {
 	}
 }
 
-// SignUp implements Cloud: it creates the account, then logs in.
+// SignUp creates the account, then logs in.
 func (c *SyncCloud) SignUp(ctx context.Context, server, email, password string) error {
 	if err := checkCredentials(server, email, password); err != nil {
 		return err
@@ -321,7 +321,7 @@ func checkCredentials(server, email, password string) error {
 	return nil
 }
 
-// LogIn implements Cloud. The session goes to the OS keyring; without one
+// LogIn signs in to server. The session goes to the OS keyring; without one
 // it lasts until the window closes and the status says so.
 func (c *SyncCloud) LogIn(ctx context.Context, server, email, password string) error {
 	if err := checkCredentials(server, email, password); err != nil {
@@ -350,7 +350,7 @@ func (c *SyncCloud) LogIn(ctx context.Context, server, email, password string) e
 	return c.startEngine(ctx, sess.Key(), sess)
 }
 
-// LogOut implements Cloud: syncing stops, the session is revoked on the
+// LogOut signs out: syncing stops, the session is revoked on the
 // server (when it answers) and removed from the keyring. The library keeps
 // its sync state, so logging in again carries on where it stopped.
 func (c *SyncCloud) LogOut(ctx context.Context) error {
@@ -377,7 +377,7 @@ func (c *SyncCloud) LogOut(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// SyncNow implements Cloud: one full pass, failed recordings retried.
+// SyncNow runs one full pass, failed recordings retried, failed recordings retried.
 func (c *SyncCloud) SyncNow(ctx context.Context) error {
 	eng, err := c.engine()
 	if err != nil {
@@ -398,7 +398,7 @@ func (c *SyncCloud) SyncNow(ctx context.Context) error {
 	return nil
 }
 
-// Download implements Cloud: it fetches the audio now and waits for it;
+// Download fetches a cloud-only recording's audio now and waits for it;
 // progress arrives through Events.
 func (c *SyncCloud) Download(ctx context.Context, id string) error {
 	eng, err := c.engine()
@@ -408,34 +408,19 @@ func (c *SyncCloud) Download(ctx context.Context, id string) error {
 	return eng.Download(ctx, id)
 }
 
-// Delete implements Cloud. The decision is kept in the library at once; the
+// Delete deletes a recording in scope. The decision is kept in the library at once; the
 // engine carries out the cloud part in its next pass (offline, it waits).
 // Signed out, the decision waits in the library for the next sign-in.
-func (c *SyncCloud) Delete(ctx context.Context, id string, scope DeleteScope) error {
-	s, err := syncScope(scope)
-	if err != nil {
-		return err
-	}
+func (c *SyncCloud) Delete(ctx context.Context, id string, scope sync.Scope) error {
 	if eng, err := c.engine(); err == nil {
-		return eng.Delete(ctx, id, s)
+		return eng.Delete(ctx, id, scope)
 	}
-	return sync.Delete(ctx, c.x, id, s)
+	return sync.Delete(ctx, c.x, id, scope)
 }
 
-func syncScope(s DeleteScope) (sync.Scope, error) {
-	switch s {
-	case DeleteHere:
-		return sync.FromDevice, nil
-	case DeleteCloud:
-		return sync.FromCloud, nil
-	case DeleteEverywhere:
-		return sync.Everywhere, nil
-	}
-	return 0, fmt.Errorf("unknown delete scope %d", s)
-}
-
-// SetAutoDownload implements Cloud. The setting lives in the library (the
-// CLI shares it); chosen while signed out, it applies at the next sign-in.
+// SetAutoDownload turns automatic download on or off. The setting lives in
+// the library (the CLI shares it); chosen while signed out, it applies at
+// the next sign-in.
 func (c *SyncCloud) SetAutoDownload(ctx context.Context, on bool) error {
 	c.mu.Lock()
 	eng, was := c.eng, c.auto

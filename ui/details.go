@@ -12,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/audio/device"
 	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/sync"
 )
 
 // overviewBars is how many amplitudes the seek bar's overview holds.
@@ -41,7 +43,7 @@ type detailsPanel struct {
 	del      *widget.Button
 
 	rec      library.Recording
-	player   Player
+	player   *device.Player
 	stopPlay context.CancelFunc
 }
 
@@ -126,11 +128,11 @@ func (d *detailsPanel) show(r library.Recording) {
 // loadOverview reads the waveform overview off the Fyne goroutine.
 func (d *detailsPanel) loadOverview(r library.Recording) {
 	path := d.u.be.Library.AudioPath(r)
-	if path == "" || d.u.be.Media == nil {
+	if path == "" {
 		return
 	}
 	d.u.background(func(ctx context.Context) {
-		v, err := d.u.be.Media.Overview(ctx, path, overviewBars)
+		v, err := overview(ctx, path, overviewBars)
 		onMain(func() {
 			if d.rec.ID != r.ID {
 				return
@@ -166,7 +168,7 @@ func (d *detailsPanel) togglePlay() {
 	d.u.background(func(ctx context.Context) {
 		var err error
 		if pl == nil {
-			pl, err = d.u.be.Media.OpenPlayer(ctx, d.u.be.Library.AudioPath(r))
+			pl, err = device.NewPlayer(ctx, d.u.be.Library.AudioPath(r), d.u.be.Audio)
 			if err != nil {
 				d.u.fail(fmt.Errorf("could not play %q: %w", r.Title, err))
 				return
@@ -184,7 +186,7 @@ func (d *detailsPanel) togglePlay() {
 			}
 		}
 		if pl.Playing() {
-			err = pl.Pause()
+			pl.Pause()
 		} else {
 			if pl.Position() >= pl.Duration() {
 				err = pl.Seek(0)
@@ -323,7 +325,7 @@ func (d *detailsPanel) askDelete() {
 	}
 	here, cloud := d.deleteChoices(r)
 	var dlg *dialog.CustomDialog
-	choice := func(label string, scope DeleteScope, ok bool) *widget.Button {
+	choice := func(label string, scope sync.Scope, ok bool) *widget.Button {
 		b := widget.NewButton(label, func() { dlg.Hide(); d.delete(r, scope) })
 		if !ok {
 			b.Disable()
@@ -332,9 +334,9 @@ func (d *detailsPanel) askDelete() {
 	}
 	msg := widget.NewLabel(fmt.Sprintf("Delete %q from…", r.Title))
 	buttons := container.NewVBox(
-		choice("This device (keep the cloud copy)", DeleteHere, here),
-		choice("The cloud (keep it on this device)", DeleteCloud, cloud),
-		choice("Everywhere (move to the trash)", DeleteEverywhere, true),
+		choice("This device (keep the cloud copy)", sync.FromDevice, here),
+		choice("The cloud (keep it on this device)", sync.FromCloud, cloud),
+		choice("Everywhere (move to the trash)", sync.Everywhere, true),
 	)
 	dlg = dialog.NewCustom("Delete recording", "Cancel", container.NewVBox(msg, buttons), d.u.win)
 	dlg.Show()
@@ -343,7 +345,7 @@ func (d *detailsPanel) askDelete() {
 // delete applies one of the three answers. The decision is kept in the
 // library at once; the sync engine carries out its cloud part (signed out or
 // offline, it waits there). Without sync built in, a delete is the trash.
-func (d *detailsPanel) delete(r library.Recording, scope DeleteScope) {
+func (d *detailsPanel) delete(r library.Recording, scope sync.Scope) {
 	cl := d.u.be.Cloud
 	d.u.background(func(ctx context.Context) {
 		var err error
@@ -389,7 +391,7 @@ func (d *detailsPanel) saveAs(r library.Recording, f audio.Format) {
 			// The dialog created the file; the library replaces it whole
 			// once the export is complete, so a failure leaves no half file.
 			w.Close()
-			if err := d.u.be.Library.Export(ctx, r.ID, uri.Path()); err != nil {
+			if _, err := d.u.be.Library.Export(ctx, r.ID, uri.Path(), nil); err != nil {
 				d.u.fail(fmt.Errorf("could not export %q: %w", r.Title, err))
 				return
 			}

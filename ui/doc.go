@@ -27,9 +27,9 @@
 // times a second and the account status 4; nothing repaints while idle.
 // EARSHOT_PROFILE_DIR=dir writes CPU and heap profiles of a run there.
 //
-// The engine is reached through the small interfaces in backend.go.
-// engine.go adapts the real library and audio/device to them; cloudsync.go
-// adapts the sync engine (package sync): sessions in the OS keyring as the
+// The panels use the engine's own types: *library.Library, audio/device's
+// Recorder and Player, and SyncCloud (cloudsync.go) over the sync engine
+// (package sync), bundled in a Backend. SyncCloud keeps sessions in the OS keyring as the
 // CLI keeps them, so a login made in either is resumed by the other, kept in
 // memory until the window closes where no keyring is usable, and said so on
 // the Account tab.

@@ -65,8 +65,10 @@ func newLibraryPanel(u *UI) *libraryPanel {
 
 func (p *libraryPanel) length() int { return len(p.items) }
 
-func (p *libraryPanel) query() Query {
-	return Query{Search: p.search.Text, Filter: Filter(p.filter.SelectedIndex())}
+// query is what the list shows: the filter's index is a library.Presence
+// (filterNames is in the same order).
+func (p *libraryPanel) query() library.ListOptions {
+	return library.ListOptions{Query: p.search.Text, Presence: library.Presence(p.filter.SelectedIndex())}
 }
 
 // reloadSoon debounces reloads while the user types.
@@ -88,7 +90,7 @@ func (p *libraryPanel) reload() {
 // loadNow runs the current query from a background job and selects id when
 // it is in the answer. It is how a finished action shows its result.
 func (p *libraryPanel) loadNow(ctx context.Context, id string) {
-	var q Query
+	var q library.ListOptions
 	var gen int
 	onMainWait(func() {
 		q = p.query()
@@ -101,7 +103,7 @@ func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 	p.load(ctx, q, gen)
 }
 
-func (p *libraryPanel) load(ctx context.Context, q Query, gen int) {
+func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, gen int) {
 	rs, err := p.u.be.Library.List(ctx, q)
 	if err != nil {
 		p.u.fail(fmt.Errorf("could not read the library: %w", err))
@@ -150,12 +152,22 @@ func countLine(n int) string {
 // watch reloads when the index changes under us (the CLI, the sync engine)
 // and repaints rows as transfers progress.
 func (p *libraryPanel) watch() {
-	changes := p.u.be.Library.Changes(p.u.ctx)
+	changes, unsubscribe := p.u.be.Library.Subscribe()
 	p.u.loops.Add(1)
 	go func() {
 		defer p.u.loops.Done()
-		for range changes {
-			onMain(p.reload)
+		defer unsubscribe()
+		for {
+			select {
+			case <-p.u.ctx.Done():
+				return
+			case _, ok := <-changes:
+				if !ok {
+					return
+				}
+				drain(changes) // one reload answers a burst of changes
+				onMain(p.reload)
+			}
 		}
 	}()
 	if p.u.be.Cloud == nil {
@@ -191,6 +203,20 @@ func (p *libraryPanel) watch() {
 	}()
 }
 
+// drain takes what is waiting in ch without blocking.
+func drain[T any](ch <-chan T) {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
 // showProgress repaints only the rows whose transfer moved.
 func (p *libraryPanel) showProgress(batch map[string]Progress) {
 	for id, e := range batch {
@@ -213,7 +239,7 @@ func (p *libraryPanel) importFiles(uris []fyne.URI) {
 	for _, uri := range uris {
 		path := uri.Path()
 		p.u.background(func(ctx context.Context) {
-			r, err := p.u.be.Library.Import(ctx, path)
+			r, err := p.u.be.Library.Import(ctx, path, nil)
 			if err != nil {
 				p.u.fail(fmt.Errorf("could not import %s: %w", uri.Name(), err))
 				return

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/audio/device"
 )
 
 // frameInterval paces the meter, waveform and clock while recording. Every
@@ -56,7 +56,7 @@ type recordPanel struct {
 	format  *widget.Select
 
 	state    recState
-	session  Session
+	session  *take
 	stopTick context.CancelFunc
 	devIDs   map[string]string // device name shown → id
 }
@@ -80,11 +80,7 @@ func newRecordPanel(u *UI) *recordPanel {
 
 	form := widget.NewForm(widget.NewFormItem("Input", p.devices), widget.NewFormItem("Format", p.format))
 	input := widget.NewAccordion(widget.NewAccordionItem("Input and format", form))
-	if u.be.Recorder == nil {
-		p.record.Disable()
-	} else {
-		p.loadDevices()
-	}
+	p.loadDevices()
 
 	hint := widget.NewLabel("Ctrl+R record/stop · Ctrl+P pause")
 	hint.Importance = widget.LowImportance
@@ -106,7 +102,7 @@ func formatNames() []string {
 // loadDevices lists the input devices off the Fyne goroutine.
 func (p *recordPanel) loadDevices() {
 	p.u.background(func(ctx context.Context) {
-		ds, err := p.u.be.Recorder.Devices(ctx)
+		ds, err := device.Devices(ctx, p.u.be.Audio)
 		if err != nil {
 			p.u.fail(err)
 			return
@@ -138,10 +134,10 @@ func (p *recordPanel) start() {
 	if f == "" {
 		f = audio.Formats[0]
 	}
-	o := RecordOptions{Title: "Recording " + time.Now().Format("2006-01-02 15:04:05"),
-		DeviceID: p.devIDs[p.devices.Selected], Format: f}
+	title := "Recording " + time.Now().Format("2006-01-02 15:04:05")
+	input := p.devIDs[p.devices.Selected]
 	p.u.background(func(ctx context.Context) {
-		s, err := p.u.be.Recorder.Start(ctx, o)
+		s, err := p.u.be.startTake(ctx, title, input, f)
 		onMain(func() {
 			if err != nil {
 				p.setState(recIdle)
@@ -162,7 +158,7 @@ func (p *recordPanel) stop() {
 	p.setState(recBusy)
 	p.stopTick()
 	p.u.background(func(ctx context.Context) {
-		r, err := s.Stop(ctx)
+		r, err := s.stop(ctx)
 		if err == nil {
 			p.u.list.loadNow(ctx, r.ID)
 		}
@@ -177,33 +173,19 @@ func (p *recordPanel) stop() {
 	})
 }
 
-// togglePause pauses or resumes the recording in progress.
+// togglePause pauses or resumes the recording in progress. Both only flip
+// a flag in the recorder, so they run here on the Fyne goroutine.
 func (p *recordPanel) togglePause() {
 	s := p.session
-	if s == nil || p.state == recBusy || p.state == recIdle {
-		return
+	switch {
+	case s == nil:
+	case p.state == recRunning:
+		s.rec.Pause()
+		p.setState(recPaused)
+	case p.state == recPaused:
+		s.rec.Resume()
+		p.setState(recRunning)
 	}
-	pausing := p.state == recRunning
-	p.setState(recBusy)
-	p.u.background(func(context.Context) {
-		var err error
-		if pausing {
-			err = s.Pause()
-		} else {
-			err = s.Resume()
-		}
-		onMain(func() {
-			switch {
-			case err != nil:
-				p.u.fail(err)
-				p.setState(map[bool]recState{true: recRunning, false: recPaused}[pausing])
-			case pausing:
-				p.setState(recPaused)
-			default:
-				p.setState(recRunning)
-			}
-		})
-	})
 }
 
 func (p *recordPanel) setState(s recState) {
@@ -237,65 +219,82 @@ func (p *recordPanel) setState(s recState) {
 	p.u.setTrayRecording(s == recRunning || s == recPaused)
 }
 
-// startTicking drains the session's level readings and repaints the clock,
-// meter and waveform at frameInterval, from goroutines of its own.
-func (p *recordPanel) startTicking(s Session) {
+// startTicking repaints the clock, meter and waveform at frameInterval
+// from one goroutine, which also drains the session's level readings and
+// notices when the recording ends by itself.
+func (p *recordPanel) startTicking(t *take) {
 	ctx, cancel := context.WithCancel(p.u.ctx)
 	p.stopTick = cancel
-	var mu sync.Mutex
-	var last audio.Level
-	var peak = -120.0
-	var clipped, fresh bool
-	go func() { // the reader never blocks the recorder: Levels drops what we miss
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case l, ok := <-s.Levels():
-				if !ok {
-					return
-				}
-				mu.Lock()
-				last, fresh = l, true
-				peak = max(peak, l.Peak)
-				clipped = clipped || l.Clipped
-				mu.Unlock()
+	go p.tick(ctx, t)
+}
+
+// tick is startTicking's loop. The recorder never waits for it: Levels
+// drops readings not taken in time, and each frame shows the loudest
+// reading since the last, so no peak is missed.
+func (p *recordPanel) tick(ctx context.Context, t *take) {
+	frames := time.NewTicker(frameInterval)
+	defer frames.Stop()
+	levels := t.rec.Levels()
+	var peak levelPeak
+	var warned int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case l, ok := <-levels:
+			if !ok {
+				levels = nil // closed at the end; Done follows
+				continue
 			}
+			peak.add(l)
+		case <-t.rec.Done():
+			err := t.rec.Err()
+			onMain(func() { p.endedByItself(err) })
+			return
+		case <-frames.C:
+			l, fresh := peak.take()
+			st := t.rec.Stats()
+			warnedBefore := warned
+			warned = max(warned, st.Overruns)
+			onMain(func() { p.showFrame(st, l, fresh, st.Overruns > warnedBefore) })
 		}
-	}()
-	go func() {
-		t := time.NewTicker(frameInterval)
-		defer t.Stop()
-		var warned int64
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.Done():
-				err := s.Err()
-				onMain(func() { p.endedByItself(err) })
-				return
-			case <-t.C:
-			}
-			mu.Lock()
-			l, pk, cl, f := last, peak, clipped, fresh
-			peak, clipped, fresh = -120, false, false
-			mu.Unlock()
-			l.Peak, l.Clipped = max(l.Peak, pk), cl
-			elapsed, dropped, warnedBefore := s.Elapsed(), s.Dropped(), warned
-			onMain(func() {
-				p.setClock(clock(elapsed.Truncate(time.Second))) // a running clock never rounds up
-				if f && p.state == recRunning {
-					p.meter.SetLevel(l)
-					p.wave.Push(fraction(l.Peak))
-				}
-				if dropped > warnedBefore {
-					p.showOverrun(dropped)
-				}
-			})
-			warned = max(warned, dropped)
-		}
-	}()
+	}
+}
+
+// levelPeak gathers the level readings between two frames.
+type levelPeak struct {
+	l     audio.Level
+	fresh bool
+}
+
+func (k *levelPeak) add(l audio.Level) {
+	if !k.fresh {
+		k.l, k.fresh = l, true
+		return
+	}
+	peak, clipped := max(k.l.Peak, l.Peak), k.l.Clipped || l.Clipped
+	k.l = l
+	k.l.Peak, k.l.Clipped = peak, clipped
+}
+
+// take returns the gathered reading (fresh is false when none came) and
+// starts over.
+func (k *levelPeak) take() (l audio.Level, fresh bool) {
+	l, fresh = k.l, k.fresh
+	*k = levelPeak{}
+	return l, fresh
+}
+
+// showFrame paints one frame of the recording in progress.
+func (p *recordPanel) showFrame(st device.Stats, l audio.Level, fresh, lost bool) {
+	p.setClock(clock(st.Elapsed.Truncate(time.Second))) // a running clock never rounds up
+	if fresh && p.state == recRunning {
+		p.meter.SetLevel(l)
+		p.wave.Push(fraction(l.Peak))
+	}
+	if lost {
+		p.showOverrun(st.Overruns)
+	}
 }
 
 // setClock shows the elapsed time; the row is laid out again only when the

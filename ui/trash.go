@@ -51,7 +51,7 @@ func (t *trashPanel) reload() {
 }
 
 func (t *trashPanel) load(ctx context.Context) {
-	rs, err := t.u.be.Library.List(ctx, Query{Trashed: true})
+	rs, err := t.u.be.Library.List(ctx, library.ListOptions{Trash: library.OnlyTrashed})
 	if err != nil {
 		t.u.fail(fmt.Errorf("could not read the trash: %w", err))
 		return

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/sync"
 )
 
 func TestRecordAppearsInList(t *testing.T) {
@@ -24,7 +25,7 @@ func TestRecordAppearsInList(t *testing.T) {
 		t.Fatalf("record button %q, pause disabled %v; want Stop and an enabled Pause", u.rec.record.Text, u.rec.pause.Disabled())
 	}
 	s := u.rec.session
-	waitUntil(t, "half a second of audio", func() bool { return s.Elapsed() >= 500*time.Millisecond })
+	waitUntil(t, "half a second of audio", func() bool { return s.rec.Stats().Elapsed >= 500*time.Millisecond })
 
 	u.tapAndWait(u.rec.pause)
 	if u.rec.state != recPaused || u.rec.pause.Text != "Resume" {
@@ -97,7 +98,7 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	}
 
 	// Without an account, "everywhere" moves the recording to the trash.
-	u.do(func() { u.details.delete(u.details.rec, DeleteEverywhere) })
+	u.do(func() { u.details.delete(u.details.rec, sync.Everywhere) })
 	if got := u.list.titles(); len(got) != 0 {
 		t.Fatalf("list still shows %q after delete", got)
 	}
@@ -126,12 +127,12 @@ func TestSearchAndFilter(t *testing.T) {
 	})
 	u.do(func() {
 		u.list.search.SetText("")
-		u.list.filter.SetSelectedIndex(int(FilterCloudOnly))
+		u.list.filter.SetSelectedIndex(int(library.NotOnDevice))
 	})
 	if got := u.list.titles(); len(got) != 0 {
 		t.Fatalf("cloud-only filter shows %q, want nothing", got)
 	}
-	u.do(func() { u.list.filter.SetSelectedIndex(int(FilterLocal)) })
+	u.do(func() { u.list.filter.SetSelectedIndex(int(library.OnDevice)) })
 	if got := strings.Join(u.list.titles(), ","); got != "Shopping list,Lecture two,Lecture one" {
 		t.Fatalf("local filter shows %q, want newest first", got)
 	}
