@@ -96,6 +96,9 @@ func (l *Library) start(ctx context.Context) error {
 	if err := migrate(ctx, l.db); err != nil {
 		return err
 	}
+	if err := migrateTranscripts(ctx, l.db); err != nil {
+		return err
+	}
 	n, err := newNotifier(ctx, l.db)
 	if err != nil {
 		return err
