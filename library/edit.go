@@ -95,6 +95,7 @@ func (l *Library) Purge(ctx context.Context, id string) error {
 		}
 		syncDir(l.recordingsDir())
 	}
+	l.dropCaches(r.ID)
 	return nil
 }
 
