@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	flag "github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/earshot/earshot/library"
@@ -34,22 +34,27 @@ func init() {
 	var lf accountFlags
 	Register(&Command{
 		Name: "login", Summary: "log in to an earshot-server (the session is kept in the OS keyring)",
+		Examples: `earshot login --server https://sync.example.com --email ana@example.com
+			earshot login --password-stdin < password.txt   # the server and email of last time`,
 		Flags: lf.register,
 		Run:   func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, lf, false) },
 	})
 	var sf accountFlags
 	Register(&Command{
 		Name: "signup", Summary: "create an account on an earshot-server and log in",
-		Flags: sf.register,
-		Run:   func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },
+		Examples: `earshot signup --server https://sync.example.com --email ana@example.com`,
+		Flags:    sf.register,
+		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },
 	})
 	Register(&Command{
 		Name: "logout", Summary: "end the session: revoke it on the server, remove it from the keyring",
-		Run: func(ctx context.Context, e *Env, _ []string) error { return e.logout(ctx) },
+		Examples: `earshot logout`,
+		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.logout(ctx) },
 	})
 	Register(&Command{
 		Name: "whoami", Summary: "show the account this library syncs with",
-		Run: func(ctx context.Context, e *Env, _ []string) error { return e.whoami(ctx) },
+		Examples: `earshot whoami`,
+		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.whoami(ctx) },
 	})
 }
 

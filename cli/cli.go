@@ -1,35 +1,46 @@
 // Package cli implements the `earshot` subcommands. Each command lives in its
-// own file and registers itself in init with Register, so packages and files
-// added later (the cloud commands) plug in without touching this one.
+// own file and registers itself in init with Register, so a new command is a
+// new file and one Register call: nothing here changes.
+//
+// The command line is parsed by spf13/cobra (flags anywhere, `--` ends them,
+// help, shell completion); commands only see Command and Env, so the parser
+// stays in this file.
 //
 // Every command works through the same packages the GUI uses (library,
 // audio/device, sync). Errors reach the user as one line on stderr, saying
-// what happened and what to do, with a non-zero exit status.
+// what happened and what to do, with the exit status of exitcodes.go.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+	flag "github.com/spf13/pflag"
+
+	"github.com/earshot/earshot/internal/version"
 	"github.com/earshot/earshot/library"
 )
 
 // Command is one subcommand.
 type Command struct {
-	Name    string // the word after `earshot`
-	Args    string // the arguments, for usage: "ID TITLE"
-	Summary string // one line for `earshot help`
+	// Name is the words after `earshot`: "rename", or "trash empty" for a
+	// subcommand of trash (the parent is made if nobody registers it).
+	Name     string
+	Args     string // the arguments, for usage: "ID TITLE"; ID and FILE complete in the shell
+	Summary  string // one line for `earshot help`
+	Long     string // more paragraphs for `earshot help NAME` (optional)
+	Examples string // one example a line, "earshot …  # what it does"; required
 	// Flags declares the command's flags on fs (nil: none). The values it
 	// binds are read by Run.
 	Flags func(fs *flag.FlagSet)
-	// Run does the work. args are what is left after the flags.
+	// Run does the work. args are what is left after the flags. A nil Run
+	// makes a group of subcommands (registered as "NAME SUB").
 	Run func(ctx context.Context, e *Env, args []string) error
 	// MinArgs and MaxArgs bound len(args); MaxArgs < 0 means no limit.
 	MinArgs, MaxArgs int
@@ -45,13 +56,6 @@ func Register(c *Command) {
 	commands[c.Name] = c
 }
 
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
-)
-
 // Main runs `earshot` with args (os.Args[1:]) and returns the exit status.
 // ctx ends on SIGINT/SIGTERM; commands that run long (record, play) stop
 // cleanly then.
@@ -62,122 +66,175 @@ func Main(ctx context.Context, args []string) int {
 }
 
 func (e *Env) main(ctx context.Context, args []string) int {
-	global := flag.NewFlagSet("earshot", flag.ContinueOnError)
-	global.SetOutput(io.Discard)
-	global.StringVar(&e.DataDir, "data-dir", "", "")
-	if err := global.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			e.usage(e.Stdout)
-			return exitOK
-		}
-		fmt.Fprintf(e.Stderr, "earshot: %v; `earshot help` lists the commands\n", err)
-		return exitUsage
-	}
-	args = global.Args()
-	if len(args) == 0 {
-		e.usage(e.Stdout)
+	root := e.rootCommand()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return exitOK
 	}
-	name, args := args[0], args[1:]
-	if name == "help" {
-		return e.help(args)
+	name := strings.TrimSpace(strings.TrimPrefix(cmd.CommandPath(), "earshot"))
+	prefix := "earshot"
+	if name != "" {
+		prefix += " " + name
 	}
-	c, ok := commands[name]
-	if !ok {
-		fmt.Fprintf(e.Stderr, "earshot: unknown command %q; `earshot help` lists the commands\n", name)
+	var re runError
+	ran := errors.As(err, &re)
+	switch {
+	case ran && errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(e.Stderr, "%s: interrupted; what was done is kept, run it again to finish\n", prefix)
+		return exitInterrupted
+	case !ran || isUsage(err):
+		fmt.Fprintf(e.Stderr, "%s: %s\n", prefix, oneLine(usageLine(cmd, err)))
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("earshot "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&e.DataDir, "data-dir", e.DataDir, "")
-	if c.Flags != nil {
-		c.Flags(fs)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			e.commandUsage(e.Stdout, c, fs)
-			return exitOK
-		}
-		fmt.Fprintf(e.Stderr, "earshot %s: %v; usage: earshot %s\n", name, err, synopsis(c))
-		return exitUsage
-	}
-	args = fs.Args()
-	if len(args) < c.MinArgs || (c.MaxArgs >= 0 && len(args) > c.MaxArgs) {
-		fmt.Fprintf(e.Stderr, "earshot %s: wrong number of arguments; usage: earshot %s\n", name, synopsis(c))
-		return exitUsage
-	}
-	if err := c.Run(ctx, e, args); err != nil {
-		fmt.Fprintf(e.Stderr, "earshot %s: %s\n", name, oneLine(explain(err)))
-		return exitError
-	}
-	return exitOK
+	fmt.Fprintf(e.Stderr, "%s: %s\n", prefix, oneLine(explain(err)))
+	return exitError
 }
 
-func synopsis(c *Command) string {
-	s := c.Name
-	hasFlags := false
-	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	if c.Flags != nil {
-		c.Flags(fs)
-		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-	}
-	if hasFlags {
-		s += " [flags]"
-	}
-	if c.Args != "" {
-		s += " " + c.Args
-	}
-	return s
-}
+// runError marks an error that came from a command's Run, so Main can tell
+// a failure (exit 1) from a command line it could not parse (exit 2).
+type runError struct{ err error }
 
-func (e *Env) usage(w io.Writer) {
-	fmt.Fprint(w, "Earshot records your voice and keeps your recordings.\n\nUsage: earshot [--data-dir DIR] COMMAND [ARGS]\n\nCommands:\n")
+func (r runError) Error() string { return r.err.Error() }
+func (r runError) Unwrap() error { return r.err }
+
+// rootCommand builds the cobra tree from the registered commands.
+func (e *Env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "earshot",
+		Short:         "Earshot records your voice and keeps your recordings.",
+		Long:          rootLong,
+		Version:       version.String("earshot"),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true // completion.go's has examples and no powershell
+	e.root = root
+	root.SetOut(e.Stdout)
+	root.SetErr(e.Stderr)
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&e.DataDir, "data-dir", "", "the library's folder (default $EARSHOT_DATA_DIR, else the user's data folder)")
+	pf.BoolVarP(&e.Quiet, "quiet", "q", false, "print only results and errors")
+	pf.BoolVarP(&e.Verbose, "verbose", "v", false, "print more detail (every recording a sync touches)")
+	root.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	root.SetHelpCommand(helpCommand(root))
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	sort.Strings(names) // parents before their subcommands
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-28s %s\n", synopsis(commands[n]), commands[n].Summary)
+		e.add(root, commands[n])
 	}
-	fmt.Fprint(w, "\n`earshot help COMMAND` describes a command's flags.\n"+
-		"The library lives in --data-dir, else $EARSHOT_DATA_DIR, else the user's data folder.\n")
+	for _, t := range topics {
+		root.AddCommand(&cobra.Command{Use: t.name, Short: t.summary, Long: t.text})
+	}
+	return root
 }
 
-func (e *Env) help(args []string) int {
-	if len(args) == 0 {
-		e.usage(e.Stdout)
-		return exitOK
+// add places c in the tree under root, making missing parents.
+func (e *Env) add(root *cobra.Command, c *Command) {
+	words := strings.Fields(c.Name)
+	parent := root
+	for _, w := range words[:len(words)-1] {
+		next := child(parent, w)
+		if next == nil {
+			next = &cobra.Command{Use: w}
+			fill(e, next, &Command{Name: w, Summary: "see the subcommands below"})
+			parent.AddCommand(next)
+		}
+		parent = next
 	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.Stderr, "earshot help: unknown command %q; `earshot help` lists the commands\n", args[0])
-		return exitUsage
+	if existing := child(parent, words[len(words)-1]); existing != nil {
+		// A placeholder parent made for an earlier subcommand: fill it in.
+		fill(e, existing, c)
+		return
 	}
-	fs := flag.NewFlagSet("earshot "+c.Name, flag.ContinueOnError)
+	cc := &cobra.Command{}
+	fill(e, cc, c)
+	parent.AddCommand(cc)
+}
+
+func child(parent *cobra.Command, name string) *cobra.Command {
+	for _, c := range parent.Commands() {
+		if c.Name() == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// fill makes cc run c.
+func fill(e *Env, cc *cobra.Command, c *Command) {
+	words := strings.Fields(c.Name)
+	args := c.Args
+	if c.Run == nil && args == "" {
+		args = "COMMAND"
+	}
+	cc.Use = strings.TrimSpace(words[len(words)-1] + " " + args)
+	cc.Short = c.Summary
+	cc.Long = strings.TrimSpace(c.Summary + "\n\n" + c.Long)
+	cc.Example = indentExamples(c.Examples)
+	cc.Args = argCount(c)
+	cc.ValidArgsFunction = e.completeArgs(c)
 	if c.Flags != nil {
-		c.Flags(fs)
+		c.Flags(cc.Flags())
 	}
-	e.commandUsage(e.Stdout, c, fs)
-	return exitOK
+	if c.Run == nil {
+		// A group such as `cloud`: alone it shows its subcommands; with a
+		// word that is none of them, cobra.NoArgs makes it a usage error.
+		cc.Args = cobra.NoArgs
+		cc.RunE = func(cmd *cobra.Command, _ []string) error { return runErrorOrNil(cmd.Help()) }
+		return
+	}
+	cc.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := c.Run(cmd.Context(), e, args); err != nil {
+			return runError{err}
+		}
+		return nil
+	}
 }
 
-func (e *Env) commandUsage(w io.Writer, c *Command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: earshot %s\n\n%s\n", synopsis(c), c.Summary)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name == "data-dir" {
-			return
+func indentExamples(s string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		lines = append(lines, "  "+strings.TrimSpace(l))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// argCount checks the number of positional arguments.
+func argCount(c *Command) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) < c.MinArgs || (c.MaxArgs >= 0 && len(args) > c.MaxArgs) {
+			return usageError{errors.New(argCountProblem(c, len(args)))}
 		}
-		fmt.Fprintf(tw, "  --%s\t%s", f.Name, f.Usage)
-		switch f.DefValue {
-		case "", "false", "0", "0s":
-		default:
-			fmt.Fprintf(tw, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(tw)
-	})
-	tw.Flush()
+		return nil
+	}
+}
+
+func argCountProblem(c *Command, n int) string {
+	switch {
+	case c.MaxArgs == 0:
+		return fmt.Sprintf("takes no arguments, got %d", n)
+	case n < c.MinArgs:
+		return "needs " + c.Args
+	}
+	return fmt.Sprintf("too many arguments (%d)", n)
+}
+
+// usageLine is a parse failure with the synopsis and where to find more.
+func usageLine(cmd *cobra.Command, err error) string {
+	switch {
+	case !cmd.HasParent():
+		return fmt.Sprintf("%s; `earshot help` lists the commands", err)
+	case cmd.Name() == "help":
+		return err.Error()
+	}
+	return fmt.Sprintf("%s; usage: %s (`earshot help %s` has examples)", err,
+		cmd.UseLine(), strings.TrimPrefix(cmd.CommandPath(), "earshot "))
 }
 
 // explain turns the errors a user can meet into what to do about them.
@@ -194,14 +251,17 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// Env is what a command runs with: its streams, the data folder, and the
-// library, opened on first use.
+// Env is what a command runs with: its streams, the data folder, the global
+// flags, and the library, opened on first use.
 type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	DataDir        string // --data-dir; "" for the default
+	Quiet          bool   // -q: results and errors only
+	Verbose        bool   // -v: more detail
 
-	lib *library.Library
+	lib  *library.Library
+	root *cobra.Command // the command tree, for completion
 }
 
 // Library opens the library on first use, and tells the user about

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
@@ -19,37 +19,35 @@ import (
 
 func init() {
 	Register(&Command{
-		Name: "cloud", Args: "ls [--json] [--no-keyring] | rm [--no-keyring] ID...", Summary: "list or delete what the server holds",
-		MinArgs: 1, MaxArgs: -1,
-		Run: func(ctx context.Context, e *Env, args []string) error {
-			sub := flag.NewFlagSet("earshot cloud "+args[0], flag.ContinueOnError)
-			sub.SetOutput(io.Discard)
-			var sf2 sessionFlags
-			var asJSON bool
-			sf2.register(sub)
-			sub.BoolVar(&asJSON, "json", false, "print a JSON array")
-			if err := sub.Parse(args[1:]); err != nil {
-				return fmt.Errorf("%v; usage: earshot cloud ls [--json], or earshot cloud rm ID (one or more)", err)
-			}
-			switch args[0] {
-			case "ls":
-				if sub.NArg() != 0 {
-					return errors.New("usage: earshot cloud ls [--json]")
-				}
-				return e.cloudList(ctx, sf2, asJSON)
-			case "rm":
-				if sub.NArg() == 0 {
-					return errors.New("usage: earshot cloud rm ID (one or more)")
-				}
-				return e.cloudRemove(ctx, sf2, sub.Args())
-			}
-			return fmt.Errorf("unknown cloud command %q: use ls or rm", args[0])
+		Name: "cloud", Summary: "list or delete what the server holds",
+		Examples: `earshot cloud ls
+			earshot cloud rm 01jd8k2m`,
+	})
+	var lsf sessionFlags
+	var lsJSON bool
+	Register(&Command{
+		Name: "cloud ls", Summary: "list what the server holds, and where this device stands with each",
+		Examples: `earshot cloud ls
+			earshot cloud ls --json`,
+		Flags: func(fs *flag.FlagSet) {
+			lsf.register(fs)
+			fs.BoolVar(&lsJSON, "json", false, "print a JSON array")
 		},
+		Run: func(ctx context.Context, e *Env, _ []string) error { return e.cloudList(ctx, lsf, lsJSON) },
+	})
+	var rsf sessionFlags
+	Register(&Command{
+		Name: "cloud rm", Args: "ID...", Summary: "delete the cloud copy of recordings (this device keeps its copy)",
+		MinArgs: 1, MaxArgs: -1, Flags: rsf.register,
+		Examples: `earshot cloud rm 01jd8k2m`,
+		Run:      func(ctx context.Context, e *Env, args []string) error { return e.cloudRemove(ctx, rsf, args) },
 	})
 	var pf sessionFlags
 	Register(&Command{
 		Name: "pull", Args: "ID...", Summary: "download cloud-only recordings to this device",
 		MinArgs: 1, MaxArgs: -1, Flags: pf.register,
+		Examples: `earshot pull 01jd8k2m
+			earshot pull 01jd8k2m 01jd9x4q`,
 		Run: func(ctx context.Context, e *Env, args []string) error { return e.pull(ctx, pf, args) },
 	})
 }

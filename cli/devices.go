@@ -3,8 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/audio/device"
 )
@@ -12,7 +13,9 @@ import (
 func init() {
 	var asJSON bool
 	Register(&Command{
-		Name:    "devices",
+		Name: "devices",
+		Examples: `earshot devices
+			earshot devices --json`,
 		Summary: "list the microphones Earshot can record from",
 		Flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print a JSON array") },
 		Run: func(ctx context.Context, e *Env, _ []string) error {

@@ -231,8 +231,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"import", "no/such/file.wav"}, 1, "no such file"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"rename", unknown}, 2, "usage: earshot rename"},
-		{[]string{"record", "--format", "mp3"}, 1, "use opus, flac or wav"},
-		{[]string{"list", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"cloud", "foo"}, 2, "unknown command"},
+		{[]string{"record", "--format", "mp3"}, 2, "use opus, flac or wav"},
+		{[]string{"list", "--bogus"}, 2, "unknown flag: --bogus"},
 	} {
 		r := earshot(t, dir, nil, tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {

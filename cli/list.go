@@ -3,11 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/library"
 )
@@ -64,7 +65,10 @@ func (f *listFlags) declare(fs *flag.FlagSet) {
 func init() {
 	var f listFlags
 	Register(&Command{
-		Name:    "list",
+		Name: "list",
+		Examples: `earshot list
+			earshot list --search meeting --limit 10
+			earshot list --json`,
 		Summary: "list recordings, newest first",
 		Flags:   f.declare,
 		Run: func(ctx context.Context, e *Env, _ []string) error {
@@ -73,7 +77,9 @@ func init() {
 	})
 	var tf listFlags
 	Register(&Command{
-		Name:    "trash",
+		Name: "trash",
+		Examples: `earshot trash
+			earshot restore 01jd8k2m   # take one back out`,
 		Summary: "list recordings in the trash (kept 30 days; `earshot restore ID` brings one back)",
 		Flags:   tf.declare,
 		Run: func(ctx context.Context, e *Env, _ []string) error {

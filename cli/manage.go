@@ -9,6 +9,8 @@ import (
 func init() {
 	Register(&Command{
 		Name: "rename", Args: "ID TITLE", Summary: "give a recording a new title",
+		Examples: `earshot rename 01jd8k2m Call with Ana
+			earshot rename 01jd8k2m -- -3 dB test   # a title that starts with a dash`,
 		MinArgs: 2, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			r, err := e.Recording(ctx, args[0])
@@ -24,21 +26,9 @@ func init() {
 		},
 	})
 	Register(&Command{
-		Name: "rm", Args: "ID...", Summary: "move recordings to the trash (restorable for 30 days)",
-		MinArgs: 1, MaxArgs: -1,
-		Run: func(ctx context.Context, e *Env, args []string) error {
-			return eachRecording(ctx, e, args, func(id, title string) error {
-				if err := e.lib.Trash(ctx, id); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.Stderr, "moved to the trash: %q (%s); `earshot restore %s` brings it back\n", title, id, id)
-				return nil
-			})
-		},
-	})
-	Register(&Command{
 		Name: "restore", Args: "ID...", Summary: "take recordings back out of the trash",
-		MinArgs: 1, MaxArgs: -1,
+		Examples: `earshot restore 01jd8k2m`,
+		MinArgs:  1, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			return eachRecording(ctx, e, args, func(id, title string) error {
 				if err := e.lib.Restore(ctx, id); err != nil {
@@ -48,6 +38,18 @@ func init() {
 				return nil
 			})
 		},
+	})
+}
+
+// trash moves recordings to the trash (rm without a scope, for recordings
+// the cloud does not hold).
+func trash(ctx context.Context, e *Env, args []string) error {
+	return eachRecording(ctx, e, args, func(id, title string) error {
+		if err := e.lib.Trash(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "moved to the trash: %q (%s); `earshot restore %s` brings it back\n", title, id, id)
+		return nil
 	})
 }
 

@@ -12,7 +12,8 @@ import (
 func init() {
 	Register(&Command{
 		Name: "play", Args: "ID", Summary: "play a recording (Ctrl-C stops)",
-		MinArgs: 1, MaxArgs: 1,
+		Examples: `earshot play 01jd8k2m`,
+		MinArgs:  1, MaxArgs: 1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			r, err := e.Recording(ctx, args[0])
 			if err != nil {

@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 	"time"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/device"
@@ -25,7 +26,9 @@ type recordFlags struct {
 func init() {
 	var f recordFlags
 	Register(&Command{
-		Name:    "record",
+		Name: "record",
+		Examples: `earshot record                       # until Ctrl-C
+			earshot record --duration 5m --title "Stand-up" --format flac`,
 		Summary: "record from the microphone until Ctrl-C (or --duration); prints the new id",
 		Flags: func(fs *flag.FlagSet) {
 			f = recordFlags{}
@@ -41,10 +44,10 @@ func init() {
 func record(ctx context.Context, e *Env, f recordFlags) error {
 	format, err := audio.ParseFormat(f.format)
 	if err != nil {
-		return err
+		return Usagef("%w", err)
 	}
 	if f.duration < 0 {
-		return fmt.Errorf("--duration %s is negative; give a length such as 30s or 5m", f.duration)
+		return Usagef("--duration %s is negative; give a length such as 30s or 5m", f.duration)
 	}
 	lib, err := e.Library(ctx)
 	if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
@@ -77,6 +77,9 @@ func init() {
 	var workers int
 	Register(&Command{
 		Name: "sync", Summary: "send new recordings, renames and deletions to the cloud and fetch what changed there",
+		Examples: `earshot sync
+			earshot sync --watch        # keep syncing until Ctrl-C
+			earshot sync --auto-download off`,
 		Flags: func(fs *flag.FlagSet) {
 			sf.register(fs)
 			fs.BoolVar(&watch, "watch", false, "keep running: sync whenever something changes, here or in the cloud")
@@ -91,7 +94,7 @@ func init() {
 			}
 			if auto != "" {
 				if auto != "on" && auto != "off" {
-					return fmt.Errorf("--auto-download takes on or off, not %q", auto)
+					return Usagef("--auto-download takes on or off, not %q", auto)
 				}
 				if err := ce.eng.SetAutoDownload(ctx, auto == "on"); err != nil {
 					return err

@@ -8,6 +8,8 @@ import (
 func init() {
 	Register(&Command{
 		Name: "import", Args: "FILE...", Summary: "add audio files (WAV, FLAC, Ogg Opus as they are; MP3 re-encoded to Opus)",
+		Examples: `earshot import interview.wav
+			earshot import ~/Music/*.mp3`,
 		MinArgs: 1, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			lib, err := e.Library(ctx)
@@ -29,6 +31,8 @@ func init() {
 	})
 	Register(&Command{
 		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format)",
+		Examples: `earshot export 01jd8k2m call.flac   # converted to FLAC
+			earshot export 01jd8k2m call.opus`,
 		MinArgs: 2, MaxArgs: 2,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			r, err := e.Recording(ctx, args[0])
