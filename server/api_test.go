@@ -356,8 +356,12 @@ func putSlow(c *client, path string, chunk []byte, hdr string, head int) (*slowB
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Range", hdr)
 	out := make(chan int, 1)
+	// A connection of its own: one reused from an earlier request sits idle
+	// on the server until the body's first bytes arrive there, and a
+	// shutdown in that moment closes it as idle.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	go func() {
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := hc.Do(req)
 		if err != nil {
 			out <- -1
 			return
@@ -424,11 +428,13 @@ func killedDuringUpload(t *testing.T, p *testenv.Server) {
 
 // TestGracefulShutdown: SIGTERM lets an upload in flight finish.
 func TestGracefulShutdown(t *testing.T) {
-	p := startServer(t, nil, "--data-dir", t.TempDir())
+	dir := t.TempDir()
+	p := startServer(t, nil, "--data-dir", dir)
 	c := signup(t, p.URL)
 	data := randomData(6 << 20)
 	id := c.create(data, "shutdown")
 	body, out := putSlow(c, "/v1/recordings/"+id+"/content", data, "", 2<<20)
+	waitReceiving(t, dir)
 	stopped := make(chan error, 1)
 	go func() { stopped <- p.Stop() }()
 	// The server stops listening before it exits; then let the body go on.
@@ -451,6 +457,26 @@ func TestGracefulShutdown(t *testing.T) {
 	restart(t, p)
 	if !bytes.Equal(c.content(id), data) {
 		t.Fatalf("content after restart differs")
+	}
+}
+
+// waitReceiving returns once the server has written some of a whole upload's
+// bytes to its disk store: only then is the request surely in its hands
+// (the client's "sent" says only that the transport took the bytes).
+func waitReceiving(t *testing.T, dataDir string) {
+	t.Helper()
+	tmp := filepath.Join(dataDir, "blobs", "tmp")
+	for i := 0; ; i++ {
+		files, _ := filepath.Glob(filepath.Join(tmp, "put-*"))
+		for _, f := range files {
+			if st, err := os.Stat(f); err == nil && st.Size() > 0 {
+				return
+			}
+		}
+		if i > 1000 {
+			t.Fatalf("the server holds no bytes of the upload 10 s after the client sent them")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
