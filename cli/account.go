@@ -72,7 +72,8 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	if err != nil {
 		return err
 	}
-	last, _ := sync.LastAccount(ctx, x)
+	acct := sync.NewAccount(x, e.store(f.noKeyring), nil)
+	last, _ := acct.Last(ctx)
 	if f.server == "" {
 		f.server = last.Server
 	}
@@ -82,7 +83,7 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	if f.email == "" {
 		return errors.New("no email: pass --email ADDRESS")
 	}
-	c, err := sync.NewClient(f.server, nil)
+	c, err := acct.Client(f.server)
 	if err != nil {
 		return err
 	}
@@ -91,18 +92,15 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 		return err
 	}
 	if signup {
-		if _, err := c.Signup(ctx, f.email, pw); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stderr, "created account %s at %s\n", f.email, c.Server())
+		_, err = acct.SignUp(ctx, f.server, f.email, pw)
+	} else {
+		_, err = acct.LogIn(ctx, f.server, f.email, pw)
 	}
-	store := e.store(f.noKeyring)
-	s, err := sync.Login(ctx, c, store, f.email, pw)
 	if err != nil {
 		return err
 	}
-	if err := sync.SetLibraryAccount(ctx, x, s.Key()); err != nil {
-		return err
+	if signup {
+		fmt.Fprintf(e.Stderr, "created account %s at %s\n", f.email, c.Server())
 	}
 	if f.noKeyring {
 		fmt.Fprintf(e.Stderr, "logged in as %s at %s for this process only (--no-keyring: nothing was saved; cloud commands take --no-keyring to log in again)\n", f.email, c.Server())
@@ -167,58 +165,40 @@ func (e *Env) password(fromStdin bool, prompt string, confirm bool) (string, err
 	return pw, nil
 }
 
-// storedSession finds the account this library syncs with and opens its
-// session from the keyring. Errors from OpenSession (such as
-// sync.ErrNoSession) come back unwrapped, with the account, so callers
-// can tell them apart.
-func (e *Env) storedSession(ctx context.Context) (*library.SyncIndex, sync.AccountKey, *sync.Session, error) {
+// account is the library's account, with sessions in the OS keyring.
+func (e *Env) account(ctx context.Context) (*sync.Account, error) {
 	x, err := e.syncIndex(ctx)
 	if err != nil {
-		return nil, sync.AccountKey{}, nil, err
+		return nil, err
 	}
-	key, ok, err := sync.LibraryAccount(ctx, x)
-	if err != nil {
-		return nil, key, nil, err
-	}
-	if !ok {
-		return nil, key, nil, errors.New("not logged in: run earshot login --server URL --email ADDRESS")
-	}
-	c, err := sync.NewClient(key.Server, nil)
-	if err != nil {
-		return nil, key, nil, err
-	}
-	s, err := sync.OpenSession(ctx, c, sync.KeyringStore{}, key)
-	return x, key, s, err
+	return sync.NewAccount(x, sync.KeyringStore{}, nil), nil
 }
 
 func (e *Env) logout(ctx context.Context) error {
-	x, key, s, err := e.storedSession(ctx)
-	switch {
-	case x == nil:
+	acct, err := e.account(ctx)
+	if err != nil {
 		return err
-	case errors.Is(err, sync.ErrNoSession):
-		// Nothing stored: just forget the account.
+	}
+	key, revokeErr, err := acct.LogOut(ctx, nil)
+	switch {
 	case err != nil:
 		return err
-	default:
-		revokeErr, err := s.Logout(ctx)
-		if err != nil {
-			return err
-		}
-		if revokeErr != nil {
-			fmt.Fprintf(e.Stderr, "warning: could not reach %s to revoke the session (%s); it was removed here and expires by itself\n", key.Server, oneLine(revokeErr.Error()))
-		}
-	}
-	if err := sync.ClearLibraryAccount(ctx, x); err != nil {
-		return err
+	case key.Email == "":
+		return sync.ErrNotLoggedIn
+	case revokeErr != nil:
+		fmt.Fprintf(e.Stderr, "warning: could not reach %s to revoke the session (%s); it was removed here and expires by itself\n", key.Server, oneLine(revokeErr.Error()))
 	}
 	fmt.Fprintf(e.Stderr, "logged out %s\n", key)
 	return nil
 }
 
 func (e *Env) whoami(ctx context.Context) error {
-	x, key, s, err := e.storedSession(ctx)
-	if x == nil {
+	acct, err := e.account(ctx)
+	if err != nil {
+		return err
+	}
+	key, s, err := acct.Open(ctx)
+	if errors.Is(err, sync.ErrNotLoggedIn) {
 		return err
 	}
 	if err != nil {

@@ -42,32 +42,31 @@ func (e *Env) cloud(ctx context.Context, f sessionFlags, opts sync.Options) (*cl
 		return nil, err
 	}
 	if !f.noKeyring {
-		eng, s, err := sync.Connect(ctx, x, sync.KeyringStore{}, opts)
+		acct := sync.NewAccount(x, sync.KeyringStore{}, nil)
+		_, s, err := acct.Open(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return &cloudEnv{x: x, key: s.Key(), sess: s, eng: eng}, nil
+		return &cloudEnv{x: x, key: s.Key(), sess: s, eng: acct.Engine(s, opts)}, nil
 	}
-	key, ok, err := sync.LibraryAccount(ctx, x)
+	// --no-keyring: log in again, for this process only.
+	acct := sync.NewAccount(x, processStore, nil)
+	key, ok, err := acct.Key(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, sync.ErrNotLoggedIn
 	}
-	c, err := sync.NewClient(key.Server, nil)
-	if err != nil {
-		return nil, err
-	}
 	pw, err := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", key.Email, key.Server), false)
 	if err != nil {
 		return nil, err
 	}
-	s, err := sync.Login(ctx, c, processStore, key.Email, pw)
+	s, err := acct.LogIn(ctx, key.Server, key.Email, pw)
 	if err != nil {
 		return nil, err
 	}
-	return &cloudEnv{x: x, key: key, sess: s, eng: sync.New(x, s.Client(), key, opts)}, nil
+	return &cloudEnv{x: x, key: s.Key(), sess: s, eng: acct.Engine(s, opts)}, nil
 }
 
 func init() {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/earshot/earshot/library"
 )
@@ -16,19 +18,141 @@ const (
 	settingActive = "account.active" // "1" while logged in; library/syncschema.go's trigger reads it
 )
 
-// LibraryAccount returns the account this library syncs with; ok is false
+// ErrNotLoggedIn: the library has no account to sync with.
+var ErrNotLoggedIn = errors.New("not logged in: run earshot login --server URL --email ADDRESS")
+
+// Account is one library's link to a cloud account: which account it syncs
+// with (kept in the library), the session (kept in a SessionStore) and the
+// engine for it. It is the whole account lifecycle for both front ends.
+// Its methods may block on disk, the keyring and the network.
+type Account struct {
+	x     *library.SyncIndex
+	store SessionStore
+	http  *http.Client
+}
+
+// NewAccount returns the account of the library behind x, with sessions in
+// store. hc is the HTTP client for the server; nil means the default.
+func NewAccount(x *library.SyncIndex, store SessionStore, hc *http.Client) *Account {
+	return &Account{x: x, store: store, http: hc}
+}
+
+// Key returns the account this library syncs with; ok is false when nobody
+// is logged in from it.
+func (a *Account) Key(ctx context.Context) (key AccountKey, ok bool, err error) {
+	return libraryAccount(ctx, a.x)
+}
+
+// Last returns the account last used with this library, even after a
+// logout (to prefill a login form); empty fields when there was none.
+func (a *Account) Last(ctx context.Context) (AccountKey, error) {
+	return lastAccount(ctx, a.x)
+}
+
+// Client returns an unauthenticated client for server.
+func (a *Account) Client(server string) (*Client, error) {
+	return NewClient(server, a.http)
+}
+
+// Open resumes the stored session of the library's account. The errors
+// match ErrNotLoggedIn, ErrNoSession (logged out elsewhere: log in again) or
+// ErrNoKeyring (no usable keyring: offer a login kept in memory); key is
+// the library's account whenever it has one, errors or not.
+func (a *Account) Open(ctx context.Context) (key AccountKey, s *Session, err error) {
+	key, ok, err := a.Key(ctx)
+	if err != nil {
+		return key, nil, err
+	}
+	if !ok {
+		return key, nil, ErrNotLoggedIn
+	}
+	c, err := a.Client(key.Server)
+	if err != nil {
+		return key, nil, err
+	}
+	s, err = OpenSession(ctx, c, a.store, key)
+	return key, s, err
+}
+
+// LogIn checks the password with the server, keeps the session in the
+// store and makes the account the one this library syncs with.
+func (a *Account) LogIn(ctx context.Context, server, email, password string) (*Session, error) {
+	c, err := a.Client(server)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Login(ctx, c, a.store, strings.TrimSpace(email), password)
+	if err != nil {
+		return nil, err
+	}
+	if err := setLibraryAccount(ctx, a.x, s.Key()); err != nil {
+		_, _ = s.Logout(context.WithoutCancel(ctx)) // nobody could use it
+		return nil, fmt.Errorf("log in: %w", err)
+	}
+	return s, nil
+}
+
+// SignUp creates the account on the server, then logs in as LogIn does.
+func (a *Account) SignUp(ctx context.Context, server, email, password string) (*Session, error) {
+	c, err := a.Client(server)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Signup(ctx, strings.TrimSpace(email), password); err != nil {
+		return nil, err
+	}
+	return a.LogIn(ctx, server, email, password)
+}
+
+// LogOut ends the library's login: the library forgets the account (its
+// sync state stays, so logging in again carries on), the session leaves the
+// store, and only then is it revoked on the server, so a local step that
+// fails (a full disk, a locked keyring) never leaves the user logged in
+// here with a session the server has revoked. s is the open session, or
+// nil to open the stored one. revokeErr, if any, says the server could not
+// be reached (the session then expires by itself); err is about the local
+// steps, after which nothing has changed.
+func (a *Account) LogOut(ctx context.Context, s *Session) (key AccountKey, revokeErr, err error) {
+	key, ok, err := a.Key(ctx)
+	if err != nil || !ok {
+		return key, nil, err
+	}
+	if s == nil {
+		if _, s, err = a.Open(ctx); err != nil && !errors.Is(err, ErrNoSession) {
+			return key, nil, err
+		}
+	}
+	if err := clearLibraryAccount(ctx, a.x); err != nil {
+		return key, nil, fmt.Errorf("log out: %w", err)
+	}
+	if err := a.store.Delete(ctx, key); err != nil {
+		if rerr := setLibraryAccount(ctx, a.x, key); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return key, nil, fmt.Errorf("log out: %w", err)
+	}
+	if s == nil {
+		return key, nil, nil
+	}
+	return key, s.revoke(ctx), nil
+}
+
+// Engine returns an engine syncing this library through s.
+func (a *Account) Engine(s *Session, opts Options) *Engine {
+	return New(a.x, s.Client(), s.Key(), opts)
+}
+
+// libraryAccount returns the account this library syncs with; ok is false
 // when nobody is logged in from it.
-func LibraryAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, ok bool, err error) {
-	if key, err = LastAccount(ctx, x); err != nil {
+func libraryAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, ok bool, err error) {
+	if key, err = lastAccount(ctx, x); err != nil {
 		return key, false, err
 	}
 	active, err := x.Setting(ctx, settingActive)
 	return key, err == nil && active == "1" && key.Server != "" && key.Email != "", err
 }
 
-// LastAccount returns the account last used with this library, even after
-// a logout (to prefill a login form); empty fields when there was none.
-func LastAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, err error) {
+func lastAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, err error) {
 	if key.Server, err = x.Setting(ctx, settingServer); err != nil {
 		return key, err
 	}
@@ -36,12 +160,12 @@ func LastAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, err
 	return key, err
 }
 
-// SetLibraryAccount makes key the account this library syncs with. A
+// setLibraryAccount makes key the account this library syncs with. A
 // library that synced with another account before forgets that account's
 // state (cloud-only entries go; every recording here is uploaded to the new
 // account), so nothing leaks from one account to another.
-func SetLibraryAccount(ctx context.Context, x *library.SyncIndex, key AccountKey) error {
-	old, err := LastAccount(ctx, x)
+func setLibraryAccount(ctx context.Context, x *library.SyncIndex, key AccountKey) error {
+	old, err := lastAccount(ctx, x)
 	if err != nil {
 		return err
 	}
@@ -53,35 +177,8 @@ func SetLibraryAccount(ctx context.Context, x *library.SyncIndex, key AccountKey
 	return x.SetSettings(ctx, map[string]string{settingServer: key.Server, settingEmail: key.Email, settingActive: "1"})
 }
 
-// ClearLibraryAccount marks the library logged out. The sync state stays,
+// clearLibraryAccount marks the library logged out. The sync state stays,
 // so logging in again to the same account carries on where it stopped.
-func ClearLibraryAccount(ctx context.Context, x *library.SyncIndex) error {
+func clearLibraryAccount(ctx context.Context, x *library.SyncIndex) error {
 	return x.SetSettings(ctx, map[string]string{settingActive: ""})
-}
-
-// ErrNotLoggedIn: the library has no account to sync with.
-var ErrNotLoggedIn = errors.New("not logged in: run earshot login --server URL --email ADDRESS")
-
-// Connect is what a front end does at start: it finds the account the
-// library syncs with, resumes its session from store and returns an engine
-// for it. The errors match ErrNotLoggedIn, ErrNoSession (logged out
-// elsewhere: log in again) or ErrNoKeyring (no usable keyring: offer
-// --no-keyring, or a login kept in memory).
-func Connect(ctx context.Context, x *library.SyncIndex, store SessionStore, opts Options) (*Engine, *Session, error) {
-	key, ok, err := LibraryAccount(ctx, x)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, ErrNotLoggedIn
-	}
-	c, err := NewClient(key.Server, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := OpenSession(ctx, c, store, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return New(x, s.Client(), key, opts), s, nil
 }

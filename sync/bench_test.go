@@ -53,7 +53,7 @@ func BenchmarkNoopSync(b *testing.B) {
 		b.Fatal(err)
 	}
 	key := AccountKey{Server: c.Server(), Email: email}
-	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
+	if err := setLibraryAccount(ctx, d.x, key); err != nil {
 		b.Fatal(err)
 	}
 	d.eng = New(d.x, c.WithAuth(d.sess), key, Options{Workers: 8})

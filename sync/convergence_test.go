@@ -135,7 +135,7 @@ func newSeqDevice(t *testing.T, name, url, email string, sess *Session) *device 
 		t.Fatal(err)
 	}
 	key := AccountKey{Server: c.Server(), Email: email}
-	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
+	if err := setLibraryAccount(ctx, d.x, key); err != nil {
 		t.Fatal(err)
 	}
 	d.eng = New(d.x, c.WithAuth(sess), key, Options{Backoff: Backoff{Min: 5e6, Max: 2e7}})

@@ -189,30 +189,6 @@ func (e *Engine) Download(ctx context.Context, id string) error {
 	}
 }
 
-// RequestDownload asks for a cloud-only recording's audio without waiting
-// (the GUI's download button): a running Run fetches it at once.
-func (e *Engine) RequestDownload(ctx context.Context, id string) error {
-	_, err := e.x.UpdateOne(ctx, id, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
-		if cur == nil || cur.Tombstone() {
-			return library.SyncChange{}, &library.NotFoundError{ID: id}
-		}
-		if cur.HasAudio || cur.WantAudio {
-			return library.SyncChange{}, nil
-		}
-		if err := downloadable(*cur); err != nil {
-			return library.SyncChange{}, err
-		}
-		n := *cur
-		n.WantAudio = true
-		return library.SyncChange{Item: &n}, nil
-	})
-	if err != nil {
-		return fmt.Errorf("download %s: %w", id, err)
-	}
-	e.Trigger()
-	return nil
-}
-
 // ErrDeleting: the recording is on its way out and cannot be downloaded.
 var ErrDeleting = errors.New("being deleted")
 

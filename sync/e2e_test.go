@@ -24,14 +24,14 @@ func TestTwoDevices(t *testing.T) {
 	if got := a.item(t, r.ID).SyncState; got != library.Queued {
 		t.Fatalf("fresh recording is %s, want queued", got)
 	}
-	if err := ClearLibraryAccount(ctx, a.x); err != nil {
+	if err := clearLibraryAccount(ctx, a.x); err != nil {
 		t.Fatal(err)
 	}
 	r0 := a.record(t, "Made logged out", 1000)
 	if got := a.item(t, r0.ID).SyncState; got != library.LocalOnly {
 		t.Fatalf("recording made logged out is %s, want local_only", got)
 	}
-	if err := SetLibraryAccount(ctx, a.x, a.eng.key); err != nil {
+	if err := setLibraryAccount(ctx, a.x, a.eng.key); err != nil {
 		t.Fatal(err)
 	}
 	sum := a.sync(t)

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -208,21 +209,39 @@ func (e *Engine) serverInfo(ctx context.Context) api.ServerInfo {
 
 // AutoDownload reports whether cloud-only entries download by themselves.
 func (e *Engine) AutoDownload(ctx context.Context) (bool, error) {
-	v, err := e.x.Setting(ctx, settingAutoDownload)
-	return v == "1", err
+	return AutoDownload(ctx, e.x)
 }
 
-// SetAutoDownload changes the automatic-download setting (kept in the
-// library, so the GUI and the CLI share it).
+// SetAutoDownload changes the automatic-download setting and syncs at once.
 func (e *Engine) SetAutoDownload(ctx context.Context, on bool) error {
+	if err := SetAutoDownload(ctx, e.x, on); err != nil {
+		return err
+	}
+	e.Trigger()
+	return nil
+}
+
+// AutoDownload reports whether cloud-only entries of the library behind x
+// download by themselves.
+func AutoDownload(ctx context.Context, x *library.SyncIndex) (bool, error) {
+	v, err := x.Setting(ctx, settingAutoDownload)
+	if err != nil {
+		return false, fmt.Errorf("read the automatic-download setting: %w", err)
+	}
+	return v == "1", nil
+}
+
+// SetAutoDownload changes the automatic-download setting without an engine
+// (signed out, say). It is kept in the library, so the GUI and the CLI share
+// it, and every engine on the library follows it from its next pass.
+func SetAutoDownload(ctx context.Context, x *library.SyncIndex, on bool) error {
 	v := ""
 	if on {
 		v = "1"
 	}
-	if err := e.x.SetSettings(ctx, map[string]string{settingAutoDownload: v}); err != nil {
-		return err
+	if err := x.SetSettings(ctx, map[string]string{settingAutoDownload: v}); err != nil {
+		return fmt.Errorf("change the automatic-download setting: %w", err)
 	}
-	e.Trigger()
 	return nil
 }
 

@@ -176,7 +176,7 @@ func newDeviceVia(t testing.TB, name, url, via, email, password string, opts Opt
 		t.Fatal(err)
 	}
 	key := AccountKey{Server: c.Server(), Email: email}
-	if err := SetLibraryAccount(ctx, d.x, key); err != nil {
+	if err := setLibraryAccount(ctx, d.x, key); err != nil {
 		t.Fatal(err)
 	}
 	d.eng = New(d.x, c.WithAuth(d.sess), key, opts)

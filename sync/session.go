@@ -84,17 +84,28 @@ func newSession(key AccountKey, store SessionStore, c *Client, cur api.Session) 
 // Logout revokes the session on the server (when it can be reached: an
 // offline logout still forgets the tokens here) and deletes it from the
 // store. The returned error, if any, is about forgetting, never the revoke.
+// Account.LogOut is the front ends' logout; this one serves a session that
+// no library holds.
 func (s *Session) Logout(ctx context.Context) (revokeErr, err error) {
+	if err := s.store.Delete(ctx, s.key); err != nil {
+		return nil, err
+	}
+	return s.revoke(ctx), nil
+}
+
+// revoke ends the session on the server and forgets its tokens here; the
+// error says the server could not be reached (an ended session is no error).
+func (s *Session) revoke(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	revokeErr = s.Client().Logout(rctx)
+	err := s.Client().Logout(rctx)
 	cancel()
-	if KindOf(revokeErr) == KindAuth {
-		revokeErr = nil // already over on the server
+	if KindOf(err) == KindAuth {
+		err = nil // already over on the server
 	}
 	s.mu.Lock()
 	s.cur = api.Session{}
 	s.mu.Unlock()
-	return revokeErr, s.store.Delete(ctx, s.key)
+	return err
 }
 
 // AccessToken implements TokenSource.

@@ -32,9 +32,10 @@ type SyncOptions struct {
 // Status is the exception: it reads memory only, so the delete dialog may
 // ask it on the Fyne goroutine.
 type SyncCloud struct {
-	x     *library.SyncIndex
-	opts  SyncOptions
-	store *fallbackStore
+	x       *library.SyncIndex
+	opts    SyncOptions
+	store   *fallbackStore
+	account *sync.Account
 
 	// acct serialises log in, log out and resume: each replaces the engine.
 	acct stdsync.Mutex
@@ -46,7 +47,6 @@ type SyncCloud struct {
 	sess    *sync.Session
 	stopEng func() // cancels Run and waits for it
 	auto    bool
-	setAuto *bool  // chosen while signed out; applied at the next sign-in
 	note    string // a problem outside the engine (the keyring), for a person
 
 	subMu stdsync.Mutex
@@ -60,7 +60,8 @@ func NewSyncCloud(x *library.SyncIndex, o SyncOptions) *SyncCloud {
 	if ks == nil {
 		ks = sync.KeyringStore{}
 	}
-	return &SyncCloud{x: x, opts: o, store: newFallbackStore(ks), subs: map[chan Progress]struct{}{}, base: context.Background()}
+	store := newFallbackStore(ks)
+	return &SyncCloud{x: x, opts: o, store: store, account: sync.NewAccount(x, store, o.HTTP), subs: map[chan Progress]struct{}{}, base: context.Background()}
 }
 
 // Resume picks up the login stored by an earlier run
@@ -72,21 +73,15 @@ func (c *SyncCloud) Resume(ctx context.Context) error {
 	c.mu.Lock()
 	c.base = ctx
 	c.mu.Unlock()
-	key, ok, err := sync.LibraryAccount(ctx, c.x)
-	if err != nil {
-		return fmt.Errorf("read the account of this library: %w", err)
-	}
-	if !ok {
+	key, sess, err := c.account.Open(ctx)
+	if errors.Is(err, sync.ErrNotLoggedIn) {
 		return nil
 	}
-	c.mu.Lock()
-	c.key = key
-	c.mu.Unlock()
-	client, err := c.client(key.Server)
-	if err != nil {
-		return err
+	if key.Email != "" {
+		c.mu.Lock()
+		c.key = key
+		c.mu.Unlock()
 	}
-	sess, err := sync.OpenSession(ctx, client, c.store, key)
 	switch {
 	case errors.Is(err, sync.ErrNoKeyring):
 		c.setNote(fmt.Sprintf("Signed out: no OS keyring to read the login for %s from. Log in again (it will last until Earshot closes), or start a Secret Service such as gnome-keyring to stay signed in.", key.Email))
@@ -100,34 +95,14 @@ func (c *SyncCloud) Resume(ctx context.Context) error {
 	return c.startEngine(ctx, key, sess)
 }
 
-// client returns an HTTP client of the engine for server.
-func (c *SyncCloud) client(server string) (*sync.Client, error) {
-	cl, err := sync.NewClient(server, c.opts.HTTP)
-	if err != nil {
-		return nil, fmt.Errorf("server address %q: %w", server, err)
-	}
-	return cl, nil
-}
-
 // startEngine makes the engine for a session and runs it until the base
 // context ends or the account changes.
 func (c *SyncCloud) startEngine(ctx context.Context, key sync.AccountKey, sess *sync.Session) error {
 	c.stopEngine()
-	eng := sync.New(c.x, sess.Client(), key, c.opts.Engine)
-	c.mu.Lock()
-	pending := c.setAuto
-	c.setAuto = nil
-	c.mu.Unlock()
-	var auto bool
-	var err error
-	if pending != nil {
-		auto = *pending
-		err = eng.SetAutoDownload(ctx, auto)
-	} else {
-		auto, err = eng.AutoDownload(ctx)
-	}
+	eng := c.account.Engine(sess, c.opts.Engine)
+	auto, err := sync.AutoDownload(ctx, c.x)
 	if err != nil {
-		return fmt.Errorf("read the automatic-download setting: %w", err)
+		return err
 	}
 	unsubscribe := eng.Subscribe(c.forward)
 	c.mu.Lock()
@@ -299,14 +274,13 @@ func (c *SyncCloud) SignUp(ctx context.Context, server, email, password string) 
 	if err := checkCredentials(server, email, password); err != nil {
 		return err
 	}
-	client, err := c.client(server)
+	c.acct.Lock()
+	defer c.acct.Unlock()
+	sess, err := c.account.SignUp(ctx, server, email, password)
 	if err != nil {
-		return err
-	}
-	if _, err := client.Signup(ctx, email, password); err != nil {
 		return fmt.Errorf("sign up as %s: %w", email, err)
 	}
-	return c.LogIn(ctx, server, email, password)
+	return c.signedIn(ctx, sess)
 }
 
 func checkCredentials(server, email, password string) error {
@@ -327,19 +301,17 @@ func (c *SyncCloud) LogIn(ctx context.Context, server, email, password string) e
 	if err := checkCredentials(server, email, password); err != nil {
 		return err
 	}
-	client, err := c.client(server)
-	if err != nil {
-		return err
-	}
 	c.acct.Lock()
 	defer c.acct.Unlock()
-	sess, err := sync.Login(ctx, client, c.store, strings.TrimSpace(email), password)
+	sess, err := c.account.LogIn(ctx, server, email, password)
 	if err != nil {
 		return err
 	}
-	if err := sync.SetLibraryAccount(ctx, c.x, sess.Key()); err != nil {
-		return fmt.Errorf("log in: %w", err)
-	}
+	return c.signedIn(ctx, sess)
+}
+
+// signedIn starts syncing for a new login and says where it is kept.
+func (c *SyncCloud) signedIn(ctx context.Context, sess *sync.Session) error {
 	note := ""
 	if c.store.inMemory(sess.Key()) {
 		note = "Signed in until Earshot closes: there is no OS keyring to keep the login in. Start a Secret Service (gnome-keyring, KeePassXC) to stay signed in."
@@ -357,24 +329,21 @@ func (c *SyncCloud) LogOut(ctx context.Context) error {
 	c.acct.Lock()
 	defer c.acct.Unlock()
 	c.mu.Lock()
-	sess, key := c.sess, c.key
+	sess := c.sess
 	c.mu.Unlock()
 	c.stopEngine()
-	var errs []error
-	if sess != nil {
-		revokeErr, err := sess.Logout(ctx)
-		if revokeErr != nil {
-			errs = append(errs, fmt.Errorf("logged out here, but could not reach %s to revoke the session (it expires by itself): %s", key.Server, oneLine(revokeErr.Error())))
+	key, revokeErr, err := c.account.LogOut(ctx, sess)
+	if err != nil {
+		if sess != nil {
+			_ = c.startEngine(ctx, key, sess) // still signed in: keep syncing
 		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("log out: remove the session from the keyring: %w", err))
-		}
-	}
-	if err := sync.ClearLibraryAccount(ctx, c.x); err != nil {
-		errs = append(errs, fmt.Errorf("log out: %w", err))
+		return err
 	}
 	c.setNote("")
-	return errors.Join(errs...)
+	if revokeErr != nil {
+		return fmt.Errorf("logged out here, but could not reach %s to revoke the session (it expires by itself): %s", key.Server, oneLine(revokeErr.Error()))
+	}
+	return nil
 }
 
 // SyncNow runs one full pass, failed recordings retried, failed recordings retried.
@@ -419,23 +388,18 @@ func (c *SyncCloud) Delete(ctx context.Context, id string, scope sync.Scope) err
 }
 
 // SetAutoDownload turns automatic download on or off. The setting lives in
-// the library (the CLI shares it); chosen while signed out, it applies at
-// the next sign-in.
+// the library (the CLI shares it), signed in or not; a running engine
+// follows it at once.
 func (c *SyncCloud) SetAutoDownload(ctx context.Context, on bool) error {
-	c.mu.Lock()
-	eng, was := c.eng, c.auto
-	if eng == nil {
-		c.setAuto = &on
+	if err := sync.SetAutoDownload(ctx, c.x, on); err != nil {
+		return err
 	}
-	c.auto = on // at once, so a status read meanwhile does not undo the click
+	c.mu.Lock()
+	eng := c.eng
+	c.auto = on
 	c.mu.Unlock()
 	if eng != nil {
-		if err := eng.SetAutoDownload(ctx, on); err != nil {
-			c.mu.Lock()
-			c.auto = was
-			c.mu.Unlock()
-			return fmt.Errorf("automatic download: %w", err)
-		}
+		eng.Trigger()
 	}
 	c.changed()
 	return nil

@@ -143,15 +143,12 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oc, _ := sync.NewClient(srv.URL, nil)
-	sess, err := sync.Login(ctx, oc, sync.NewMemoryStore(), email, pw)
+	oacct := sync.NewAccount(ox, sync.NewMemoryStore(), nil)
+	sess, err := oacct.LogIn(ctx, srv.URL, email, pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sync.SetLibraryAccount(ctx, ox, sess.Key()); err != nil {
-		t.Fatal(err)
-	}
-	if sum, err := sync.New(ox, sess.Client(), sess.Key(), sync.Options{}).SyncOnce(ctx); err != nil || sum.Uploaded != 1 {
+	if sum, err := oacct.Engine(sess, sync.Options{}).SyncOnce(ctx); err != nil || sum.Uploaded != 1 {
 		t.Fatalf("other device's sync: %+v, %v", sum, err)
 	}
 
