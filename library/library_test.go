@@ -218,7 +218,7 @@ func TestPurgeOfUploadedLeavesTombstone(t *testing.T) {
 		t.Fatalf("get of tombstone: %v", err)
 	}
 	assertIDs(t, l, ListOptions{Trash: WithTrashed})
-	tomb, err := scanRecording(l.db.QueryRow(`SELECT `+columns+` FROM recordings WHERE id = ?`, r.ID))
+	tomb, err := scanRecording(l.db.QueryRow(`SELECT `+readColumns+` FROM recordings WHERE id = ?`, r.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

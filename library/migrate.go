@@ -40,6 +40,32 @@ var migrations = []string{
 		op  TEXT NOT NULL,
 		at  INTEGER NOT NULL
 	);`,
+	// 2: tags, favourites and bookmarks (metadata.go, bookmarks.go). They go
+	// with their recording when its row goes (purged) or becomes a tombstone.
+	`ALTER TABLE recordings ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE recording_tags (
+		recording_id TEXT NOT NULL,
+		tag          TEXT NOT NULL, -- api.NormalizeTag's form
+		PRIMARY KEY (recording_id, tag)
+	) WITHOUT ROWID;
+	CREATE INDEX recording_tags_by_tag ON recording_tags (tag, recording_id);
+	CREATE TABLE bookmarks (
+		id           TEXT PRIMARY KEY NOT NULL, -- UUIDv7 of the device that made it
+		recording_id TEXT NOT NULL,             -- committed, or still recording (no row yet)
+		at_ms        INTEGER NOT NULL,
+		name         TEXT NOT NULL DEFAULT '',
+		created_at   INTEGER NOT NULL           -- Unix ms
+	);
+	CREATE INDEX bookmarks_by_recording ON bookmarks (recording_id, at_ms);
+	CREATE TRIGGER recording_meta_purged AFTER DELETE ON recordings BEGIN
+		DELETE FROM recording_tags WHERE recording_id = OLD.id;
+		DELETE FROM bookmarks WHERE recording_id = OLD.id;
+	END;
+	CREATE TRIGGER recording_meta_tombstoned AFTER UPDATE OF deleted_at ON recordings
+		WHEN NEW.deleted_at IS NOT NULL BEGIN
+		DELETE FROM recording_tags WHERE recording_id = OLD.id;
+		DELETE FROM bookmarks WHERE recording_id = OLD.id;
+	END;`,
 }
 
 // migrate brings the schema up to date in one immediate transaction, so two

@@ -116,6 +116,9 @@ func (l *Library) Abort(ctx context.Context, p *Pending) error {
 	if err := removeIfExists(p.PartPath); err != nil {
 		return fmt.Errorf("abort recording %s: %w", p.ID, err)
 	}
+	if err := l.dropPendingBookmarks(ctx, p.ID); err != nil {
+		return fmt.Errorf("abort recording %s: %w", p.ID, err)
+	}
 	l.cleanupIncoming(p.ID, p.lock)
 	p.lock = nil
 	return nil

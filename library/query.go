@@ -5,15 +5,22 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot/audio"
 )
 
-// columns are the recordings table's columns in the order scanRecording reads.
+// columns are the recordings table's columns that an insert writes.
 const columns = `id, title, created_at, duration_ms, format, sample_rate, channels, size_bytes, sha256,
 	recovered, version, has_audio, trashed_at, deleted_at, sync_state, sync_error, remote_version`
+
+// readColumns are what every read of a recording selects: the table's
+// columns, the favourite flag and the tags (joined by US, which a tag never
+// contains). The FROM clause must name the table "recordings".
+const readColumns = columns + `, recordings.favorite,
+	(SELECT group_concat(tag, char(31)) FROM recording_tags WHERE recording_id = recordings.id)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -24,9 +31,11 @@ func scanRecording(row rowScanner) (Recording, error) {
 		format, state      string
 		trashed, deleted   sql.NullInt64
 		recovered, hasAuds bool
+		tags               sql.NullString
 	)
 	err := row.Scan(&r.ID, &r.Title, &created, &durMS, &format, &r.SampleRate, &r.Channels, &r.Size, &r.SHA256,
-		&recovered, &r.Version, &hasAuds, &trashed, &deleted, &state, &r.SyncError, &r.RemoteVersion)
+		&recovered, &r.Version, &hasAuds, &trashed, &deleted, &state, &r.SyncError, &r.RemoteVersion,
+		&r.Favorite, &tags)
 	if err != nil {
 		return Recording{}, err
 	}
@@ -37,6 +46,10 @@ func scanRecording(row rowScanner) (Recording, error) {
 	r.Recovered, r.HasAudio = recovered, hasAuds
 	r.TrashedAt = msTime(trashed)
 	r.DeletedAt = msTime(deleted)
+	if tags.String != "" {
+		r.Tags = strings.Split(tags.String, "\x1f")
+		slices.Sort(r.Tags)
+	}
 	return r, nil
 }
 
@@ -60,7 +73,7 @@ type querier interface {
 
 func get(ctx context.Context, q querier, id string) (Recording, error) {
 	r, err := scanRecording(q.QueryRowContext(ctx,
-		`SELECT `+columns+` FROM recordings WHERE id = ? AND deleted_at IS NULL`, id))
+		`SELECT `+readColumns+` FROM recordings WHERE id = ? AND deleted_at IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Recording{}, &NotFoundError{ID: id}
 	}
@@ -96,8 +109,12 @@ type ListOptions struct {
 	Query    string // case-insensitive substring of the title; empty matches all
 	Trash    TrashFilter
 	Presence Presence
-	Limit    int // 0: no limit
-	Offset   int
+	// Tags keeps recordings that carry every one of these tags (in any case,
+	// with or without '#'); Favorites keeps the favourites only.
+	Tags      []string
+	Favorites bool
+	Limit     int // 0: no limit
+	Offset    int
 }
 
 // where builds the WHERE clause shared by List and Count.
@@ -116,6 +133,13 @@ func (o ListOptions) where() (string, []any) {
 	case NotOnDevice:
 		conds = append(conds, "has_audio = 0")
 	}
+	for _, t := range o.Tags {
+		conds = append(conds, `EXISTS (SELECT 1 FROM recording_tags WHERE recording_id = recordings.id AND tag = ?)`)
+		args = append(args, filterTag(t))
+	}
+	if o.Favorites {
+		conds = append(conds, "favorite = 1")
+	}
 	if q := strings.TrimSpace(o.Query); q != "" {
 		conds = append(conds, `earshot_fold(title) LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(fold(q))+"%")
@@ -130,7 +154,7 @@ func likeEscape(s string) string {
 // List returns recordings newest first (ties by id), narrowed by opts.
 func (l *Library) List(ctx context.Context, opts ListOptions) ([]Recording, error) {
 	where, args := opts.where()
-	q := `SELECT ` + columns + ` FROM recordings WHERE ` + where + ` ORDER BY created_at DESC, id DESC`
+	q := `SELECT ` + readColumns + ` FROM recordings WHERE ` + where + ` ORDER BY created_at DESC, id DESC`
 	if opts.Limit > 0 || opts.Offset > 0 {
 		limit := opts.Limit
 		if limit <= 0 {

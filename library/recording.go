@@ -34,8 +34,11 @@ type Recording struct {
 	Size       int64  // bytes of the finished file
 	SHA256     string // lowercase hex of the finished file
 	Recovered  bool   // repaired after a crash or kill
+	Favorite   bool
+	Tags       []string // api.NormalizeTag's form, sorted; nil when none
 
-	// Version increases with every local metadata change (rename).
+	// Version increases with every local metadata change (rename, tags,
+	// favourite, bookmarks).
 	Version int64
 	// HasAudio is false for cloud-only entries whose audio is not on disk.
 	HasAudio bool

@@ -42,7 +42,7 @@ func (it SyncItem) Trashed() bool { return it.TrashedAt != nil }
 // RenamePending reports whether a local rename has not reached the server.
 func (it SyncItem) RenamePending() bool { return it.Version != it.PushedVersion }
 
-const syncColumns = columns + `, COALESCE(s.pushed_version, 0), COALESCE(s.remote_title, ''), COALESCE(s.keep_local, 0), COALESCE(s.want_audio, 0),
+const syncColumns = readColumns + `, COALESCE(s.pushed_version, 0), COALESCE(s.remote_title, ''), COALESCE(s.keep_local, 0), COALESCE(s.want_audio, 0),
 	COALESCE(s.resume_state, ''), COALESCE(s.attempts, 0), COALESCE(s.next_attempt, 0)`
 
 const syncFrom = ` FROM recordings LEFT JOIN sync_items s USING (id) `
