@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/human"
 )
 
 // ErrNoBookmark is returned (wrapped) for a bookmark that does not exist.
@@ -40,7 +41,7 @@ func (l *Library) AddBookmark(ctx context.Context, recordingID string, at time.D
 		return l.bumpVersion(ctx, tx, recordingID)
 	})
 	if err != nil {
-		return api.Bookmark{}, fmt.Errorf("bookmark %s at %s: %w", recordingID, Clock(at), err)
+		return api.Bookmark{}, fmt.Errorf("bookmark %s at %s: %w", recordingID, human.Moment(at), err)
 	}
 	return b, nil
 }
@@ -61,7 +62,7 @@ func (l *Library) checkMoment(ctx context.Context, tx *sql.Tx, recordingID strin
 	case err != nil:
 		return false, err
 	case at > r.Duration:
-		return false, fmt.Errorf("that is past the end of the recording (%s); give an earlier time", Clock(r.Duration))
+		return false, fmt.Errorf("that is past the end of the recording (%s); give an earlier time", human.Moment(r.Duration))
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bookmarks WHERE recording_id = ?`, recordingID).Scan(&n); err != nil {
@@ -197,47 +198,4 @@ func (l *Library) dropPendingBookmarks(ctx context.Context, recordingID string) 
 	_, err := l.db.ExecContext(ctx, `DELETE FROM bookmarks WHERE recording_id = ?
 		AND NOT EXISTS (SELECT 1 FROM recordings WHERE id = ?)`, recordingID, recordingID)
 	return err
-}
-
-// Clock formats a moment of a recording as people read it: m:ss, or
-// h:mm:ss from an hour on; tenths only when there are any.
-func Clock(d time.Duration) string {
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	tenths := int64(d/(100*time.Millisecond)) % 10
-	s := int64(d / time.Second)
-	out := fmt.Sprintf("%d:%02d", s/60, s%60)
-	if s >= 3600 {
-		out = fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	if tenths != 0 {
-		out += "." + strconv.FormatInt(tenths, 10)
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
-// ParseClock reads a moment as people type it: "83", "1:23", "1:02:03",
-// with an optional fraction of a second ("1:23.5").
-func ParseClock(s string) (time.Duration, error) {
-	parts := strings.Split(strings.TrimSpace(s), ":")
-	bad := fmt.Errorf("%q is not a time; write it as 1:23 (minutes:seconds) or 1:02:03", s)
-	if len(parts) > 3 || parts[0] == "" {
-		return 0, bad
-	}
-	var d time.Duration
-	for i, p := range parts {
-		last := i == len(parts)-1
-		v, err := strconv.ParseFloat(p, 64)
-		if err != nil || v < 0 || strings.ContainsAny(p, "eE+-") || !last && strings.Contains(p, ".") ||
-			i > 0 && (v >= 60 || len(p) < 2) {
-			return 0, bad
-		}
-		d = d*60 + time.Duration(v*float64(time.Second))
-	}
-	return d, nil
 }

@@ -315,28 +315,3 @@ func TestPurgeDropsMetadata(t *testing.T) {
 		t.Fatalf("after purge (row and tombstone): %d tag rows, %d bookmarks left", tags, marks)
 	}
 }
-
-func TestClock(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-		back string
-	}{
-		{"0", 0, "0:00"},
-		{"83", 83 * time.Second, "1:23"},
-		{"1:23", 83 * time.Second, "1:23"},
-		{"1:23.5", 83500 * time.Millisecond, "1:23.5"},
-		{"1:02:03", time.Hour + 2*time.Minute + 3*time.Second, "1:02:03"},
-		{"61:00", 61 * time.Minute, "1:01:00"},
-	} {
-		got, err := ParseClock(tc.in)
-		if err != nil || got != tc.want || Clock(got) != tc.back {
-			t.Errorf("ParseClock(%q) = %v, %v (Clock %q); want %v (%q)", tc.in, got, err, Clock(got), tc.want, tc.back)
-		}
-	}
-	for _, bad := range []string{"", "1:", ":30", "1:60", "1:5", "-3", "1e3", "a:bc", "1.5:00", "1:2:3:4"} {
-		if d, err := ParseClock(bad); err == nil {
-			t.Errorf("ParseClock(%q) = %v, want an error", bad, d)
-		}
-	}
-}
