@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // Convert decodes src (WAV, FLAC, Ogg Opus or MP3, detected by content) and
@@ -97,7 +99,7 @@ func convert(ctx context.Context, src, dst string, format Format, progress func(
 		return Info{}, err
 	}
 	ok = true
-	if err := syncDir(filepath.Dir(dst)); err != nil {
+	if err := durable.SyncDir(filepath.Dir(dst)); err != nil {
 		return Info{}, err
 	}
 	return info, nil

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // Option adjusts an encoder made by Create.
@@ -70,16 +72,6 @@ func framesDuration(frames int64, rate int) time.Duration {
 	return time.Duration(sec)*time.Second + time.Duration((rem*int64(time.Second)+int64(rate)/2)/int64(rate))
 }
 
-// syncDir fsyncs a directory so a rename inside it is durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 // writeAtomic writes path by way of the temporary file tmp (in the same
 // folder): fill is called with it, then it is fsynced and renamed over path,
 // and the folder fsynced. On error tmp is removed and path is untouched.
@@ -109,5 +101,5 @@ func writeAtomic(path, tmp string, fill func(f *os.File) error) error {
 		return err
 	}
 	ok = true
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }

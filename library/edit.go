@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // Rename sets a recording's title and bumps its Version. The audio never
@@ -93,7 +95,7 @@ func (l *Library) Purge(ctx context.Context, id string) error {
 		if err := removeIfExists(l.audioPath(r.ID, r.Format)); err != nil {
 			return fmt.Errorf("purge %s: remove audio: %w", id, err)
 		}
-		syncDir(l.recordingsDir())
+		durable.SyncDir(l.recordingsDir())
 	}
 	l.dropCaches(r.ID)
 	return nil

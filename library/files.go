@@ -33,16 +33,6 @@ func hashFile(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// syncDir fsyncs a folder so that renames and creations in it are durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 // copyFile copies src to dst (created or truncated), fsyncs dst and reports
 // progress. It stops early when ctx ends.
 func copyFile(ctx context.Context, src, dst string, progress Progress) error {

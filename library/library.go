@@ -93,11 +93,10 @@ func open(ctx context.Context, dir string, now func() time.Time) (*Library, erro
 }
 
 func (l *Library) start(ctx context.Context) error {
-	if err := migrate(ctx, l.db); err != nil {
-		return err
-	}
-	if err := migrateTranscripts(ctx, l.db); err != nil {
-		return err
+	for _, t := range []track{libraryTrack, transcriptTrack} {
+		if err := migrate(ctx, l.db, t); err != nil {
+			return err
+		}
 	}
 	n, err := newNotifier(ctx, l.db)
 	if err != nil {

@@ -68,33 +68,45 @@ var migrations = []string{
 	END;`,
 }
 
-// migrate brings the schema up to date in one immediate transaction, so two
-// processes opening a new library at once cannot both run a step.
-func migrate(ctx context.Context, db *sql.DB) error {
+// A track is one versioned series of schema steps with its own table of
+// applied versions, so the library's, the sync engine's and the
+// transcripts' steps never interleave. Steps are append only.
+type track struct {
+	name  string // in messages: "the library's tables"
+	table string // the applied versions
+	steps []string
+}
+
+// libraryTrack is the index itself; the other tracks refer to its tables.
+var libraryTrack = track{name: "the library", table: "schema_migrations", steps: migrations}
+
+// migrate brings a track up to date in one transaction, so two processes
+// opening a library at once cannot both run a step.
+func migrate(ctx context.Context, db *sql.DB, t track) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return fmt.Errorf("migrate %s: %w", t.name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+t.table+` (
 		version    INTEGER PRIMARY KEY,
 		applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return fmt.Errorf("migrate %s: %w", t.name, err)
 	}
 	var have int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM `+t.table).Scan(&have); err != nil {
+		return fmt.Errorf("migrate %s: %w", t.name, err)
 	}
-	if have > len(migrations) {
-		return fmt.Errorf("the library was written by a newer Earshot (schema %d; this one knows %d): update Earshot", have, len(migrations))
+	if have > len(t.steps) {
+		return fmt.Errorf("%s was written by a newer Earshot (schema %d; this one knows %d): update Earshot", t.name, have, len(t.steps))
 	}
-	for v := have + 1; v <= len(migrations); v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
-			return fmt.Errorf("migrate to schema %d: %w", v, err)
+	for v := have + 1; v <= len(t.steps); v++ {
+		if _, err := tx.ExecContext(ctx, t.steps[v-1]); err != nil {
+			return fmt.Errorf("migrate %s to schema %d: %w", t.name, v, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (version, applied_at) VALUES (?, ?)`,
 			v, time.Now().UnixMilli()); err != nil {
-			return fmt.Errorf("migrate to schema %d: %w", v, err)
+			return fmt.Errorf("migrate %s to schema %d: %w", t.name, v, err)
 		}
 	}
 	return tx.Commit()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // Pending is a recording in progress: a sidecar in $DATA/incoming says what
@@ -137,7 +138,7 @@ func (l *Library) adopt(ctx context.Context, sc sidecar, part string, info audio
 		if err := os.Rename(part, dst); err != nil {
 			return Recording{}, err
 		}
-		if err := syncDir(l.recordingsDir()); err != nil {
+		if err := durable.SyncDir(l.recordingsDir()); err != nil {
 			return Recording{}, err
 		}
 	}
@@ -220,7 +221,7 @@ func (l *Library) dropLock(id string, f *os.File) {
 func (l *Library) cleanupIncoming(id string, lockFile *os.File) {
 	os.Remove(l.sidecarPath(id))
 	os.Remove(l.sidecarPath(id) + ".tmp")
-	syncDir(l.incomingDir())
+	durable.SyncDir(l.incomingDir())
 	l.dropLock(id, lockFile)
 }
 
@@ -254,7 +255,7 @@ func writeSidecar(path string, sc sidecar) error {
 		os.Remove(tmp)
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return durable.SyncDir(filepath.Dir(path))
 }
 
 func readSidecar(path string) (sidecar, error) {

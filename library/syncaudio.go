@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // DownloadPath is where the sync engine writes a recording's audio while it
@@ -46,7 +47,7 @@ func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem,
 		if err := os.Rename(part, dst); err != nil {
 			return err
 		}
-		if err := syncDir(x.l.recordingsDir()); err != nil {
+		if err := durable.SyncDir(x.l.recordingsDir()); err != nil {
 			return err
 		}
 		state := cur.SyncState

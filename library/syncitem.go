@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // SyncItem is a recording as the sync engine sees it: the row (in the
@@ -177,7 +179,7 @@ func (x *SyncIndex) Update(ctx context.Context, ids []string, fn SyncFunc, setti
 		removeIfExists(p)
 	}
 	if len(drop) > 0 {
-		syncDir(x.l.recordingsDir())
+		durable.SyncDir(x.l.recordingsDir())
 	}
 	return nil
 }

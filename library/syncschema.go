@@ -2,9 +2,7 @@ package library
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"time"
 )
 
 // SyncIndex is the sync engine's view of a library: the queue (which lives
@@ -53,43 +51,16 @@ var syncMigrations = []string{
 	END;`,
 }
 
+// syncTrack is the sync engine's tables.
+var syncTrack = track{name: "the library's sync tables", table: "sync_schema_migrations", steps: syncMigrations}
+
 // SyncIndex brings the sync engine's tables up to date and returns the
 // library's SyncIndex.
 func (l *Library) SyncIndex(ctx context.Context) (*SyncIndex, error) {
-	tx, err := l.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("open sync index: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS sync_schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at INTEGER NOT NULL)`); err != nil {
-		return nil, fmt.Errorf("open sync index: %w", err)
-	}
-	var have int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM sync_schema_migrations`).Scan(&have); err != nil {
-		return nil, fmt.Errorf("open sync index: %w", err)
-	}
-	if have > len(syncMigrations) {
-		return nil, fmt.Errorf("the library's sync tables were written by a newer Earshot (schema %d; this one knows %d): update Earshot", have, len(syncMigrations))
-	}
-	for v := have + 1; v <= len(syncMigrations); v++ {
-		if err := migrateStep(ctx, tx, syncMigrations[v-1], "sync_schema_migrations", v); err != nil {
-			return nil, fmt.Errorf("open sync index: migrate to sync schema %d: %w", v, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
+	if err := migrate(ctx, l.db, syncTrack); err != nil {
 		return nil, fmt.Errorf("open sync index: %w", err)
 	}
 	return &SyncIndex{l: l}, nil
-}
-
-func migrateStep(ctx context.Context, tx *sql.Tx, step, table string, v int) error {
-	if _, err := tx.ExecContext(ctx, step); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli())
-	return err
 }
 
 // Library is the library this index belongs to.

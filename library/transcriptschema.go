@@ -1,11 +1,5 @@
 package library
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-)
-
 // transcriptMigrations are the transcript tables, versioned on their own
 // track (table transcript_schema_migrations) so they never interleave with
 // the library's or the sync engine's steps. Append only.
@@ -128,30 +122,6 @@ var transcriptMigrations = []string{
 	END;`,
 }
 
-// migrateTranscripts brings the transcript tables up to date; Open runs it
-// after the library's own migrations (the triggers refer to recordings).
-func migrateTranscripts(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate transcripts: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS transcript_schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate transcripts: %w", err)
-	}
-	var have int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM transcript_schema_migrations`).Scan(&have); err != nil {
-		return fmt.Errorf("migrate transcripts: %w", err)
-	}
-	if have > len(transcriptMigrations) {
-		return fmt.Errorf("the library's transcript tables were written by a newer Earshot (schema %d; this one knows %d): update Earshot", have, len(transcriptMigrations))
-	}
-	for v := have + 1; v <= len(transcriptMigrations); v++ {
-		if err := migrateStep(ctx, tx, transcriptMigrations[v-1], "transcript_schema_migrations", v); err != nil {
-			return fmt.Errorf("migrate transcripts to schema %d: %w", v, err)
-		}
-	}
-	return tx.Commit()
-}
+// transcriptTrack is the transcript tables; Open migrates it after the
+// library's own track (the triggers refer to recordings).
+var transcriptTrack = track{name: "the library's transcript tables", table: "transcript_schema_migrations", steps: transcriptMigrations}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/earshot/earshot/internal/durable"
 	"github.com/earshot/earshot/server/blob"
 )
 
@@ -68,12 +69,7 @@ func install(f *os.File, dst string) error {
 	if err := os.Rename(f.Name(), dst); err != nil {
 		return err
 	}
-	d, err := os.Open(filepath.Dir(dst))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return durable.SyncDir(filepath.Dir(dst))
 }
 
 // Put implements blob.Store.
