@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -96,46 +97,39 @@ func tokenHash(secret string) string {
 }
 
 // readCredentials decodes an {email, password} body and normalises the
-// email; on failure it has answered the request and ok is false.
-func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request) (c api.Credentials, email string, ok bool) {
+// email.
+func readCredentials(w http.ResponseWriter, r *http.Request) (c api.Credentials, email string, err error) {
 	if err := decodeJSON(w, r, &c); err != nil {
-		s.fail(w, r, err)
-		return c, "", false
+		return c, "", err
 	}
-	email, err := normaliseEmail(c.Email)
-	if err != nil {
-		s.fail(w, r, err)
-		return c, "", false
-	}
-	return c, email, true
+	email, err = normaliseEmail(c.Email)
+	return c, email, err
 }
 
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
-	c, email, ok := s.readCredentials(w, r)
-	if !ok {
-		return
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
+	c, email, err := readCredentials(w, r)
+	if err != nil {
+		return err
 	}
 	if utf8.RuneCountInString(c.Password) < minPasswordLen || len(c.Password) > maxPasswordLen {
-		s.fail(w, r, badRequest(fmt.Sprintf("the password must have at least %d characters", minPasswordLen)))
-		return
+		return badRequest(fmt.Sprintf("the password must have at least %d characters", minPasswordLen))
 	}
 	release, err := s.hashing(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	hash := hashPassword(c.Password)
 	release()
-	u := meta.User{ID: api.NewID(), Email: email, PasswordHash: hash, CreatedAt: nowFunc().UTC()}
+	u := meta.User{ID: api.NewID(), Email: email, PasswordHash: hash, CreatedAt: time.Now().UTC()}
 	if err := s.meta.CreateUser(r.Context(), u); err != nil {
 		if errors.Is(err, meta.ErrExists) {
 			err = errorf(http.StatusConflict, api.CodeConflict, "an account with this email exists; sign in instead")
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.log.Info("account created", "user", u.ID)
 	writeJSON(w, http.StatusCreated, api.Account{UserID: u.ID, Email: email})
+	return nil
 }
 
 // clientAddr is the address failed logins are counted against.
@@ -155,45 +149,68 @@ func (s *Server) clientAddr(r *http.Request) string {
 
 // throttled refuses a login while the account or the address is over its
 // limit of failures in the current window.
-func (s *Server) throttled(ctx context.Context, keys []string, limits []int) (*httpError, error) {
-	now := nowFunc()
+func (s *Server) throttled(ctx context.Context, keys []string, limits []int) error {
+	now := time.Now()
 	window := now.Truncate(s.cfg.LoginWindow)
 	for i, k := range keys {
 		n, err := s.meta.Failures(ctx, k, window)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if n >= int64(limits[i]) {
 			retry := window.Add(s.cfg.LoginWindow).Sub(now)
-			e := errorf(http.StatusTooManyRequests, api.CodeRateLimited,
-				fmt.Sprintf("too many failed sign-ins; try again in %d minutes", int(retry.Minutes())+1))
-			return e, nil
+			return errorf(http.StatusTooManyRequests, api.CodeRateLimited,
+				fmt.Sprintf("too many failed sign-ins; try again in %d minutes", int(retry.Minutes())+1)).
+				with("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
 		}
 	}
-	return nil, nil
+	return nil
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	c, email, ok := s.readCredentials(w, r)
-	if !ok {
-		return
+var errWrongPassword = errorf(http.StatusUnauthorized, api.CodeUnauthorized, "wrong email or password")
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	c, email, err := readCredentials(w, r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	keys := []string{"acct:" + email, "addr:" + s.clientAddr(r)}
 	limits := []int{s.cfg.LoginLimit, s.cfg.AddrLimit}
-	if he, err := s.throttled(ctx, keys, limits); err != nil || he != nil {
-		if he != nil {
-			w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
+	if err := s.throttled(ctx, keys, limits); err != nil {
+		if errors.As(err, new(*httpError)) {
 			s.log.Warn("sign-in refused: rate limited", "addr", keys[1])
-			err = he
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
+	u, err := s.checkCredentials(ctx, email, c.Password)
+	if errors.Is(err, errWrongPassword) {
+		window := time.Now().Truncate(s.cfg.LoginWindow)
+		for _, k := range keys {
+			if _, err := s.meta.AddFailure(ctx, k, window, window.Add(2*s.cfg.LoginWindow)); err != nil {
+				return err
+			}
+		}
+		s.log.Info("sign-in failed", "addr", keys[1])
+	}
+	if err != nil {
+		return err
+	}
+	sess, err := s.issue(ctx, u.ID, api.NewID())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sess)
+	return nil
+}
+
+// checkCredentials returns the user whose email and password these are,
+// or errWrongPassword, taking as long for an unknown email as for a known
+// one.
+func (s *Server) checkCredentials(ctx context.Context, email, password string) (meta.User, error) {
 	u, err := s.meta.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, meta.ErrNotFound) {
-		s.fail(w, r, err)
-		return
+		return u, err
 	}
 	hash := u.PasswordHash
 	if err != nil {
@@ -201,34 +218,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	release, herr := s.hashing(ctx)
 	if herr != nil {
-		s.fail(w, r, herr)
-		return
+		return u, herr
 	}
-	ok = checkPassword(hash, c.Password) && err == nil
+	ok := checkPassword(hash, password) && err == nil
 	release()
 	if !ok {
-		window := nowFunc().Truncate(s.cfg.LoginWindow)
-		for _, k := range keys {
-			if _, err := s.meta.AddFailure(ctx, k, window, window.Add(2*s.cfg.LoginWindow)); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
-		s.log.Info("sign-in failed", "addr", keys[1])
-		s.fail(w, r, errorf(http.StatusUnauthorized, api.CodeUnauthorized, "wrong email or password"))
-		return
+		return u, errWrongPassword
 	}
-	sess, err := s.issue(ctx, u.ID, api.NewID())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sess)
+	return u, nil
 }
 
 // issue stores a new access and refresh token pair in a session family.
 func (s *Server) issue(ctx context.Context, userID, family string) (api.Session, error) {
-	now := nowFunc().UTC()
+	now := time.Now().UTC()
 	acc, ref := newSecret(meta.Access), newSecret(meta.Refresh)
 	at := meta.Token{Hash: tokenHash(acc), Kind: meta.Access, UserID: userID, FamilyID: family, ExpiresAt: now.Add(s.cfg.AccessTTL)}
 	rt := meta.Token{Hash: tokenHash(ref), Kind: meta.Refresh, UserID: userID, FamilyID: family,
@@ -244,55 +246,55 @@ func (s *Server) issue(ctx context.Context, userID, family string) (api.Session,
 var errBadRefresh = errorf(http.StatusUnauthorized, api.CodeUnauthorized,
 	"the refresh token is unknown, expired, revoked or already used; sign in again")
 
-func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request) error {
 	var req api.RefreshRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	hash := tokenHash(req.RefreshToken)
 	t, err := s.meta.GetToken(ctx, hash)
 	if errors.Is(err, meta.ErrNotFound) || err == nil && t.Kind != meta.Refresh {
-		err = errBadRefresh
+		return errBadRefresh
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if revoked, err := s.meta.FamilyRevoked(ctx, t.FamilyID); err != nil || revoked {
 		if err == nil {
 			err = errBadRefresh
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if err := s.meta.UseToken(ctx, hash); err != nil {
-		if errors.Is(err, meta.ErrConflict) {
-			// A used refresh token came back: it was stolen, or the
-			// rightful client's copy was. End the whole session.
-			s.log.Warn("refresh token reused; revoking its session", "user", t.UserID)
-			if rerr := s.meta.RevokeFamily(ctx, t.FamilyID, nowFunc().Add(s.cfg.RefreshTTL)); rerr != nil {
-				s.fail(w, r, rerr)
-				return
-			}
-			err = errBadRefresh
-		} else if errors.Is(err, meta.ErrNotFound) {
-			err = errBadRefresh
-		}
-		s.fail(w, r, err)
-		return
+	if err := s.useRefresh(ctx, t); err != nil {
+		return err
 	}
 	if err := s.meta.DeleteToken(ctx, t.Pair); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sess, err := s.issue(ctx, t.UserID, t.FamilyID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sess)
+	return nil
+}
+
+// useRefresh marks refresh token t used. A used one that comes back was
+// stolen, or the rightful client's copy was: that ends the whole session.
+func (s *Server) useRefresh(ctx context.Context, t meta.Token) error {
+	err := s.meta.UseToken(ctx, t.Hash)
+	switch {
+	case errors.Is(err, meta.ErrConflict):
+		s.log.Warn("refresh token reused; revoking its session", "user", t.UserID)
+		if err := s.meta.RevokeFamily(ctx, t.FamilyID, time.Now().Add(s.cfg.RefreshTTL)); err != nil {
+			return err
+		}
+		return errBadRefresh
+	case errors.Is(err, meta.ErrNotFound):
+		return errBadRefresh
+	}
+	return err
 }
 
 // caller is the authenticated user of a request.
@@ -301,54 +303,58 @@ type caller struct {
 	token  meta.Token
 }
 
-type authedHandler func(w http.ResponseWriter, r *http.Request, c caller)
+// authedHandler is a route for a signed-in user; like handlerFunc it
+// returns its failure.
+type authedHandler func(w http.ResponseWriter, r *http.Request, c caller) error
 
 // authed checks the bearer access token before calling h.
 func (s *Server) authed(h authedHandler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || !strings.HasPrefix(secret, "esa_") {
-			s.fail(w, r, errUnauthorized)
-			return
-		}
-		t, err := s.meta.GetToken(r.Context(), tokenHash(secret))
-		if errors.Is(err, meta.ErrNotFound) || err == nil && t.Kind != meta.Access {
-			err = errUnauthorized
-		}
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		c, err := s.authenticate(r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		revoked, err := s.meta.FamilyRevoked(r.Context(), t.FamilyID)
-		if err == nil && revoked {
-			err = errUnauthorized
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		h(w, r, caller{userID: t.UserID, token: t})
+		return h(w, r, c)
 	})
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, c caller) {
-	ctx := r.Context()
-	if err := s.meta.RevokeFamily(ctx, c.token.FamilyID, nowFunc().Add(s.cfg.RefreshTTL)); err != nil {
-		s.fail(w, r, err)
-		return
+// authenticate returns the caller whose live access token r bears.
+func (s *Server) authenticate(r *http.Request) (caller, error) {
+	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || !strings.HasPrefix(secret, "esa_") {
+		return caller{}, errUnauthorized
 	}
-	if err := s.meta.DeleteToken(ctx, c.token.Hash); err != nil {
-		s.fail(w, r, err)
-		return
+	t, err := s.meta.GetToken(r.Context(), tokenHash(secret))
+	if errors.Is(err, meta.ErrNotFound) || err == nil && t.Kind != meta.Access {
+		return caller{}, errUnauthorized
 	}
-	w.WriteHeader(http.StatusNoContent)
+	if err != nil {
+		return caller{}, err
+	}
+	revoked, err := s.meta.FamilyRevoked(r.Context(), t.FamilyID)
+	if err == nil && revoked {
+		err = errUnauthorized
+	}
+	return caller{userID: t.UserID, token: t}, err
 }
 
-func (s *Server) account(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, c caller) error {
+	ctx := r.Context()
+	if err := s.meta.RevokeFamily(ctx, c.token.FamilyID, time.Now().Add(s.cfg.RefreshTTL)); err != nil {
+		return err
+	}
+	if err := s.meta.DeleteToken(ctx, c.token.Hash); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request, c caller) error {
 	u, err := s.meta.UserByID(r.Context(), c.userID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, api.Usage{UserID: u.ID, Email: u.Email, UsedBytes: u.UsedBytes, QuotaBytes: s.cfg.QuotaBytes})
+	return nil
 }

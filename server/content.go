@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/server/blob"
@@ -35,13 +36,12 @@ var (
 		"the storage no longer holds this upload; the server holds 0 bytes, send it again from byte 0")
 )
 
-// failDamaged answers a write the object store refused as damaged on the
+// damaged is answer for a write the object store refused as damaged on the
 // way: 503 with Retry-After, logged, since a network that damages bytes
 // needs looking at.
-func (s *Server) failDamaged(w http.ResponseWriter, r *http.Request, answer *httpError, err error) {
+func (s *Server) damaged(r *http.Request, answer *httpError, err error) error {
 	s.log.Warn("the object store refused damaged bytes", "path", r.URL.Path, "err", err)
-	w.Header().Set("Retry-After", "1")
-	s.fail(w, r, answer)
+	return answer.with("Retry-After", "1")
 }
 
 // uploadTarget returns the caller's recording that content may be uploaded to.
@@ -53,64 +53,61 @@ func (s *Server) uploadTarget(r *http.Request, c caller) (meta.Recording, error)
 	return rec, err
 }
 
-func (s *Server) putContent(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) putContent(w http.ResponseWriter, r *http.Request, c caller) error {
 	rec, err := s.uploadTarget(r, c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	unlock := s.locks.lock(c.userID + "/" + rec.ID)
 	defer unlock()
 	if rec, err = s.uploadTarget(r, c); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if rec.Available {
 		writeRecording(w, http.StatusOK, rec.Recording) // a retry after a lost answer
-		return
+		return nil
 	}
 	if h := r.Header.Get("Content-Range"); h != "" {
-		s.putChunk(w, r, c, rec, h)
-		return
+		return s.putChunk(w, r, c, rec, h)
 	}
+	if err := s.putWhole(w, r, c, rec); err != nil {
+		return err
+	}
+	return s.finish(w, r, c, rec)
+}
+
+// putWhole stores a recording's content sent in one request, replacing a
+// chunked upload in progress.
+func (s *Server) putWhole(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording) error {
 	if r.ContentLength >= 0 && r.ContentLength != rec.SizeBytes {
-		s.fail(w, r, badRequest(fmt.Sprintf("the body has %d bytes; the recording's size_bytes is %d", r.ContentLength, rec.SizeBytes)))
-		return
+		return badRequest(fmt.Sprintf("the body has %d bytes; the recording's size_bytes is %d", r.ContentLength, rec.SizeBytes))
 	}
 	ctx := r.Context()
 	key := blob.Key(c.userID, rec.ID)
 	if up, err := s.meta.GetUpload(ctx, c.userID, rec.ID); err == nil {
-		// A whole upload replaces a chunked one in progress.
 		s.blob.AbortUpload(ctx, key, up.BlobUpload)
 		if err := s.meta.DeleteUpload(ctx, c.userID, rec.ID); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	sum, _ := hex.DecodeString(rec.SHA256)
-	err = s.blob.Put(ctx, key, http.MaxBytesReader(w, r.Body, rec.SizeBytes+1), rec.SizeBytes, sum)
+	err := s.blob.Put(ctx, key, http.MaxBytesReader(w, r.Body, rec.SizeBytes+1), rec.SizeBytes, sum)
 	switch {
 	case errors.Is(err, blob.ErrDamaged):
-		s.failDamaged(w, r, errDamagedPut, err)
-		return
+		return s.damaged(r, errDamagedPut, err)
 	case errors.Is(err, blob.ErrChecksum):
-		s.fail(w, r, errChecksum)
-		return
+		return errChecksum
 	case errors.Is(err, blob.ErrSize):
-		s.fail(w, r, badRequest(fmt.Sprintf("the body does not have the recording's %d bytes", rec.SizeBytes)))
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
+		return badRequest(fmt.Sprintf("the body does not have the recording's %d bytes", rec.SizeBytes))
 	}
-	s.finish(w, r, c, rec)
+	return err
 }
 
 // finish marks the recording available once its object is verified, and
 // removes the object again if the recording was deleted meanwhile.
-func (s *Server) finish(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording) {
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording) error {
 	ctx := context.WithoutCancel(r.Context()) // the bytes are in: record that even if the client left
-	now := nowFunc().UTC()
+	now := time.Now().UTC()
 	got, err := s.meta.UpdateRecording(ctx, c.userID, rec.ID, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
 		if cur == nil || cur.Deleted || cur.SHA256 != rec.SHA256 {
 			return nil, errGone
@@ -126,130 +123,153 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, c caller, rec me
 		s.blob.Delete(ctx, blob.Key(c.userID, rec.ID))
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeRecording(w, http.StatusOK, got.Recording)
+	return nil
 }
 
 // putChunk stores one Content-Range chunk as the next part of a multipart
 // upload, saving the upload's state (parts with their SHA-256s, running
 // SHA-256) after it. A chunk counts only once the store has verified it:
 // one refused or broken off leaves the state as it was.
-func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, h string) {
-	ctx := r.Context()
-	cr, err := parseContentRange(h)
+func (s *Server) putChunk(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, h string) error {
+	cr, err := checkChunk(r, rec, h)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	n := cr.end - cr.start + 1
-	switch {
-	case cr.total != rec.SizeBytes:
-		err = badRequest(fmt.Sprintf("Content-Range total must be the recording's size_bytes, %d", rec.SizeBytes))
-	case n > api.MaxChunkSize:
-		err = errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("chunks may be at most %d bytes", api.MaxChunkSize))
-	case cr.end+1 < rec.SizeBytes && n < api.MinChunkSize:
-		err = badRequest(fmt.Sprintf("every chunk but the last must be at least %d bytes", api.MinChunkSize))
-	case r.ContentLength >= 0 && r.ContentLength != n:
-		err = badRequest("Content-Length does not match Content-Range")
-	}
+	up, err := s.findUpload(r.Context(), c, rec, cr.start)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	key := blob.Key(c.userID, rec.ID)
-	up, err := s.meta.GetUpload(ctx, c.userID, rec.ID)
-	exists := err == nil
-	if err != nil && !errors.Is(err, meta.ErrNotFound) {
-		s.fail(w, r, err)
-		return
+	hs, err := s.storePart(w, r, c, rec, &up, cr)
+	if err != nil {
+		return err
 	}
-	if exists && (cr.start == 0 && up.Received > 0 || !checksummed(up)) {
-		// A chunk from 0 starts over. So does an upload whose parts an
-		// older server stored without their SHA-256s: its object could
-		// not be confirmed.
-		if err := s.resetUpload(ctx, c, rec, up); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		exists = false
-	}
-	if !exists {
-		id, err := s.blob.CreateUpload(ctx, key)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		up = meta.Upload{UserID: c.userID, RecordingID: rec.ID, BlobUpload: id, UpdatedAt: nowFunc().UTC()}
-		if err := s.meta.PutUpload(ctx, up, -1); err != nil {
-			s.blob.AbortUpload(ctx, key, id)
-			if errors.Is(err, meta.ErrConflict) {
-				err = errorf(http.StatusConflict, api.CodeOffsetMismatch, "another upload of this recording started; check GET …/upload and resume")
-			}
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if cr.start != up.Received {
-		if up.Received > 0 {
-			w.Header().Set("Range", fmt.Sprintf("bytes=0-%d", up.Received-1))
-		}
-		s.fail(w, r, errorf(http.StatusConflict, api.CodeOffsetMismatch,
-			fmt.Sprintf("the server holds %d bytes; send the chunk starting there", up.Received)))
-		return
-	}
-	hs := sha256.New()
-	if len(up.HashState) > 0 {
-		if err := hs.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.HashState); err != nil {
-			s.fail(w, r, fmt.Errorf("restore upload hash of %s: %w", rec.ID, err))
-			return
-		}
-	}
-	body := io.TeeReader(http.MaxBytesReader(w, r.Body, n+1), hs)
-	part, err := s.blob.UploadPart(ctx, key, up.BlobUpload, len(up.Parts)+1, cr.start, body, n)
-	switch {
-	case errors.Is(err, blob.ErrSize):
-		s.fail(w, r, badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n)))
-		return
-	case errors.Is(err, blob.ErrDamaged):
-		s.failDamaged(w, r, errDamagedChunk, err)
-		return
-	case errors.Is(err, blob.ErrNotFound):
-		// The store lost the upload (aborted, expired, or completed by a
-		// request whose answer went missing): start over.
-		if err := s.resetUpload(context.WithoutCancel(ctx), c, rec, up); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.fail(w, r, errUploadLost)
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	prev := up.Received
-	up.Parts = append(up.Parts, meta.Part{Number: part.Number, ETag: part.ETag, Size: part.Size, SHA256: hex.EncodeToString(part.SHA256)})
-	up.Received, up.UpdatedAt = cr.end+1, nowFunc().UTC()
 	if up.Received == rec.SizeBytes {
 		// The last chunk is not saved as received: until the object is
 		// confirmed the server holds the bytes before it, so a failure
 		// here has the client send the last chunk again.
-		s.completeChunked(w, r, c, rec, up, hs)
-		return
+		return s.completeChunked(w, r, c, rec, up, hs)
 	}
 	if up.HashState, err = hs.(encoding.BinaryMarshaler).MarshalBinary(); err != nil {
-		s.fail(w, r, err)
-		return
+		return fmt.Errorf("save upload hash of %s: %w", rec.ID, err)
 	}
-	if err := s.meta.PutUpload(context.WithoutCancel(ctx), up, prev); err != nil {
+	if err := s.meta.PutUpload(context.WithoutCancel(r.Context()), up, cr.start); err != nil {
 		if errors.Is(err, meta.ErrConflict) {
 			err = errorf(http.StatusConflict, api.CodeOffsetMismatch, "another request changed this upload; check GET …/upload and resume")
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, api.UploadStatus{Received: up.Received, Size: rec.SizeBytes})
+	return nil
+}
+
+// checkChunk parses a chunk's Content-Range and checks it against the
+// recording and the chunk size limits.
+func checkChunk(r *http.Request, rec meta.Recording, h string) (contentRange, error) {
+	cr, err := parseContentRange(h)
+	if err != nil {
+		return cr, err
+	}
+	n := cr.end - cr.start + 1
+	switch {
+	case cr.total != rec.SizeBytes:
+		return cr, badRequest(fmt.Sprintf("Content-Range total must be the recording's size_bytes, %d", rec.SizeBytes))
+	case n > api.MaxChunkSize:
+		return cr, errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("chunks may be at most %d bytes", api.MaxChunkSize))
+	case cr.end+1 < rec.SizeBytes && n < api.MinChunkSize:
+		return cr, badRequest(fmt.Sprintf("every chunk but the last must be at least %d bytes", api.MinChunkSize))
+	case r.ContentLength >= 0 && r.ContentLength != n:
+		return cr, badRequest("Content-Length does not match Content-Range")
+	}
+	return cr, nil
+}
+
+// findUpload returns the upload in progress that a chunk from start
+// continues, starting one when there is none (or start is 0); it refuses
+// a chunk that does not start where the upload stands.
+func (s *Server) findUpload(ctx context.Context, c caller, rec meta.Recording, start int64) (meta.Upload, error) {
+	up, err := s.meta.GetUpload(ctx, c.userID, rec.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, meta.ErrNotFound) {
+		return up, err
+	}
+	if exists && (start == 0 && up.Received > 0 || !checksummed(up)) {
+		// A chunk from 0 starts over. So does an upload whose parts an
+		// older server stored without their SHA-256s: its object could
+		// not be confirmed.
+		if err := s.resetUpload(ctx, c, rec, up); err != nil {
+			return up, err
+		}
+		exists = false
+	}
+	if !exists {
+		if up, err = s.startUpload(ctx, c, rec); err != nil {
+			return up, err
+		}
+	}
+	if start != up.Received {
+		e := errorf(http.StatusConflict, api.CodeOffsetMismatch,
+			fmt.Sprintf("the server holds %d bytes; send the chunk starting there", up.Received))
+		if up.Received > 0 {
+			e = e.with("Range", fmt.Sprintf("bytes=0-%d", up.Received-1))
+		}
+		return up, e
+	}
+	return up, nil
+}
+
+// startUpload begins a multipart upload in the store and records it.
+func (s *Server) startUpload(ctx context.Context, c caller, rec meta.Recording) (meta.Upload, error) {
+	key := blob.Key(c.userID, rec.ID)
+	id, err := s.blob.CreateUpload(ctx, key)
+	if err != nil {
+		return meta.Upload{}, err
+	}
+	up := meta.Upload{UserID: c.userID, RecordingID: rec.ID, BlobUpload: id, UpdatedAt: time.Now().UTC()}
+	if err := s.meta.PutUpload(ctx, up, -1); err != nil {
+		s.blob.AbortUpload(ctx, key, id)
+		if errors.Is(err, meta.ErrConflict) {
+			err = errorf(http.StatusConflict, api.CodeOffsetMismatch, "another upload of this recording started; check GET …/upload and resume")
+		}
+		return up, err
+	}
+	return up, nil
+}
+
+// storePart sends the chunk's bytes to the store as up's next part and
+// adds the part to up; it returns the running SHA-256 of the upload's
+// bytes so far.
+func (s *Server) storePart(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, up *meta.Upload, cr contentRange) (hash.Hash, error) {
+	hs := sha256.New()
+	if len(up.HashState) > 0 {
+		if err := hs.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.HashState); err != nil {
+			return nil, fmt.Errorf("restore upload hash of %s: %w", rec.ID, err)
+		}
+	}
+	ctx := r.Context()
+	n := cr.end - cr.start + 1
+	body := io.TeeReader(http.MaxBytesReader(w, r.Body, n+1), hs)
+	part, err := s.blob.UploadPart(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload, len(up.Parts)+1, cr.start, body, n)
+	switch {
+	case errors.Is(err, blob.ErrSize):
+		return nil, badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n))
+	case errors.Is(err, blob.ErrDamaged):
+		return nil, s.damaged(r, errDamagedChunk, err)
+	case errors.Is(err, blob.ErrNotFound):
+		// The store lost the upload (aborted, expired, or completed by a
+		// request whose answer went missing): start over.
+		if err := s.resetUpload(context.WithoutCancel(ctx), c, rec, *up); err != nil {
+			return nil, err
+		}
+		return nil, errUploadLost
+	case err != nil:
+		return nil, err
+	}
+	up.Parts = append(up.Parts, meta.Part{Number: part.Number, ETag: part.ETag, Size: part.Size, SHA256: hex.EncodeToString(part.SHA256)})
+	up.Received, up.UpdatedAt = cr.end+1, time.Now().UTC()
+	return hs, nil
 }
 
 // checksummed reports whether every stored part of up has its SHA-256.
@@ -272,54 +292,43 @@ func (s *Server) resetUpload(ctx context.Context, c caller, rec meta.Recording, 
 // the bytes sent (the server's running hash) matches the recording's; the
 // store confirms the joined object against the parts' SHA-256s it
 // verified. Otherwise the upload is discarded.
-func (s *Server) completeChunked(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, up meta.Upload, hs hash.Hash) {
+func (s *Server) completeChunked(w http.ResponseWriter, r *http.Request, c caller, rec meta.Recording, up meta.Upload, hs hash.Hash) error {
 	ctx := context.WithoutCancel(r.Context())
-	key := blob.Key(c.userID, rec.ID)
 	if hex.EncodeToString(hs.Sum(nil)) != rec.SHA256 {
-		if err := s.resetUpload(ctx, c, rec, up); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.fail(w, r, errChecksum)
-		return
+		return s.discard(ctx, c, rec, up, errChecksum)
 	}
 	parts := make([]blob.Part, len(up.Parts))
 	for i, p := range up.Parts {
 		sum, _ := hex.DecodeString(p.SHA256)
 		parts[i] = blob.Part{Number: p.Number, ETag: p.ETag, Size: p.Size, SHA256: sum}
 	}
-	err := s.blob.CompleteUpload(ctx, key, up.BlobUpload, parts)
+	err := s.blob.CompleteUpload(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload, parts)
 	switch {
 	case errors.Is(err, blob.ErrDamaged):
-		if err := s.resetUpload(ctx, c, rec, up); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.failDamaged(w, r, errDamagedUpload, err)
-		return
+		return s.discard(ctx, c, rec, up, s.damaged(r, errDamagedUpload, err))
 	case errors.Is(err, blob.ErrNotFound):
-		if err := s.resetUpload(ctx, c, rec, up); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.fail(w, r, errUploadLost)
-		return
+		return s.discard(ctx, c, rec, up, errUploadLost)
 	case err != nil:
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := s.meta.DeleteUpload(ctx, c.userID, rec.ID); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.finish(w, r, c, rec)
+	return s.finish(w, r, c, rec)
 }
 
-func (s *Server) uploadStatus(w http.ResponseWriter, r *http.Request, c caller) {
+// discard resets the upload and returns answer, or the reset's failure.
+func (s *Server) discard(ctx context.Context, c caller, rec meta.Recording, up meta.Upload, answer error) error {
+	if err := s.resetUpload(ctx, c, rec, up); err != nil {
+		return err
+	}
+	return answer
+}
+
+func (s *Server) uploadStatus(w http.ResponseWriter, r *http.Request, c caller) error {
 	rec, err := s.uploadTarget(r, c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st := api.UploadStatus{Size: rec.SizeBytes}
 	if rec.Available {
@@ -327,10 +336,10 @@ func (s *Server) uploadStatus(w http.ResponseWriter, r *http.Request, c caller) 
 	} else if up, err := s.meta.GetUpload(r.Context(), c.userID, rec.ID); err == nil {
 		st.Received = up.Received
 	} else if !errors.Is(err, meta.ErrNotFound) {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, st)
+	return nil
 }
 
 // contentType maps a recording's format to its media type.
@@ -346,28 +355,25 @@ func contentType(format string) string {
 	return "application/octet-stream"
 }
 
-func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) error {
 	rec, err := s.uploadTarget(r, c)
 	if err == nil && !rec.Available {
 		err = errorf(http.StatusNotFound, api.CodeNotFound, "the recording's audio has not been uploaded yet")
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	off, n, partial, err := parseRange(r.Header.Get("Range"), rec.SizeBytes)
 	if err != nil {
-		w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", rec.SizeBytes))
-		s.fail(w, r, errorf(http.StatusRequestedRangeNotSatisfiable, api.CodeBadRequest, "the range lies outside the recording"))
-		return
+		return errorf(http.StatusRequestedRangeNotSatisfiable, api.CodeBadRequest, "the range lies outside the recording").
+			with("Content-Range", fmt.Sprintf("bytes */%d", rec.SizeBytes))
 	}
 	if !partial {
 		off, n = 0, rec.SizeBytes
 	}
 	body, err := s.blob.Get(r.Context(), blob.Key(c.userID, rec.ID), off, n)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	defer body.Close()
 	sum, _ := hex.DecodeString(rec.SHA256)
@@ -386,74 +392,73 @@ func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) {
 	if _, err := io.Copy(w, body); err != nil {
 		s.log.Info("download broken off", "recording", rec.ID, "err", err)
 	}
+	return nil
 }
 
-func (s *Server) presign(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) presign(w http.ResponseWriter, r *http.Request, c caller) error {
 	p, ok := s.blob.(blob.Presigner)
 	if !ok {
-		s.fail(w, r, errorf(http.StatusNotImplemented, api.CodeNotImplemented,
-			"this server's storage takes uploads only through PUT /v1/recordings/{id}/content"))
-		return
+		return errorf(http.StatusNotImplemented, api.CodeNotImplemented,
+			"this server's storage takes uploads only through PUT /v1/recordings/{id}/content")
 	}
 	rec, err := s.uploadTarget(r, c)
 	if err == nil && rec.Available {
 		err = errorf(http.StatusConflict, api.CodeConflict, "the recording's audio is already uploaded")
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sum, _ := hex.DecodeString(rec.SHA256)
 	pu, err := p.PresignPut(r.Context(), blob.Key(c.userID, rec.ID), rec.SizeBytes, sum, s.cfg.PresignTTL)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, pu)
+	return nil
 }
 
 // completePresigned confirms an object uploaded through a presigned URL:
 // it must have the recording's size and SHA-256 (from the store's own
 // checksum, or by reading it back) before the recording is listed.
-func (s *Server) completePresigned(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) completePresigned(w http.ResponseWriter, r *http.Request, c caller) error {
 	rec, err := s.uploadTarget(r, c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if rec.Available {
 		writeRecording(w, http.StatusOK, rec.Recording)
-		return
+		return nil
 	}
 	unlock := s.locks.lock(c.userID + "/" + rec.ID)
 	defer unlock()
 	ctx := r.Context()
 	key := blob.Key(c.userID, rec.ID)
-	info, err := s.blob.Stat(ctx, key)
-	if errors.Is(err, blob.ErrNotFound) {
-		err = errorf(http.StatusConflict, api.CodeConflict, "nothing was uploaded for this recording yet")
-	}
+	ok, err := s.verifyObject(ctx, key, rec)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	want, _ := hex.DecodeString(rec.SHA256)
-	ok := info.Size == rec.SizeBytes
-	if ok && info.SHA256 != nil {
-		ok = string(info.SHA256) == string(want)
-	} else if ok {
-		ok, err = s.rehash(ctx, key, want)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		return err
 	}
 	if !ok {
 		s.blob.Delete(ctx, key)
-		s.fail(w, r, errChecksum)
-		return
+		return errChecksum
 	}
-	s.finish(w, r, c, rec)
+	return s.finish(w, r, c, rec)
+}
+
+// verifyObject reports whether the stored object key has rec's size and
+// SHA-256 (from the store's own checksum, or by reading it back).
+func (s *Server) verifyObject(ctx context.Context, key string, rec meta.Recording) (bool, error) {
+	info, err := s.blob.Stat(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		return false, errorf(http.StatusConflict, api.CodeConflict, "nothing was uploaded for this recording yet")
+	}
+	if err != nil || info.Size != rec.SizeBytes {
+		return false, err
+	}
+	want, _ := hex.DecodeString(rec.SHA256)
+	if info.SHA256 != nil {
+		return string(info.SHA256) == string(want), nil
+	}
+	return s.rehash(ctx, key, want)
 }
 
 // rehash reads an object back and compares its SHA-256, for stores that

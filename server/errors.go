@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/earshot/earshot/api"
 )
@@ -15,10 +16,22 @@ type httpError struct {
 	status  int
 	code    string
 	message string
-	body    any // replaces api.Error as the body when set
+	body    any         // replaces api.Error as the body when set
+	header  http.Header // headers the answer carries (Retry-After, Range)
 }
 
 func (e *httpError) Error() string { return e.code + ": " + e.message }
+
+// with returns a copy of e whose answer also sets the header name to value.
+func (e *httpError) with(name, value string) *httpError {
+	c := *e
+	c.header = e.header.Clone()
+	if c.header == nil {
+		c.header = http.Header{}
+	}
+	c.header.Set(name, value)
+	return &c
+}
 
 func errorf(status int, code, message string) *httpError {
 	return &httpError{status: status, code: code, message: message}
@@ -40,11 +53,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// handlerFunc is a route's work. It answers success itself and returns a
+// failure, which handle answers, so that a handler reads straight through.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle turns h into an http.Handler that answers h's error with fail.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
 // fail answers err: its own status for an httpError, 500 for anything else
 // (logged, and never shown to the client).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if errors.As(err, &he) {
+		for k, v := range he.header {
+			w.Header()[k] = v
+		}
 		if he.status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
 		}
@@ -94,13 +123,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
-		start := nowFunc()
+		start := time.Now()
 		next.ServeHTTP(sw, r)
 		lvl := slog.LevelDebug
 		if sw.status >= 500 {
 			lvl = slog.LevelWarn
 		}
 		s.log.Log(r.Context(), lvl, "request", "method", r.Method, "route", r.Pattern,
-			"status", sw.status, "bytes", sw.bytes, "ms", nowFunc().Sub(start).Milliseconds())
+			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/cmd/earshot-server/stores"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/server/blob"
 	"github.com/earshot/earshot/server/meta"
@@ -85,7 +86,7 @@ func TestStoreFailures(t *testing.T) {
 	if err := cfg.Parse("test", []string{"--data-dir", t.TempDir()}, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
-	m0, b0, err := server.OpenStores(context.Background(), cfg)
+	m0, b0, err := stores.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/cmd/earshot-server/stores"
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/server/blob"
@@ -177,7 +178,7 @@ func TestUploadWithoutPartChecksums(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	m, b, err := server.OpenStores(ctx, cfg)
+	m, b, err := stores.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestS3CompleteRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	m, b0, err := server.OpenStores(ctx, cfg)
+	m, b0, err := stores.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

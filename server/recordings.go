@@ -37,33 +37,28 @@ func sameContent(r *meta.Recording, m *api.RecordingMeta) bool {
 		r.SampleRate == m.SampleRate && r.Channels == m.Channels
 }
 
-func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) error {
 	id := r.PathValue("id")
 	if err := checkID(id); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ifMatch, hasIfMatch, err := parseIfMatch(r.Header.Get("If-Match"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var m api.RecordingMeta
 	if err := decodeJSON(w, r, &m); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := checkMeta(&m); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if m.SizeBytes > s.cfg.MaxObjectSize {
-		s.fail(w, r, errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
-			fmt.Sprintf("recordings may be at most %d bytes", s.cfg.MaxObjectSize)))
-		return
+		return errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
+			fmt.Sprintf("recordings may be at most %d bytes", s.cfg.MaxObjectSize))
 	}
 	created := false
-	now := nowFunc().UTC()
+	now := time.Now().UTC()
 	fresh := func(version int64, used int64) (*meta.Recording, error) {
 		if used+m.SizeBytes > s.cfg.QuotaBytes {
 			return nil, errorf(http.StatusRequestEntityTooLarge, api.CodeQuota, fmt.Sprintf(
@@ -78,50 +73,63 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	rec, err := s.meta.UpdateRecording(r.Context(), c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
 		created = false
-		switch {
-		case cur == nil && hasIfMatch:
-			return nil, errNotFound
-		case cur == nil:
-			return fresh(1, used)
-		case cur.Deleted && hasIfMatch && ifMatch == cur.Version:
-			return fresh(cur.Version+1, used) // restore a deleted recording
-		case cur.Deleted:
-			return nil, stale(cur, "this recording was deleted; to restore it, send If-Match with the tombstone's version")
-		case !hasIfMatch:
-			if cur.Title == m.Title && sameContent(cur, &m) {
-				return nil, nil // a retried create
-			}
-			return nil, stale(cur, "the recording exists; send If-Match with its version to change it")
-		case ifMatch != cur.Version:
-			return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
-		case !sameContent(cur, &m):
-			return nil, errorf(http.StatusConflict, api.CodeConflict,
-				"only the title of a recording can change; new audio needs a new recording id")
-		case cur.Title == m.Title:
-			return nil, nil
+		if cur == nil && !hasIfMatch || cur != nil && cur.Deleted && hasIfMatch && ifMatch == cur.Version {
+			return fresh(1+versionOf(cur), used) // a new recording, or a deleted one restored
 		}
-		n := *cur
-		n.Title, n.Version, n.UpdatedAt = m.Title, cur.Version+1, now
-		return &n, nil
+		return retitle(cur, &m, ifMatch, hasIfMatch, now)
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
 	writeRecording(w, status, rec.Recording)
+	return nil
 }
 
-func (s *Server) getRecording(w http.ResponseWriter, r *http.Request, c caller) {
+// versionOf is cur's version, 0 for none.
+func versionOf(cur *meta.Recording) int64 {
+	if cur == nil {
+		return 0
+	}
+	return cur.Version
+}
+
+// retitle decides a PUT of m onto an existing recording cur (nil: none):
+// the new row, nil for no change, or the refusal.
+func retitle(cur *meta.Recording, m *api.RecordingMeta, ifMatch int64, hasIfMatch bool, now time.Time) (*meta.Recording, error) {
+	switch {
+	case cur == nil:
+		return nil, errNotFound
+	case cur.Deleted:
+		return nil, stale(cur, "this recording was deleted; to restore it, send If-Match with the tombstone's version")
+	case !hasIfMatch:
+		if cur.Title == m.Title && sameContent(cur, m) {
+			return nil, nil // a retried create
+		}
+		return nil, stale(cur, "the recording exists; send If-Match with its version to change it")
+	case ifMatch != cur.Version:
+		return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
+	case !sameContent(cur, m):
+		return nil, errorf(http.StatusConflict, api.CodeConflict,
+			"only the title of a recording can change; new audio needs a new recording id")
+	case cur.Title == m.Title:
+		return nil, nil
+	}
+	n := *cur
+	n.Title, n.Version, n.UpdatedAt = m.Title, cur.Version+1, now
+	return &n, nil
+}
+
+func (s *Server) getRecording(w http.ResponseWriter, r *http.Request, c caller) error {
 	rec, err := s.lookup(r, c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeRecording(w, http.StatusOK, rec.Recording)
+	return nil
 }
 
 // lookup returns the caller's recording named in the path, tombstones
@@ -138,21 +146,19 @@ func (s *Server) lookup(r *http.Request, c caller) (meta.Recording, error) {
 	return rec, err
 }
 
-func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c caller) error {
 	id := r.PathValue("id")
 	if err := checkID(id); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ifMatch, hasIfMatch, err := parseIfMatch(r.Header.Get("If-Match"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	unlock := s.locks.lock(c.userID + "/" + id)
 	defer unlock()
-	now := nowFunc().UTC()
+	now := time.Now().UTC()
 	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
 		switch {
 		case cur == nil:
@@ -168,16 +174,15 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		return &n, nil
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// The tombstone is written first: if removing the audio fails, the
 	// client's retry finds the tombstone and tries the removal again.
 	if err := s.removeAudio(r, c.userID, id); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeRecording(w, http.StatusOK, rec.Recording)
+	return nil
 }
 
 // removeAudio deletes a recording's object and any upload in progress.
@@ -197,38 +202,24 @@ func (s *Server) removeAudio(r *http.Request, userID, id string) error {
 	return s.blob.Delete(ctx, key)
 }
 
-func (s *Server) list(w http.ResponseWriter, r *http.Request, c caller) {
+func (s *Server) list(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := r.URL.Query()
 	limit := defaultListLimit
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxListLimit {
-			s.fail(w, r, badRequest(fmt.Sprintf("limit must be a number from 1 to %d", maxListLimit)))
-			return
+			return badRequest(fmt.Sprintf("limit must be a number from 1 to %d", maxListLimit))
 		}
 		limit = n
 	}
-	var since int64
-	feed := q.Has("since") && q.Get("since") != ""
-	if feed {
-		cur, err := parseCursor(q.Get("since"))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		// A day's margin: a tombstone from just before the cursor was
-		// issued must not have expired yet.
-		if nowFunc().Sub(cur.issued) > s.cfg.TombstoneTTL-24*time.Hour {
-			s.fail(w, r, errorf(http.StatusGone, api.CodeCursorExpired,
-				"this cursor is too old to know every deletion; list again without since"))
-			return
-		}
-		since = cur.seq
+	feed := q.Get("since") != ""
+	since, err := s.since(q.Get("since"))
+	if err != nil {
+		return err
 	}
 	recs, err := s.meta.ListChanges(r.Context(), c.userID, since, limit+1)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	resp := api.ListResponse{Recordings: make([]api.Recording, 0, min(len(recs), limit)), More: len(recs) > limit}
 	next := since
@@ -242,6 +233,26 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c caller) {
 		}
 		resp.Recordings = append(resp.Recordings, rec.Recording)
 	}
-	resp.Cursor = cursor{seq: next, issued: nowFunc()}.String()
+	resp.Cursor = cursor{seq: next, issued: time.Now()}.String()
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// since returns the feed position a listing's since parameter names: 0
+// for none, and a refusal for a cursor too old to know every deletion.
+func (s *Server) since(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	cur, err := parseCursor(v)
+	if err != nil {
+		return 0, err
+	}
+	// A day's margin: a tombstone from just before the cursor was issued
+	// must not have expired yet.
+	if time.Since(cur.issued) > s.cfg.TombstoneTTL-24*time.Hour {
+		return 0, errorf(http.StatusGone, api.CodeCursorExpired,
+			"this cursor is too old to know every deletion; list again without since")
+	}
+	return cur.seq, nil
 }

@@ -19,9 +19,6 @@ import (
 	"github.com/earshot/earshot/server/meta"
 )
 
-// nowFunc is the clock; tests keep the real one.
-var nowFunc = time.Now
-
 // Server serves the API. Its only state besides the stores is per-process
 // coordination (upload locks), so several instances can share the stores.
 type Server struct {
@@ -44,9 +41,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /v1/info", s.info)
-	mux.HandleFunc("POST /v1/accounts", s.createAccount)
-	mux.HandleFunc("POST /v1/sessions", s.login)
-	mux.HandleFunc("POST /v1/sessions/refresh", s.refresh)
+	mux.Handle("POST /v1/accounts", s.handle(s.createAccount))
+	mux.Handle("POST /v1/sessions", s.handle(s.login))
+	mux.Handle("POST /v1/sessions/refresh", s.handle(s.refresh))
 	mux.Handle("DELETE /v1/sessions/current", s.authed(s.logout))
 	mux.Handle("GET /v1/account", s.authed(s.account))
 	mux.Handle("GET /v1/recordings", s.authed(s.list))
@@ -58,9 +55,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /v1/recordings/{id}/upload", s.authed(s.uploadStatus))
 	mux.Handle("POST /v1/recordings/{id}/upload-url", s.authed(s.presign))
 	mux.Handle("POST /v1/recordings/{id}/upload/complete", s.authed(s.completePresigned))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md"))
-	})
+	mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error {
+		return errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md")
+	}))
 	return s.logRequests(mux)
 }
 
@@ -115,7 +112,7 @@ func (s *Server) janitor(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := s.meta.PurgeExpired(ctx, nowFunc()); err != nil && ctx.Err() == nil {
+		if n, err := s.meta.PurgeExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			s.log.Warn("purge of expired items failed", "err", err)
 		} else if n > 0 {
 			s.log.Info("purged expired items", "count", n)

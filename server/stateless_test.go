@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/awsconf"
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/server/blob/s3store"
-	"github.com/earshot/earshot/server/internal/awsconf"
 )
 
 // cloudEnv returns the environment and flags for a server on the S3

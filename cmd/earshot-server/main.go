@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/earshot/earshot/cmd/earshot-server/stores"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/server/meta/dynamo"
 )
@@ -45,7 +46,7 @@ func run(args []string) error {
 	if setup {
 		return dynamoSetup(ctx, cfg, log)
 	}
-	m, b, err := server.OpenStores(ctx, cfg)
+	m, b, err := stores.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func run(args []string) error {
 }
 
 func dynamoSetup(ctx context.Context, cfg server.Config, log *slog.Logger) error {
-	c, err := server.DynamoClient(ctx, cfg)
+	c, err := stores.DynamoClient(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ for t in parecord opusenc opusinfo espeak-ng sox paplay /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "capture bench: $t missing (make deps-test)" >&2; exit 1; }
 done
 
-go build -o "$w/benchrec" ./audio/device/internal/benchrec
+go build -o "$w/benchrec" ./bench/cmd/benchrec
 
 # speech LEN FILE: espeak-ng speech at 48 kHz mono, repeated to LEN seconds.
 espeak-ng -w "$w/s.wav" "Earshot is a desktop voice recorder. It keeps every word you say, \
@@ -96,7 +96,7 @@ load_cpu=$(cpu "$w/load.time")
   echo "recorded ${load_len} s, overruns ${load_over} frames (goal: 0), user+sys ${load_cpu} s"
   echo
   echo "# commands: scripts/bench/capture.sh (BENCH_CPU_SECONDS=$cpu_secs BENCH_CAPTURE_SECONDS=$load_secs)"
-  echo "#   earshot:  benchrec -seconds N -format opus  (audio/device/internal/benchrec: StartRecording … Stop)"
+  echo "#   earshot:  benchrec -seconds N -format opus  (bench/cmd/benchrec: StartRecording … Stop)"
   echo "#   pipeline: parecord --raw -d vsink.monitor --rate=48000 --channels=1 --format=s16le | opusenc --bitrate 32 --raw --raw-rate 48000 --raw-chan 1 - out.opus"
   echo "#   CPU: /usr/bin/time -f '%U %S' around each (the pipeline's bash and timeout included)"
 } >"$out"

@@ -69,7 +69,7 @@ play_signal() { paplay -d vsink "$T/signal.wav" >/dev/null 2>&1 & echo $!; }
 big=${GUI_BENCH_LIBRARY:-$cache_root/earshot-bench/library-10k}
 mkdir -p "$(dirname "$big")"
 echo "gui bench: seeding 10,000 recordings in $big (kept for next time)" >&2
-go build -o "$T/benchseed" ./ui/internal/benchseed
+go build -o "$T/benchseed" ./bench/cmd/benchseed
 "$T/benchseed" "$big" 10000
 
 # ── launch to first frame ────────────────────────────────────────────────

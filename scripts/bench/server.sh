@@ -24,7 +24,7 @@ start_dynamodb
 work="$TESTENV_ROOT/bench"
 mkdir -p "$work/files"
 go build -o "$work/earshot-server" ./cmd/earshot-server
-go build -o "$work/loadgen" ./server/internal/loadgen
+go build -o "$work/loadgen" ./bench/cmd/loadgen
 export AWS_ACCESS_KEY_ID=dynalite AWS_SECRET_ACCESS_KEY=dynalite
 export EARSHOT_SERVER_S3_ACCESS_KEY="$EARSHOT_TEST_S3_ACCESS_KEY" EARSHOT_SERVER_S3_SECRET_KEY="$EARSHOT_TEST_S3_SECRET_KEY"
 

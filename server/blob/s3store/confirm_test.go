@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/awsconf"
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/server/blob"
 	"github.com/earshot/earshot/server/blob/blobtest"
-	"github.com/earshot/earshot/server/internal/awsconf"
 )
 
 // TestConfirmReadsBack: for objects the store reports no checksum for

@@ -58,7 +58,7 @@ type Store struct {
 	opt     Options
 }
 
-// New returns a store using cfg (see server/internal/awsconf).
+// New returns a store using cfg (see internal/awsconf).
 func New(cfg aws.Config, opt Options) *Store {
 	c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = opt.PathStyle

@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/awsconf"
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/server/blob"
 	"github.com/earshot/earshot/server/blob/blobtest"
 	"github.com/earshot/earshot/server/blob/s3store"
-	"github.com/earshot/earshot/server/internal/awsconf"
 )
 
 func open(t *testing.T) (*s3store.Store, string) {

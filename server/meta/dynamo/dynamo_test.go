@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/awsconf"
 	"github.com/earshot/earshot/internal/testenv"
-	"github.com/earshot/earshot/server/internal/awsconf"
 	"github.com/earshot/earshot/server/meta"
 	"github.com/earshot/earshot/server/meta/dynamo"
 	"github.com/earshot/earshot/server/meta/metatest"

@@ -1,4 +1,8 @@
-package server
+// Package stores opens the metadata and audio stores an earshot-server
+// configuration names. It is the wiring the server's main (and its tests)
+// need, kept out of package server so that the HTTP layer depends on the
+// two store interfaces only, not on the AWS SDK and SQLite behind them.
+package stores
 
 import (
 	"context"
@@ -8,17 +12,18 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/earshot/earshot/internal/awsconf"
+	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/server/blob"
 	"github.com/earshot/earshot/server/blob/disk"
 	"github.com/earshot/earshot/server/blob/s3store"
-	"github.com/earshot/earshot/server/internal/awsconf"
 	"github.com/earshot/earshot/server/meta"
 	"github.com/earshot/earshot/server/meta/dynamo"
 	"github.com/earshot/earshot/server/meta/sqlite"
 )
 
-// OpenStores opens the metadata and audio stores the configuration names.
-func OpenStores(ctx context.Context, cfg Config) (meta.Store, blob.Store, error) {
+// Open opens the metadata and audio stores the configuration names.
+func Open(ctx context.Context, cfg server.Config) (meta.Store, blob.Store, error) {
 	if cfg.Meta == "sqlite" || cfg.Blob == "disk" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, nil, fmt.Errorf("create data directory: %w", err)
@@ -79,7 +84,7 @@ func OpenStores(ctx context.Context, cfg Config) (meta.Store, blob.Store, error)
 }
 
 // DynamoClient returns the DynamoDB client the configuration names.
-func DynamoClient(ctx context.Context, cfg Config) (*dynamodb.Client, error) {
+func DynamoClient(ctx context.Context, cfg server.Config) (*dynamodb.Client, error) {
 	awsCfg, err := awsconf.Load(ctx, awsconf.Options{Endpoint: cfg.DynamoEndpoint, Region: cfg.DynamoRegion})
 	if err != nil {
 		return nil, err

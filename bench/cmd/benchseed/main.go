@@ -2,7 +2,7 @@
 // scripts/bench/gui.sh, which measures the window scrolling through them.
 // It goes through library.Import like any user would, so the rows are real.
 //
-//	go run ./ui/internal/benchseed DIR N
+//	go run ./bench/cmd/benchseed DIR N
 package main
 
 import (
