@@ -74,6 +74,22 @@ func TestAccounts(t *testing.T) {
 	c.login(password)
 }
 
+// TestTitleRule: the server refuses the titles api.CheckTitle refuses, with
+// its message, so a title no client would make cannot arrive another way.
+func TestTitleRule(t *testing.T) {
+	p := startServer(t, nil, "--data-dir", t.TempDir())
+	c := signup(t, p.URL)
+	for _, title := range []string{"two\u2028lines", "tab\there", "\x1b[31mred", strings.Repeat("é", 501)} {
+		b := c.expect(400, "PUT", "/v1/recordings/"+api.NewID(), metaFor(nil, title))
+		var e api.Error
+		c.decode(b, &e)
+		if want := api.CheckTitle(title); want == nil || e.Message != want.Error() {
+			t.Fatalf("title %q: message %q, want %v", title, e.Message, want)
+		}
+	}
+	c.create(nil, "Ünïcode title — with a dash ✓")
+}
+
 func TestRecordingLifecycle(t *testing.T) {
 	p := startServer(t, nil, "--data-dir", t.TempDir())
 	c := signup(t, p.URL)

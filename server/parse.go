@@ -60,10 +60,10 @@ func normaliseEmail(s string) (string, error) {
 
 // checkMeta validates a recording's metadata from a client.
 func checkMeta(m *api.RecordingMeta) error {
+	if err := api.CheckTitle(m.Title); err != nil {
+		return badRequest(err.Error())
+	}
 	switch {
-	case !utf8.ValidString(m.Title) || len(m.Title) > 1000 ||
-		strings.ContainsFunc(m.Title, func(r rune) bool { return unicode.IsControl(r) }):
-		return badRequest("title must be UTF-8 text of at most 1000 bytes without control characters")
 	case m.CreatedAt.IsZero():
 		return badRequest("created_at is required")
 	case m.DurationMS < 0:
