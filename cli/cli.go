@@ -246,9 +246,10 @@ func explain(err error) string {
 	return err.Error()
 }
 
-// oneLine keeps an error message on one line, whatever a lower layer put in it.
+// oneLine keeps an error message on one line, whatever a lower layer put in
+// it, and safe for a terminal (a file name or title in it may hold escapes).
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }
 
 // Env is what a command runs with: its streams, the data folder, the global
@@ -280,7 +281,7 @@ func (e *Env) Library(ctx context.Context) (*library.Library, error) {
 	}
 	for _, r := range l.Recovered() {
 		fmt.Fprintf(e.Stderr, "recovered: %s (%s), %s — Earshot was interrupted while recording\n",
-			r.Title, r.ID, formatDuration(r.Duration))
+			printable(r.Title), r.ID, formatDuration(r.Duration))
 	}
 	for _, err := range l.RecoveryErrors() {
 		fmt.Fprintf(e.Stderr, "warning: %s\n", oneLine(err.Error()))

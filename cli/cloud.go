@@ -135,7 +135,7 @@ func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error
 		if !r.Available {
 			state += " (uploading)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Title, r.CreatedAt.Local().Format("2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, printable(r.Title), r.CreatedAt.Local().Format("2006-01-02 15:04"),
 			formatDuration(time.Duration(r.DurationMS)*time.Millisecond), formatSize(r.SizeBytes), state)
 	}
 	return tw.Flush()

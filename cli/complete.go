@@ -54,7 +54,7 @@ func (e *Env) completeIDs(cmd *cobra.Command, prefix string) []string {
 	var out []string
 	for _, r := range rs {
 		if strings.HasPrefix(r.ID, strings.ToLower(prefix)) {
-			out = append(out, r.ID+"\t"+r.Title)
+			out = append(out, r.ID+"\t"+printable(r.Title))
 		}
 	}
 	return out

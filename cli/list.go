@@ -135,7 +135,7 @@ func printTable(w io.Writer, rs []library.Recording, trash bool) {
 			state = fmt.Sprintf("%d days", max(0, int(left.Hours()/24)))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.Local().Format("2006-01-02 15:04"),
-			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, r.Title)
+			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, printable(r.Title))
 	}
 	tw.Flush()
 }

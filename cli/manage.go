@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/earshot/earshot/api"
 )
 
 func init() {
@@ -13,11 +15,14 @@ func init() {
 			earshot rename 01jd8k2m -- -3 dB test   # a title that starts with a dash`,
 		MinArgs: 2, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
+			title := strings.Join(args[1:], " ")
+			if err := api.CheckTitle(strings.TrimSpace(title)); err != nil {
+				return Usagef("%w", err)
+			}
 			r, err := e.Recording(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			title := strings.Join(args[1:], " ")
 			if err := e.lib.Rename(ctx, r.ID, title); err != nil {
 				return err
 			}

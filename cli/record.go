@@ -11,6 +11,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/device"
 	"github.com/earshot/earshot/internal/human"
@@ -45,6 +46,9 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 	format, err := audio.ParseFormat(f.format)
 	if err != nil {
 		return Usagef("%w", err)
+	}
+	if err := api.CheckTitle(strings.TrimSpace(f.title)); err != nil {
+		return Usagef("--title: %w", err)
 	}
 	if f.duration < 0 {
 		return Usagef("--duration %s is negative; give a length such as 30s or 5m", f.duration)

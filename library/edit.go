@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/durable"
 )
 
@@ -17,6 +18,9 @@ func (l *Library) Rename(ctx context.Context, id, title string) error {
 	title = strings.TrimSpace(title)
 	if title == "" {
 		return fmt.Errorf("rename %s: the title is empty; give a few words", id)
+	}
+	if err := api.CheckTitle(title); err != nil {
+		return fmt.Errorf("rename %s: %w", id, err)
 	}
 	err := l.update(ctx, id, Updated, `UPDATE recordings SET title = ?, version = version + 1
 		WHERE id = ? AND deleted_at IS NULL`, title, id)

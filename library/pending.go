@@ -52,6 +52,9 @@ func (l *Library) BeginRecording(ctx context.Context, title string, format audio
 	if err != nil {
 		return nil, fmt.Errorf("begin recording: %w", err)
 	}
+	if err := api.CheckTitle(strings.TrimSpace(title)); err != nil {
+		return nil, fmt.Errorf("begin recording: %w", err)
+	}
 	now := l.now()
 	if strings.TrimSpace(title) == "" {
 		title = "Recording " + now.Local().Format("2006-01-02 15:04:05")

@@ -35,7 +35,7 @@ func (l *Library) Import(ctx context.Context, src string, progress Progress) (Re
 	if err := l.withIncomingLock(func() (err error) { lockFile, err = l.createLock(id); return }); err != nil {
 		return Recording{}, fmt.Errorf("import %s: %w", base, err)
 	}
-	title := strings.TrimSuffix(base, filepath.Ext(base))
+	title := api.CleanTitle(strings.TrimSuffix(base, filepath.Ext(base)))
 	r, err := l.importAs(ctx, id, title, src, format, progress)
 	if err != nil {
 		l.cleanupIncoming(id, lockFile)
