@@ -88,7 +88,7 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 		return "", fmt.Errorf("export %s: %w; download it first", id, ErrNoAudio)
 	}
 	if st, err := os.Stat(dst); err == nil && st.IsDir() {
-		dst = filepath.Join(dst, safeName(r.Title)+r.Format.Ext())
+		dst = filepath.Join(dst, FileName(r.Title)+r.Format.Ext())
 	}
 	format := r.Format
 	if ext := filepath.Ext(dst); ext != "" {
@@ -116,8 +116,9 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 	return dst, nil
 }
 
-// safeName turns a title into a file name that works on every platform.
-func safeName(title string) string {
+// FileName turns a title into a file name (without extension) that works on
+// every platform and file system, FAT and exFAT included.
+func FileName(title string) string {
 	name := strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
 			return '_'

@@ -14,18 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Keyboard shortcuts (Ctrl on Linux and Windows, Cmd on macOS):
-//
-//	Ctrl+R  start recording, or stop and save the recording in progress
-//	Ctrl+P  pause or resume the recording in progress
-//	Ctrl+F  search the library
-//	Delete  delete the selected recording (asks where)
-var (
-	shortcutRecord = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutPause  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-)
-
 // UI is Earshot's main window and its view models. Build it with New; every
 // field is owned by the Fyne goroutine except where a comment says otherwise.
 type UI struct {
@@ -49,6 +37,7 @@ type UI struct {
 	account *accountPanel
 	tabs    *container.AppTabs
 	tray    *fyne.Menu
+	modal   *modal // the dialog on show, if any (modal.go)
 }
 
 // New builds the window over be. Its goroutines stop when ctx ends. Call
@@ -90,6 +79,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyn
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.list.importFiles(uris) })
 	u.addShortcuts()
 	u.list.watch()
+	u.rec.input.watch()
 	u.account.watch()
 	u.list.reload()
 	u.showRecovered()
@@ -113,8 +103,10 @@ func (u *UI) background(fn func(ctx context.Context)) {
 	}()
 }
 
-// quit closes the window, first saving a recording in progress.
+// quit closes the window, first saving a rename being typed and a
+// recording in progress.
 func (u *UI) quit() {
+	u.details.title.commit()
 	if s := u.rec.session; s != nil {
 		u.rec.setState(recBusy)
 		u.background(func(ctx context.Context) {
@@ -135,26 +127,13 @@ func (u *UI) wait() {
 	u.tasks.wait()
 }
 
-// fail shows an error without blocking the window (no modal per error).
+// fail shows an error in plain words without blocking the window (no
+// modal per error). It may be called from any goroutine.
 func (u *UI) fail(err error) {
 	if err != nil {
-		onMain(func() { u.notices.show(err.Error(), true) })
+		msg := plain(err)
+		onMain(func() { u.notices.show(msg, true) })
 	}
-}
-
-func (u *UI) addShortcuts() {
-	c := u.win.Canvas()
-	c.AddShortcut(shortcutRecord, func(fyne.Shortcut) { u.rec.toggle() })
-	c.AddShortcut(shortcutPause, func(fyne.Shortcut) { u.rec.togglePause() })
-	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) {
-		u.tabs.SelectIndex(0)
-		c.Focus(u.list.search)
-	})
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyDelete {
-			u.details.askDelete()
-		}
-	})
 }
 
 // newTray puts record/stop in the system tray where the desktop offers one,

@@ -163,8 +163,8 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	u.signIn(t, srv.URL, email, pw, false)
 	u.eventually(t, "the other device's recording, cloud-only", func() bool { return u.badgeOf(rec.ID) == "Cloud only" })
 	u.selectID(t, rec.ID)
-	if u.details.download.Hidden || !u.details.play.Disabled() {
-		t.Fatal("a cloud-only recording should offer Download and not Play")
+	if u.details.download.Hidden || u.details.player.play.Disabled() {
+		t.Fatal("a cloud-only recording should offer Download, and Play (which offers to download)")
 	}
 
 	onMainWait(func() { test.Tap(u.details.download) })
@@ -175,8 +175,8 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 			return false
 		}
 		n, _ := strconv.Atoi(m[1])
-		v := u.details.progress.Value
-		return n > 0 && n < 100 && v > 0 && v < 1 && u.details.progress.Visible()
+		v := u.details.transfer.Value
+		return n > 0 && n < 100 && v > 0 && v < 1 && u.details.transfer.Visible()
 	})
 	close(gate.open)
 	opened = true
@@ -184,7 +184,7 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	u.eventually(t, "the downloaded recording", func() bool {
 		r := u.details.rec
 		return r.HasAudio && r.SyncState == library.Synced && u.badgeOf(rec.ID) == "Synced" &&
-			u.details.download.Hidden && !u.details.play.Disabled()
+			u.details.download.Hidden && !u.details.player.play.Disabled()
 	})
 	mine, err := os.ReadFile(lib.AudioPath(u.details.rec))
 	if err != nil {
@@ -258,10 +258,11 @@ func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 		t.Fatalf("not in the trash here: %+v", it)
 	}
 
-	// A cloud-only entry cannot be deleted from this device again.
+	// A cloud-only entry cannot be deleted from this device again: the
+	// dialog does not offer it at all.
 	u.selectID(t, here.ID)
 	u.do(u.details.askDelete)
-	if b := findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)"); b == nil || !b.Disabled() {
+	if b := findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)"); b != nil {
 		t.Fatal("“this device” is offered for a recording whose audio is not here")
 	}
 }
@@ -368,7 +369,7 @@ func TestBadges(t *testing.T) {
 		{library.Error, Progress{}, "Error"},
 		{library.PendingDelete, Progress{}, "Deleting"},
 	} {
-		if got := badge(library.Recording{SyncState: tc.state}, tc.p); got != tc.want {
+		if got := transferOf(library.Recording{SyncState: tc.state, HasAudio: tc.state != library.CloudOnly}, tc.p, true).label; got != tc.want {
 			t.Errorf("badge(%s) = %q, want %q", tc.state, got, tc.want)
 		}
 	}

@@ -18,19 +18,26 @@ const searchDelay = 150 * time.Millisecond
 // progressInterval caps how often transfer progress repaints rows.
 const progressInterval = 100 * time.Millisecond
 
+// filterNames are the filter's choices, in library.Presence order.
 var filterNames = []string{"All", "On this device", "Cloud only"}
 
-// libraryPanel is the list of recordings with search and filter. Its data
-// live on the Fyne goroutine and are replaced whole by a background query, so
-// the list's callbacks never touch the disk; widget.List builds only the
-// visible rows, which keeps 10,000 entries smooth.
+// libraryPanel is the list of recordings with search, filter and sort. Its
+// data live on the Fyne goroutine and are replaced whole by a background
+// query, so the list's callbacks never touch the disk; widget.List builds
+// only the visible rows, which keeps 10,000 entries smooth.
+//
+// Other features add controls beside the filter with tools.Add (a tag
+// filter, say) and call reload when their choice changes.
 type libraryPanel struct {
 	u       *UI
 	content fyne.CanvasObject
-	search  *widget.Entry
+	search  *shortcutEntry
 	filter  *widget.Select
-	list    *widget.List
+	order   *widget.Select
+	tools   *fyne.Container
+	list    *recordList
 	count   *widget.Label
+	empty   *widget.Label
 
 	items    []library.Recording
 	index    map[string]int      // id → position in items
@@ -38,32 +45,56 @@ type libraryPanel struct {
 	selected string              // id of the selected recording
 	want     string              // id to select once a query returns it
 	gen      int                 // query generation; older answers are dropped
+	shown    library.ListOptions // the query items answer
 	timer    *time.Timer
 }
 
 func newLibraryPanel(u *UI) *libraryPanel {
 	p := &libraryPanel{u: u, index: map[string]int{}, progress: map[string]Progress{}}
-	p.search = widget.NewEntry()
+	p.search = newShortcutEntry(u)
 	p.search.SetPlaceHolder("Search titles (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.reloadSoon() }
 	p.count = widget.NewLabel("")
 	p.count.Importance = widget.LowImportance
-	p.list = widget.NewList(p.length, newRow, p.updateRow)
-	p.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(p.items) {
-			p.selected = p.items[i].ID
-			p.u.details.show(p.items[i])
-		}
-	}
+	p.empty = widget.NewLabel("")
+	p.empty.Wrapping = fyne.TextWrapWord
+	p.empty.Alignment = fyne.TextAlignCenter
+	p.list = newRecordList(u, p.length, newRow, p.updateRow)
+	p.list.OnSelected = p.onSelected
 	p.filter = widget.NewSelect(filterNames, nil)
 	p.filter.SetSelectedIndex(0)
 	p.filter.OnChanged = func(string) { p.reload() }
-	bar := container.NewBorder(nil, nil, nil, p.filter, p.search)
-	p.content = container.NewBorder(bar, p.count, nil, nil, p.list)
+	p.order = widget.NewSelect(sortNames(), nil)
+	p.order.SetSelectedIndex(0)
+	p.order.OnChanged = func(string) { p.reload() }
+	p.tools = container.NewHBox(p.filter, p.order)
+	bar := container.NewBorder(nil, nil, nil, p.tools, p.search)
+	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
 	return p
 }
 
 func (p *libraryPanel) length() int { return len(p.items) }
+
+func (p *libraryPanel) onSelected(i widget.ListItemID) {
+	if i < len(p.items) {
+		p.selected = p.items[i].ID
+		p.u.details.show(p.items[i])
+	}
+}
+
+// moveSelection selects the row delta rows away from the selected one.
+func (p *libraryPanel) moveSelection(delta int) {
+	i, ok := p.index[p.selected]
+	if !ok {
+		i = -delta
+		if delta < 0 {
+			i = len(p.items) - 1 - delta
+		}
+	}
+	if j := i + delta; j >= 0 && j < len(p.items) {
+		p.list.Select(j)
+	}
+}
 
 // query is what the list shows: the filter's index is a library.Presence
 // (filterNames is in the same order).
@@ -81,72 +112,111 @@ func (p *libraryPanel) reloadSoon() {
 
 // reload queries the index in the background and shows the answer.
 func (p *libraryPanel) reload() {
-	q := p.query()
+	q, order := p.query(), p.order.SelectedIndex()
 	p.gen++
 	gen := p.gen
-	p.u.background(func(ctx context.Context) { p.load(ctx, q, gen) })
+	p.u.background(func(ctx context.Context) { p.load(ctx, q, order, gen) })
 }
 
 // loadNow runs the current query from a background job and selects id when
-// it is in the answer. It is how a finished action shows its result.
+// it is in the answer ("" keeps the selection). It is how a finished
+// action shows its result.
 func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 	var q library.ListOptions
-	var gen int
+	var order, gen int
 	onMainWait(func() {
-		q = p.query()
+		q, order = p.query(), p.order.SelectedIndex()
 		p.gen++
 		gen = p.gen
 		if id != "" {
 			p.want = id
 		}
 	})
-	p.load(ctx, q, gen)
+	p.load(ctx, q, order, gen)
 }
 
-func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, gen int) {
+func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, gen int) {
 	rs, err := p.u.be.Library.List(ctx, q)
+	total := len(rs)
+	if err == nil && (q.Query != "" || q.Presence != library.AnyPresence) {
+		total, err = p.u.be.Library.Count(ctx, library.ListOptions{})
+	}
 	if err != nil {
 		p.u.fail(fmt.Errorf("could not read the library: %w", err))
 		return
 	}
+	sortRecordings(rs, order)
 	onMain(func() {
 		if gen != p.gen {
 			return
 		}
-		p.apply(rs)
+		p.apply(q, rs, total)
 	})
 }
 
 // apply replaces the list's data, keeping the selection, or moving it to
-// the recording an action asked for (whichever query shows it first).
-func (p *libraryPanel) apply(rs []library.Recording) {
-	p.items = rs
+// the recording an action asked for (whichever query shows it first). New
+// search results start at the top.
+func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, total int) {
+	newQuery := q != p.shown
+	p.items, p.shown = rs, q
 	clear(p.index)
 	for i, r := range rs {
 		p.index[r.ID] = i
+		if r.SyncState == library.Synced || r.SyncState == library.Error || r.SyncState == library.PendingDelete {
+			delete(p.progress, r.ID) // that transfer is over
+		}
 	}
-	p.count.SetText(countLine(len(rs)))
+	p.showCount(q, len(rs), total)
 	p.list.Refresh()
+	if newQuery {
+		p.list.ScrollToTop()
+	}
 	selectID := p.selected
 	if _, ok := p.index[p.want]; ok {
 		selectID, p.want = p.want, ""
 	}
-	if i, ok := p.index[selectID]; ok {
-		p.list.Select(i)
-		p.u.details.show(rs[i]) // refresh details even when the index is unchanged
+	i, ok := p.index[selectID]
+	if !ok {
+		p.list.UnselectAll()
+		p.selected = ""
+		p.u.details.show(library.Recording{})
 		return
 	}
-	p.list.UnselectAll()
-	p.selected = ""
-	p.u.details.show(library.Recording{})
+	// List.Select does nothing when row i is selected already (the new
+	// recording took the old one's row), so the id is kept here, not in
+	// OnSelected alone.
+	p.selected = selectID
+	p.list.Select(i)
+	p.u.details.show(rs[i])
 }
 
-// countLine is the list's footer: "1 recording", "42 recordings".
-func countLine(n int) string {
+// showCount fills the footer and, for an empty list, says why and what
+// to do.
+func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
+	p.count.SetText(countLine(n, total))
+	p.empty.Hidden = n > 0
+	switch {
+	case n > 0:
+	case total == 0:
+		p.empty.SetText("No recordings yet.\nPress Record (Ctrl+R) to make one, or drop audio files here to import them.")
+	case q.Query != "":
+		p.empty.SetText(fmt.Sprintf("No recordings match %q (of %s).", q.Query, thousands(total)))
+	default:
+		p.empty.SetText(fmt.Sprintf("None of the %s recordings is %s.", thousands(total), filterNames[q.Presence]))
+	}
+	p.empty.Refresh()
+}
+
+// countLine is the list's footer: "1 recording", "42 recordings", "3 of 1,200 recordings".
+func countLine(n, total int) string {
+	if n != total {
+		return fmt.Sprintf("%s of %s recordings", thousands(n), thousands(total))
+	}
 	if n == 1 {
 		return "1 recording"
 	}
-	return fmt.Sprintf("%d recordings", n)
+	return thousands(n) + " recordings"
 }
 
 // watch reloads when the index changes under us (the CLI, the sync engine)
@@ -177,30 +247,36 @@ func (p *libraryPanel) watch() {
 	p.u.loops.Add(1)
 	go func() {
 		defer p.u.loops.Done()
-		pending := map[string]Progress{}
-		t := time.NewTicker(progressInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-p.u.ctx.Done():
-				return
-			case e, ok := <-events:
-				if !ok {
-					return
-				}
-				if e.ID != "" {
-					pending[e.ID] = e
-				}
-			case <-t.C:
-				if len(pending) == 0 {
-					continue
-				}
-				batch := pending
-				pending = map[string]Progress{}
-				onMain(func() { p.showProgress(batch) })
-			}
-		}
+		p.followProgress(events)
 	}()
+}
+
+// followProgress hands transfer progress to the Fyne goroutine in
+// batches, at most every progressInterval.
+func (p *libraryPanel) followProgress(events <-chan Progress) {
+	pending := map[string]Progress{}
+	t := time.NewTicker(progressInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.u.ctx.Done():
+			return
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if e.ID != "" {
+				pending[e.ID] = e
+			}
+		case <-t.C:
+			if len(pending) == 0 {
+				continue
+			}
+			batch := pending
+			pending = map[string]Progress{}
+			onMain(func() { p.showProgress(batch) })
+		}
+	}
 }
 
 // drain takes what is waiting in ch without blocking.
@@ -229,7 +305,7 @@ func (p *libraryPanel) showProgress(batch map[string]Progress) {
 			p.list.RefreshItem(i)
 		}
 		if id == p.selected {
-			p.u.details.showProgress(e)
+			p.u.details.showProgress()
 		}
 	}
 }
@@ -249,24 +325,10 @@ func (p *libraryPanel) importFiles(uris []fyne.URI) {
 	}
 }
 
-// row is one line of the list: title and details on the left, the sync
-// badge on the right.
-type row struct {
-	widget.BaseWidget
-	title, sub, badge *widget.Label
-}
-
-func newRow() fyne.CanvasObject {
-	r := &row{title: labelOf(""), sub: labelOf(""), badge: widget.NewLabel("")}
-	r.title.TextStyle.Bold = true
-	r.sub.Importance = widget.LowImportance
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *row) CreateRenderer() fyne.WidgetRenderer {
-	text := container.New(&tightVBox{}, r.title, r.sub)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.badge, text))
+// signedIn reports whether rows should speak of sync: with no account,
+// they say what is on this device.
+func (p *libraryPanel) signedIn() bool {
+	return p.u.be.Cloud != nil && p.u.account.status.SignedIn
 }
 
 func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -277,45 +339,7 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*row)
 	r.title.SetText(rec.Title)
 	r.sub.SetText(subtitle(rec, time.Now()))
-	r.badge.SetText(badge(rec, p.progress[rec.ID]))
+	r.badge.SetText(transferOf(rec, p.progress[rec.ID], p.signedIn()).label)
 	r.badge.Importance = badgeImportance(rec.SyncState)
 	r.badge.Refresh()
-}
-
-func badgeImportance(s library.SyncState) widget.Importance {
-	switch s {
-	case library.Error:
-		return widget.DangerImportance
-	case library.Synced:
-		return widget.SuccessImportance
-	case library.Uploading, library.Downloading, library.Queued:
-		return widget.HighImportance
-	case library.CloudOnly, library.PendingDelete:
-		return widget.WarningImportance
-	}
-	return widget.LowImportance
-}
-
-// tightVBox stacks objects without padding between them, so a two-line row
-// is not taller than it needs to be.
-type tightVBox struct{}
-
-func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height * 0.8
-	}
-	return s
-}
-
-func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var y float32
-	for _, o := range objs {
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
-		y += h * 0.8
-	}
 }

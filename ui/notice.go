@@ -9,30 +9,66 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// How long notices stay: news fades, an offer to undo stays long enough to
+// reach for, a problem stays until dismissed, replaced or no longer true.
+const (
+	noticeFade = 5 * time.Second
+	undoFade   = 8 * time.Second
+)
+
 // noticeBar is a strip at the bottom of the window for errors and notices.
-// It never blocks: a new message replaces the one shown, and the strip hides
-// when dismissed. Errors are not modal because sync problems can come in
-// bursts and a person should be able to keep recording through them.
+// It never blocks: a new message replaces the one shown. Errors are not
+// modal because sync problems can come in bursts and a person should be
+// able to keep recording through them.
 type noticeBar struct {
 	content *fyne.Container
 	label   *widget.Label
 	icon    *widget.Icon
-	shown   time.Time
-	history []string // every message shown, newest last; tests read it
+	action  *widget.Button
+	gen     int    // counts messages, so an old fade does not hide a new one
+	topic   string // what the shown problem is about; see withdraw
+	history []string
 }
 
 func newNoticeBar() *noticeBar {
 	n := &noticeBar{label: widget.NewLabel(""), icon: widget.NewIcon(theme.InfoIcon())}
 	n.label.Wrapping = fyne.TextWrapWord
+	n.action = widget.NewButton("Undo", nil)
+	n.action.Hide()
 	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), n.hide)
 	dismiss.Importance = widget.LowImportance
-	n.content = container.NewBorder(widget.NewSeparator(), nil, n.icon, dismiss, n.label)
+	n.content = container.NewBorder(widget.NewSeparator(), nil, n.icon, container.NewHBox(n.action, dismiss), n.label)
 	n.content.Hide()
 	return n
 }
 
-// show displays msg; isErr picks the error icon and colour.
-func (n *noticeBar) show(msg string, isErr bool) {
+// show displays msg until dismissed or replaced; isErr picks the error
+// icon and colour. The same message twice in a row is shown once.
+func (n *noticeBar) show(msg string, isErr bool) { n.put(msg, isErr, "", nil, 0) }
+
+// problem is show for an error about topic: withdraw(topic) takes it back
+// once it no longer holds (the next sync went through, say).
+func (n *noticeBar) problem(topic, msg string) { n.put(msg, true, topic, nil, 0) }
+
+// flash shows news that fades by itself.
+func (n *noticeBar) flash(msg string) { n.put(msg, false, "", nil, noticeFade) }
+
+// undo shows msg with an Undo button for a few seconds.
+func (n *noticeBar) undo(msg string, fn func()) { n.put(msg, false, "", fn, undoFade) }
+
+// withdraw hides the problem about topic, if it is the one shown.
+func (n *noticeBar) withdraw(topic string) {
+	if n.topic == topic && !n.content.Hidden {
+		n.hide()
+	}
+}
+
+func (n *noticeBar) put(msg string, isErr bool, topic string, undo func(), fade time.Duration) {
+	if !n.content.Hidden && n.label.Text == msg && fade == 0 {
+		return
+	}
+	n.gen++
+	n.topic = topic
 	n.history = append(n.history, msg)
 	n.label.SetText(msg)
 	n.label.Importance = widget.MediumImportance
@@ -42,11 +78,26 @@ func (n *noticeBar) show(msg string, isErr bool) {
 		n.icon.SetResource(theme.ErrorIcon())
 	}
 	n.label.Refresh()
-	n.shown = time.Now()
+	n.action.Hidden = undo == nil
+	n.action.OnTapped = func() { n.hide(); undo() }
+	n.action.Refresh()
 	n.content.Show()
+	if fade > 0 {
+		gen := n.gen
+		time.AfterFunc(fade, func() {
+			onMain(func() {
+				if n.gen == gen {
+					n.hide()
+				}
+			})
+		})
+	}
 }
 
-func (n *noticeBar) hide() { n.content.Hide() }
+func (n *noticeBar) hide() {
+	n.topic = ""
+	n.content.Hide()
+}
 
 // text is the message on show, "" when hidden.
 func (n *noticeBar) text() string {

@@ -52,17 +52,16 @@ type recordPanel struct {
 	meter   *LevelMeter
 	wave    *Waveform
 	overrun *widget.Label
-	devices *widget.Select
+	input   *inputPicker
 	format  *widget.Select
 
 	state    recState
 	session  *take
 	stopTick context.CancelFunc
-	devIDs   map[string]string // device name shown → id
 }
 
 func newRecordPanel(u *UI) *recordPanel {
-	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(160), devIDs: map[string]string{}}
+	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(160)}
 	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggle)
 	p.record.Importance = widget.DangerImportance
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.togglePause)
@@ -75,12 +74,10 @@ func newRecordPanel(u *UI) *recordPanel {
 	prefs := u.app.Preferences()
 	p.format = widget.NewSelect(formatNames(), func(s string) { prefs.SetString(prefFormat, s) })
 	p.format.SetSelected(prefs.StringWithFallback(prefFormat, string(audio.Formats[0])))
-	p.devices = widget.NewSelect([]string{"System default"}, func(s string) { prefs.SetString(prefDevice, s) })
-	p.devices.SetSelected(prefs.StringWithFallback(prefDevice, "System default"))
+	p.input = newInputPicker(u)
 
-	form := widget.NewForm(widget.NewFormItem("Input", p.devices), widget.NewFormItem("Format", p.format))
+	form := widget.NewForm(widget.NewFormItem("Input", p.input.sel), widget.NewFormItem("Format", p.format))
 	input := widget.NewAccordion(widget.NewAccordionItem("Input and format", form))
-	p.loadDevices()
 
 	hint := widget.NewLabel("Ctrl+R record/stop · Ctrl+P pause")
 	hint.Importance = widget.LowImportance
@@ -97,25 +94,6 @@ func formatNames() []string {
 		s = append(s, string(f))
 	}
 	return s
-}
-
-// loadDevices lists the input devices off the Fyne goroutine.
-func (p *recordPanel) loadDevices() {
-	p.u.background(func(ctx context.Context) {
-		ds, err := device.Devices(ctx, p.u.be.Audio)
-		if err != nil {
-			p.u.fail(err)
-			return
-		}
-		onMain(func() {
-			names := []string{"System default"}
-			for _, d := range ds {
-				names = append(names, d.Name)
-				p.devIDs[d.Name] = d.ID
-			}
-			p.devices.SetOptions(names)
-		})
-	})
 }
 
 // toggle starts a recording, or stops the one in progress.
@@ -135,7 +113,7 @@ func (p *recordPanel) start() {
 		f = audio.Formats[0]
 	}
 	title := "Recording " + time.Now().Format("2006-01-02 15:04:05")
-	input := p.devIDs[p.devices.Selected]
+	input := p.input.inputID()
 	p.u.background(func(ctx context.Context) {
 		s, err := p.u.be.startTake(ctx, title, input, f)
 		onMain(func() {
@@ -198,7 +176,7 @@ func (p *recordPanel) setState(s recState) {
 		p.pause.Disable()
 		p.pause.SetText("Pause")
 		p.format.Enable()
-		p.devices.Enable()
+		p.input.sel.Enable()
 	case recBusy:
 		p.record.Disable()
 		p.pause.Disable()
@@ -208,7 +186,7 @@ func (p *recordPanel) setState(s recState) {
 		p.record.Enable()
 		p.pause.Enable()
 		p.format.Disable()
-		p.devices.Disable()
+		p.input.sel.Disable()
 		p.pause.SetText("Pause")
 		p.pause.SetIcon(theme.MediaPauseIcon())
 		if s == recPaused {

@@ -79,7 +79,7 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	waitUntil(t, "the waveform overview", func() bool {
 		var n int
 		u.settle()
-		onMainWait(func() { n = len(u.details.seek.values) })
+		onMainWait(func() { n = len(u.details.player.seek.values) })
 		return n == overviewBars
 	})
 

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Keyboard shortcuts (Ctrl on Linux and Windows, Cmd on macOS). They work
+// whatever has focus, the text fields included, and wait while a dialog is
+// open:
+//
+//	Ctrl+R  start recording, or stop and save the recording in progress
+//	Ctrl+P  pause or resume the recording in progress
+//	Ctrl+F  search the library
+//
+// Keys, when no text field has focus:
+//
+//	Delete      delete the selection (asks where)
+//	Space       play or pause the selected recording
+//	← / →       skip back / forward 10 seconds
+//	Home / End  go to the start / the end
+//	Escape      close the dialog (cancel); Enter takes its safe default
+var (
+	shortcutRecord = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPause  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// addShortcuts routes the canvas's shortcuts and keys (nothing focused)
+// to the window's handlers; focused widgets route theirs through
+// shortcutEntry and recordList.
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	for _, s := range []fyne.Shortcut{shortcutRecord, shortcutPause, shortcutSearch} {
+		c.AddShortcut(s, func(s fyne.Shortcut) { u.shortcut(s) })
+	}
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { u.typedKey(ev) })
+}
+
+// shortcut runs the window's shortcut s and reports whether s is one.
+func (u *UI) shortcut(s fyne.Shortcut) bool {
+	var run func()
+	switch s.ShortcutName() {
+	case shortcutRecord.ShortcutName():
+		run = u.rec.toggle
+	case shortcutPause.ShortcutName():
+		run = u.rec.togglePause
+	case shortcutSearch.ShortcutName():
+		run = func() {
+			u.tabs.SelectIndex(0)
+			u.win.Canvas().Focus(u.list.search)
+		}
+	default:
+		return false
+	}
+	if !u.modalOpen() {
+		run()
+	}
+	return true
+}
+
+// typedKey handles a key that no text field took, and reports whether it
+// was one of the window's.
+func (u *UI) typedKey(ev *fyne.KeyEvent) bool {
+	if u.modalOpen() {
+		return u.modalKey(ev)
+	}
+	if u.tabs.SelectedIndex() != 0 {
+		return false
+	}
+	pl := u.details.player
+	switch ev.Name {
+	case fyne.KeyDelete:
+		u.details.askDelete()
+	case fyne.KeySpace:
+		pl.toggle()
+	case fyne.KeyLeft:
+		pl.skip(-skipStep)
+	case fyne.KeyRight:
+		pl.skip(skipStep)
+	case fyne.KeyHome:
+		pl.seekFraction(0)
+	case fyne.KeyEnd:
+		pl.seekFraction(1)
+	default:
+		return false
+	}
+	return true
+}
+
+// recordList is the library's list with the window's keys: Delete, Space
+// and the playback keys work on the selection while the list has focus
+// (widget.List would swallow them), and Up/Down move the selection itself.
+type recordList struct {
+	widget.List
+	u *UI
+}
+
+func newRecordList(u *UI, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *recordList {
+	l := &recordList{u: u}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey implements fyne.Focusable.
+func (l *recordList) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyUp, fyne.KeyDown:
+		if !l.u.modalOpen() {
+			l.u.list.moveSelection(map[fyne.KeyName]int{fyne.KeyUp: -1, fyne.KeyDown: 1}[ev.Name])
+		}
+		return
+	}
+	if !l.u.typedKey(ev) {
+		l.List.TypedKey(ev)
+	}
+}
+
+// TypedShortcut implements fyne.Shortcutable: the window's shortcuts.
+func (l *recordList) TypedShortcut(s fyne.Shortcut) { l.u.shortcut(s) }

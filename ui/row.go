@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/earshot/earshot/library"
+)
+
+// row is one line of the list: title and details on the left, the sync
+// badge on the right.
+type row struct {
+	widget.BaseWidget
+	title, sub, badge *widget.Label
+}
+
+func newRow() fyne.CanvasObject {
+	r := &row{title: labelOf(""), sub: labelOf(""), badge: widget.NewLabel("")}
+	r.title.TextStyle.Bold = true
+	r.sub.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *row) CreateRenderer() fyne.WidgetRenderer {
+	text := container.New(&tightVBox{}, r.title, r.sub)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.badge, text))
+}
+
+// badgeImportance colours a badge: problems stand out, work in progress is
+// marked, and everything that is simply where it should be (synced, local,
+// cloud-only) reads as normal text.
+func badgeImportance(s library.SyncState) widget.Importance {
+	switch s {
+	case library.Error:
+		return widget.DangerImportance
+	case library.Uploading, library.Downloading, library.Queued, library.PendingDelete:
+		return widget.HighImportance
+	}
+	return widget.MediumImportance
+}
+
+// The list's orders, in the sort box's order.
+var sortOrders = []struct {
+	name string
+	cmp  func(a, b library.Recording) int
+}{
+	{"Newest first", nil}, // the library's own order
+	{"Oldest first", func(a, b library.Recording) int { return a.CreatedAt.Compare(b.CreatedAt) }},
+	{"Title A–Z", func(a, b library.Recording) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), b.CreatedAt.Compare(a.CreatedAt))
+	}},
+	{"Longest first", func(a, b library.Recording) int {
+		return cmp.Or(cmp.Compare(b.Duration, a.Duration), b.CreatedAt.Compare(a.CreatedAt))
+	}},
+}
+
+func sortNames() []string {
+	var s []string
+	for _, o := range sortOrders {
+		s = append(s, o.name)
+	}
+	return s
+}
+
+// sortRecordings puts rs (newest first, as the library lists) in the
+// order with index i of sortOrders.
+func sortRecordings(rs []library.Recording, i int) {
+	if i > 0 && i < len(sortOrders) {
+		slices.SortStableFunc(rs, sortOrders[i].cmp)
+	}
+}
+
+// thousands writes n with thousands separators: 1,200.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// tightVBox stacks objects without padding between them, so a two-line row
+// is not taller than it needs to be.
+type tightVBox struct{}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height * 0.8
+	}
+	return s
+}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var y float32
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h * 0.8
+	}
+}
