@@ -21,9 +21,9 @@ import (
 // not rename "x"") stay.
 func plain(err error) string {
 	msg := err.Error()
-	if cause, plain := plainCause(err); cause != nil {
+	if words, cause := plainCause(err); cause != nil {
 		if i := strings.LastIndex(msg, cause.Error()); i >= 0 {
-			msg = msg[:i] + plain
+			msg = msg[:i] + words
 		}
 	}
 	msg, _, _ = strings.Cut(msg, "\n")
@@ -44,13 +44,13 @@ func hostOf(s string) string {
 
 // plainCause finds the first error in err's chain that has a plain
 // meaning, and says it.
-func plainCause(err error) (cause error, plain string) {
+func plainCause(err error) (words string, cause error) {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if p := plainWords(e); p != "" {
-			return e, p
+			return p, e
 		}
 	}
-	return nil, ""
+	return "", nil
 }
 
 // plainWords says e in plain words if it is one of the failures a person
@@ -101,7 +101,7 @@ func plainWordsOfCause(err error) string {
 	if err == nil {
 		return ""
 	}
-	_, p := plainCause(err)
+	p, _ := plainCause(err)
 	return p
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -158,7 +159,7 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 // the recording an action asked for (whichever query shows it first). New
 // search results start at the top.
 func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, total int) {
-	newQuery := q != p.shown
+	newQuery := !reflect.DeepEqual(q, p.shown)
 	p.items, p.shown = rs, q
 	clear(p.index)
 	for i, r := range rs {

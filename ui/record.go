@@ -146,6 +146,10 @@ func (p *recordPanel) stop() {
 			p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120})
 			if err != nil {
 				p.u.fail(fmt.Errorf("could not save the recording: %w", err))
+				return
+			}
+			if p.u.details.rec.ID == r.ID && !p.u.modalOpen() {
+				p.u.details.title.selectAll() // ready to type a name
 			}
 		})
 	})
