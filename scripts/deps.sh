@@ -4,10 +4,11 @@
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev libxrandr-dev
-  libxinerama-dev libxi-dev libxxf86vm-dev libopus-dev libopusfile-dev)
-run_pkgs=(pulseaudio pulseaudio-utils)
+  libxinerama-dev libxi-dev libxxf86vm-dev libopus-dev libopusfile-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us)
+run_pkgs=(pulseaudio pulseaudio-utils pocketsphinx-en-us)
 test_pkgs=(pulseaudio pulseaudio-utils gnome-keyring libsecret-tools dbus dbus-x11 xvfb xdotool
-  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc python3 time)
+  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc python3 time pocketsphinx)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
