@@ -159,12 +159,7 @@ func (l *Library) adopt(ctx context.Context, sc sidecar, part string, info audio
 // insert adds a new row and logs the change.
 func (l *Library) insert(ctx context.Context, r Recording) error {
 	return l.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO recordings (`+columns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, '', ?)`,
-			r.ID, r.Title, r.CreatedAt.UnixMilli(), r.Duration.Milliseconds(), string(r.Format),
-			r.SampleRate, r.Channels, r.Size, r.SHA256, r.Recovered, r.Version, r.HasAudio,
-			string(r.SyncState), r.RemoteVersion)
-		if err != nil {
+		if err := insertRow(ctx, tx, toRow(SyncItem{Recording: r})); err != nil {
 			return err
 		}
 		return logChange(ctx, tx, r.ID, Added, l.now())

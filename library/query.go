@@ -7,58 +7,43 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
-
-	"github.com/earshot/earshot/audio"
 )
 
-// columns are the recordings table's columns that an insert writes.
-const columns = `id, title, created_at, duration_ms, format, sample_rate, channels, size_bytes, sha256,
-	recovered, version, has_audio, trashed_at, deleted_at, sync_state, sync_error, remote_version`
+// columns select the recordings table's own columns in the order of
+// recordingCols.
+var columns = exprs(recordingCols)
 
 // readColumns are what every read of a recording selects: the table's
 // columns, the favourite flag and the tags (joined by US, which a tag never
 // contains). The FROM clause must name the table "recordings".
-const readColumns = columns + `, recordings.favorite,
+var readColumns = columns + `, recordings.favorite,
 	(SELECT group_concat(tag, char(31)) FROM recording_tags WHERE recording_id = recordings.id)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanRecording(row rowScanner) (Recording, error) {
-	var (
-		r                  Recording
-		created, durMS     int64
-		format, state      string
-		trashed, deleted   sql.NullInt64
-		recovered, hasAuds bool
-		tags               sql.NullString
-	)
-	err := row.Scan(&r.ID, &r.Title, &created, &durMS, &format, &r.SampleRate, &r.Channels, &r.Size, &r.SHA256,
-		&recovered, &r.Version, &hasAuds, &trashed, &deleted, &state, &r.SyncError, &r.RemoteVersion,
-		&r.Favorite, &tags)
-	if err != nil {
-		return Recording{}, err
-	}
-	r.CreatedAt = time.UnixMilli(created).UTC()
-	r.Duration = time.Duration(durMS) * time.Millisecond
-	r.Format = audio.Format(format)
-	r.SyncState = SyncState(state)
-	r.Recovered, r.HasAudio = recovered, hasAuds
-	r.TrashedAt = msTime(trashed)
-	r.DeletedAt = msTime(deleted)
-	if tags.String != "" {
-		r.Tags = strings.Split(tags.String, "\x1f")
-		slices.Sort(r.Tags)
-	}
-	return r, nil
+func scanRecording(rs rowScanner) (Recording, error) {
+	it, err := scanItem(rs, nil)
+	return it.Recording, err
 }
 
-func msTime(v sql.NullInt64) *time.Time {
-	if !v.Valid {
-		return nil
+// scanItem reads readColumns and then the columns of extra.
+func scanItem(rs rowScanner, extra []col) (SyncItem, error) {
+	var (
+		r    row
+		fav  bool
+		tags sql.NullString
+	)
+	dest := append(refs(&r, recordingCols), &fav, &tags)
+	if err := rs.Scan(append(dest, refs(&r, extra)...)...); err != nil {
+		return SyncItem{}, err
 	}
-	t := time.UnixMilli(v.Int64).UTC()
-	return &t
+	it := r.item()
+	it.Favorite = fav
+	if tags.String != "" {
+		it.Tags = strings.Split(tags.String, "\x1f")
+		slices.Sort(it.Tags)
+	}
+	return it, nil
 }
 
 // Get returns the recording with this id, in the trash or not. An unknown id

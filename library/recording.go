@@ -19,7 +19,7 @@ const (
 	CloudOnly     SyncState = "cloud_only"
 	Downloading   SyncState = "downloading"
 	PendingDelete SyncState = "pending_delete"
-	Error         SyncState = "error"
+	Failed        SyncState = "error" // a transfer or request failed; SyncError says why
 )
 
 // Recording is one entry of the library index.

@@ -52,7 +52,7 @@ func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem,
 		}
 		state := cur.SyncState
 		switch state {
-		case CloudOnly, Downloading, Error:
+		case CloudOnly, Downloading, Failed:
 			state = Synced
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET has_audio = 1, sync_state = ?, sync_error = '' WHERE id = ?`,

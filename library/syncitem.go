@@ -27,7 +27,7 @@ type SyncItem struct {
 	KeepLocal bool
 	// WantAudio: the audio of this cloud-only entry was asked for.
 	WantAudio bool
-	// ResumeState is the state to go back to when an Error is retried.
+	// ResumeState is the state to go back to when a Failed one is retried.
 	ResumeState SyncState
 	// Attempts counts failures in a row; NextAttempt is the earliest retry.
 	Attempts    int
@@ -44,32 +44,11 @@ func (it SyncItem) Trashed() bool { return it.TrashedAt != nil }
 // RenamePending reports whether a local rename has not reached the server.
 func (it SyncItem) RenamePending() bool { return it.Version != it.PushedVersion }
 
-const syncColumns = readColumns + `, COALESCE(s.pushed_version, 0), COALESCE(s.remote_title, ''), COALESCE(s.keep_local, 0), COALESCE(s.want_audio, 0),
-	COALESCE(s.resume_state, ''), COALESCE(s.attempts, 0), COALESCE(s.next_attempt, 0)`
+var syncColumns = readColumns + ", " + exprs(syncCols)
 
 const syncFrom = ` FROM recordings LEFT JOIN sync_items s USING (id) `
 
-func scanSyncItem(row rowScanner) (SyncItem, error) {
-	var it SyncItem
-	var resume string
-	var next int64
-	r, err := scanRecording(scanFunc(func(dest ...any) error {
-		return row.Scan(append(dest, &it.PushedVersion, &it.RemoteTitle, &it.KeepLocal, &it.WantAudio, &resume, &it.Attempts, &next)...)
-	}))
-	if err != nil {
-		return SyncItem{}, err
-	}
-	it.Recording = r
-	it.ResumeState = SyncState(resume)
-	if next > 0 {
-		it.NextAttempt = time.UnixMilli(next).UTC()
-	}
-	return it, nil
-}
-
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+func scanSyncItem(rs rowScanner) (SyncItem, error) { return scanItem(rs, syncCols) }
 
 // Item returns one recording's sync view, tombstones and trash included.
 func (x *SyncIndex) Item(ctx context.Context, id string) (SyncItem, error) {
@@ -227,18 +206,15 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 		return "", nil
 	}
 	it.ID = id
+	r := toRow(*it)
 	op := Updated
 	switch {
 	case cur == nil:
 		op = Added
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recordings (`+columns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-			id, it.Title, it.CreatedAt.UnixMilli(), it.Duration.Milliseconds(), string(it.Format),
-			it.SampleRate, it.Channels, it.Size, it.SHA256, it.Recovered, it.Version, it.HasAudio,
-			msOrNil(it.TrashedAt), string(it.SyncState), it.SyncError, it.RemoteVersion); err != nil {
+		if err := insertRow(ctx, tx, r); err != nil {
 			return "", err
 		}
-	case syncItemEqual(*cur, *it):
+	case toRow(*cur) == r:
 		return "", nil
 	default:
 		if cur.TrashedAt == nil && it.TrashedAt != nil {
@@ -246,18 +222,11 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 		} else if cur.TrashedAt != nil && it.TrashedAt == nil {
 			op = Restored
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET title = ?, version = ?, has_audio = ?, trashed_at = ?,
-			sync_state = ?, sync_error = ?, remote_version = ? WHERE id = ?`,
-			it.Title, it.Version, it.HasAudio, msOrNil(it.TrashedAt), string(it.SyncState), it.SyncError, it.RemoteVersion, id); err != nil {
+		if err := updateRow(ctx, tx, r); err != nil {
 			return "", err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_items (id, pushed_version, remote_title, keep_local, want_audio, resume_state, attempts, next_attempt)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET pushed_version = excluded.pushed_version, remote_title = excluded.remote_title, keep_local = excluded.keep_local,
-			want_audio = excluded.want_audio, resume_state = excluded.resume_state, attempts = excluded.attempts,
-			next_attempt = excluded.next_attempt`,
-		id, it.PushedVersion, it.RemoteTitle, it.KeepLocal, it.WantAudio, string(it.ResumeState), it.Attempts, msOrZero(it.NextAttempt)); err != nil {
+	if err := upsertSync(ctx, tx, r); err != nil {
 		return "", err
 	}
 	var path string
@@ -265,35 +234,6 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 		path = x.l.audioPath(id, cur.Format)
 	}
 	return path, logChange(ctx, tx, id, op, now)
-}
-
-func syncItemEqual(a, b SyncItem) bool {
-	return a.Title == b.Title && a.Version == b.Version && a.HasAudio == b.HasAudio &&
-		timePtrEqual(a.TrashedAt, b.TrashedAt) && a.SyncState == b.SyncState && a.SyncError == b.SyncError &&
-		a.RemoteVersion == b.RemoteVersion && a.PushedVersion == b.PushedVersion && a.RemoteTitle == b.RemoteTitle && a.KeepLocal == b.KeepLocal &&
-		a.WantAudio == b.WantAudio && a.ResumeState == b.ResumeState && a.Attempts == b.Attempts &&
-		a.NextAttempt.Equal(b.NextAttempt)
-}
-
-func timePtrEqual(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.UnixMilli() == b.UnixMilli()
-}
-
-func msOrNil(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.UnixMilli()
-}
-
-func msOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
 }
 
 // SyncCounts counts the recordings (trash and tombstones excluded) in each

@@ -408,7 +408,7 @@ func (e *Engine) untilNextRetry(ctx context.Context) time.Duration {
 	}
 	now := time.Now()
 	for _, it := range items {
-		if it.SyncState == library.Error && it.NextAttempt.Before(never) {
+		if it.SyncState == library.Failed && it.NextAttempt.Before(never) {
 			if d := it.NextAttempt.Sub(now); d < wait {
 				wait = max(d, 100*time.Millisecond)
 			}

@@ -196,7 +196,7 @@ func TestServerErrors(t *testing.T) {
 		t.Fatalf("after 500s: %s %s", it.SyncState, it.SyncError)
 	}
 	it := a.item(t, bad.ID)
-	if it.SyncState != library.Error || !strings.Contains(it.SyncError, "no such thing") || it.NextAttempt.Before(time.Now().Add(24*time.Hour)) {
+	if it.SyncState != library.Failed || !strings.Contains(it.SyncError, "no such thing") || it.NextAttempt.Before(time.Now().Add(24*time.Hour)) {
 		t.Fatalf("refused recording: %+v", it)
 	}
 	// The 429 was honoured: the next list came a second later at the earliest.

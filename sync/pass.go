@@ -19,7 +19,7 @@ type Summary struct {
 	// Conflicts counts renames here that lost to a rename elsewhere (the
 	// lost titles are in the title history).
 	Conflicts int
-	// Failed lists what went wrong; the recordings show Error with the reason.
+	// Failed lists what went wrong; the recordings are Failed, with the reason.
 	Failed []ItemError
 	// Waiting counts recordings still with something to do afterwards.
 	Waiting int
@@ -129,7 +129,7 @@ func (e *Engine) countWork(ctx context.Context) (waiting, failed int) {
 		return 0, 0
 	}
 	for _, it := range items {
-		if it.SyncState == library.Error {
+		if it.SyncState == library.Failed {
 			failed++
 			waiting++
 			continue
@@ -165,7 +165,7 @@ func (e *Engine) plan(ctx context.Context, force bool) ([]job, error) {
 		if e.busy(it.ID) {
 			continue
 		}
-		if it.SyncState == library.Error && !force && it.NextAttempt.After(now) {
+		if it.SyncState == library.Failed && !force && it.NextAttempt.After(now) {
 			continue
 		}
 		op, next := decide(it, auto)
@@ -198,30 +198,22 @@ var errChanged = errors.New("recording changed meanwhile")
 // was read.
 func (e *Engine) transition(ctx context.Context, it library.SyncItem, next library.SyncState) (library.SyncItem, error) {
 	return e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
-		if cur == nil || !sameRow(*cur, it) {
+		if cur == nil || !cur.Same(it) {
 			return library.SyncChange{}, errChanged
 		}
 		n := *cur
 		n.SyncState, n.SyncError = next, ""
-		if next != library.Error {
+		if next != library.Failed {
 			n.ResumeState = ""
 		}
 		return library.SyncChange{Item: &n}, nil
 	})
 }
 
-// sameRow reports whether a recording is as it was read: same state, same
-// version, same place (trash), same audio presence.
-func sameRow(a, b library.SyncItem) bool {
-	return a.SyncState == b.SyncState && a.Version == b.Version && a.HasAudio == b.HasAudio &&
-		(a.TrashedAt == nil) == (b.TrashedAt == nil) && (a.DeletedAt == nil) == (b.DeletedAt == nil) &&
-		a.RemoteVersion == b.RemoteVersion && a.KeepLocal == b.KeepLocal
-}
-
 // effectiveState is the state a recording is in for planning: a failed one
 // counts as the state its failure interrupted.
 func effectiveState(it library.SyncItem) library.SyncState {
-	if it.SyncState != library.Error {
+	if it.SyncState != library.Failed {
 		return it.SyncState
 	}
 	if it.ResumeState != "" {
@@ -242,7 +234,7 @@ func effectiveState(it library.SyncItem) library.SyncState {
 func decide(it library.SyncItem, auto bool) (Op, library.SyncState) {
 	st := effectiveState(it)
 	clearErr := library.SyncState("")
-	if it.SyncState == library.Error {
+	if it.SyncState == library.Failed {
 		clearErr = st
 	}
 	switch {
@@ -272,7 +264,7 @@ func decide(it library.SyncItem, auto bool) (Op, library.SyncState) {
 		}
 		return "", library.CloudOnly
 	case it.KeepLocal:
-		if st != library.LocalOnly || it.SyncState == library.Error {
+		if st != library.LocalOnly || it.SyncState == library.Failed {
 			return "", library.LocalOnly
 		}
 		return "", ""
@@ -401,7 +393,7 @@ func (r result) addTo(s *Summary) {
 }
 
 // runJob runs one job with retries for transient failures, and records a
-// failure that remains in the library (state Error, with the reason).
+// failure that remains in the library (state Failed, with the reason).
 func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
 	if !e.claim(j.it.ID) {
 		return result{op: j.op, skipped: true}, nil
@@ -485,7 +477,7 @@ func (e *Engine) interrupted(ctx context.Context, op Op, it library.SyncItem) {
 	})
 }
 
-// failed records a recording's failure: state Error with the reason, the
+// failed records a recording's failure: state Failed with the reason, the
 // state to resume, and when to retry (never by itself, if retrying cannot help).
 func (e *Engine) failed(ctx context.Context, op Op, it library.SyncItem, err error) {
 	_, _ = e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
@@ -500,7 +492,7 @@ func (e *Engine) failed(ctx context.Context, op Op, it library.SyncItem, err err
 		if op == OpDownload && resume == library.Downloading {
 			resume = library.CloudOnly
 		}
-		n.SyncState, n.SyncError, n.ResumeState = library.Error, reason(err), resume
+		n.SyncState, n.SyncError, n.ResumeState = library.Failed, reason(err), resume
 		n.Attempts++
 		n.NextAttempt = never
 		if Retryable(err) {

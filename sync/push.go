@@ -88,7 +88,7 @@ func (e *Engine) lostRename(ctx context.Context, it library.SyncItem, rec api.Re
 
 // clearError puts a recording that had failed back in its resumed state.
 func clearError(n *library.SyncItem) {
-	if n.SyncState == library.Error {
+	if n.SyncState == library.Failed {
 		n.SyncState = effectiveState(*n)
 	}
 	n.SyncError, n.ResumeState, n.Attempts, n.NextAttempt = "", "", 0, time.Time{}

@@ -284,7 +284,7 @@ func (e *Engine) markUploaded(ctx context.Context, it library.SyncItem, rec api.
 		case cur.KeepLocal:
 			// Deleted from the cloud while it was on its way: delete it there.
 			n.SyncState, n.SyncError, n.ResumeState = library.PendingDelete, "", ""
-		case cur.SyncState == library.Uploading || cur.SyncState == library.Queued || cur.SyncState == library.LocalOnly || cur.SyncState == library.Error:
+		case cur.SyncState == library.Uploading || cur.SyncState == library.Queued || cur.SyncState == library.LocalOnly || cur.SyncState == library.Failed:
 			n.SyncState, n.SyncError, n.ResumeState, n.Attempts, n.NextAttempt = library.Synced, "", "", 0, time.Time{}
 		}
 		return library.SyncChange{Item: &n}, nil

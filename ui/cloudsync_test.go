@@ -366,7 +366,7 @@ func TestBadges(t *testing.T) {
 		{library.Uploading, Progress{Done: 42, Total: 100}, "Uploading 42 %"},
 		{library.Synced, Progress{}, "Synced"},
 		{library.CloudOnly, Progress{}, "Cloud only"},
-		{library.Error, Progress{}, "Error"},
+		{library.Failed, Progress{}, "Error"},
 		{library.PendingDelete, Progress{}, "Deleting"},
 	} {
 		if got := transferOf(library.Recording{SyncState: tc.state, HasAudio: tc.state != library.CloudOnly}, tc.p, true).label; got != tc.want {
@@ -395,7 +395,7 @@ func TestStateLine(t *testing.T) {
 }
 
 func TestErrorReasonInTheList(t *testing.T) {
-	r := library.Recording{SyncState: library.Error, SyncError: "the server refused the file: quota exceeded", Size: 1000}
+	r := library.Recording{SyncState: library.Failed, SyncError: "the server refused the file: quota exceeded", Size: 1000}
 	if got := subtitle(r, r.CreatedAt); !strings.HasSuffix(got, " · the server refused the file: quota exceeded") {
 		t.Fatalf("subtitle %q does not give the reason", got)
 	}

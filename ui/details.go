@@ -139,7 +139,7 @@ func (d *detailsPanel) showState() {
 	}
 	d.info.SetText(info)
 	d.problem.SetText(r.SyncError)
-	d.problem.Hidden = r.SyncState != library.Error || r.SyncError == ""
+	d.problem.Hidden = r.SyncState != library.Failed || r.SyncError == ""
 	d.problem.Refresh()
 	d.transfer.Hidden = !t.running
 	if t.running {

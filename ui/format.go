@@ -96,7 +96,7 @@ func stateWords(s library.SyncState) string {
 		return "Downloading"
 	case library.PendingDelete:
 		return "Deleting"
-	case library.Error:
+	case library.Failed:
 		return "Error"
 	}
 	return string(s)
@@ -106,7 +106,7 @@ func stateWords(s library.SyncState) string {
 // whose sync failed, the reason instead of the size (the details show it whole).
 func subtitle(r library.Recording, now time.Time) string {
 	s := when(r.CreatedAt, now) + " · " + clock(r.Duration)
-	if r.SyncState == library.Error && r.SyncError != "" {
+	if r.SyncState == library.Failed && r.SyncError != "" {
 		s += " · " + r.SyncError
 	} else {
 		s += " · " + size(r.Size)

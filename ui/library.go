@@ -164,7 +164,7 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 	clear(p.index)
 	for i, r := range rs {
 		p.index[r.ID] = i
-		if r.SyncState == library.Synced || r.SyncState == library.Error || r.SyncState == library.PendingDelete {
+		if r.SyncState == library.Synced || r.SyncState == library.Failed || r.SyncState == library.PendingDelete {
 			delete(p.progress, r.ID) // that transfer is over
 		}
 	}

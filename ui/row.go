@@ -38,7 +38,7 @@ func (r *row) CreateRenderer() fyne.WidgetRenderer {
 // cloud-only) reads as normal text.
 func badgeImportance(s library.SyncState) widget.Importance {
 	switch s {
-	case library.Error:
+	case library.Failed:
 		return widget.DangerImportance
 	case library.Uploading, library.Downloading, library.Queued, library.PendingDelete:
 		return widget.HighImportance
