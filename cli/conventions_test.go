@@ -19,6 +19,8 @@ var jsonRuns = map[string][]string{
 	"trash":    {"--json"},
 	"devices":  {"--json"},
 	"cloud ls": {"--json"},
+	"marks":    {"ID", "--json"},
+	"tags":     {"--json"},
 }
 
 // TestConventions holds every command (found in the binary's own command

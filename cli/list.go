@@ -16,22 +16,24 @@ import (
 // jsonRecording is one element of `earshot list --json`: a stable contract
 // for scripts (and tests), so field names never follow Go renames.
 type jsonRecording struct {
-	ID            string  `json:"id"`
-	Title         string  `json:"title"`
-	CreatedAt     string  `json:"created_at"` // RFC 3339
-	DurationMS    int64   `json:"duration_ms"`
-	Format        string  `json:"format"`
-	SampleRate    int     `json:"sample_rate"`
-	Channels      int     `json:"channels"`
-	SizeBytes     int64   `json:"size_bytes"`
-	SHA256        string  `json:"sha256"`
-	SyncState     string  `json:"sync_state"`
-	SyncError     string  `json:"sync_error,omitempty"`
-	Recovered     bool    `json:"recovered"`
-	Version       int64   `json:"version"`
-	RemoteVersion int64   `json:"remote_version"`
-	HasAudio      bool    `json:"has_audio"`
-	TrashedAt     *string `json:"trashed_at,omitempty"` // RFC 3339
+	ID            string   `json:"id"`
+	Title         string   `json:"title"`
+	CreatedAt     string   `json:"created_at"` // RFC 3339
+	DurationMS    int64    `json:"duration_ms"`
+	Format        string   `json:"format"`
+	SampleRate    int      `json:"sample_rate"`
+	Channels      int      `json:"channels"`
+	SizeBytes     int64    `json:"size_bytes"`
+	SHA256        string   `json:"sha256"`
+	SyncState     string   `json:"sync_state"`
+	SyncError     string   `json:"sync_error,omitempty"`
+	Recovered     bool     `json:"recovered"`
+	Version       int64    `json:"version"`
+	RemoteVersion int64    `json:"remote_version"`
+	HasAudio      bool     `json:"has_audio"`
+	TrashedAt     *string  `json:"trashed_at,omitempty"` // RFC 3339
+	Tags          []string `json:"tags"`
+	Favorite      bool     `json:"favorite"`
 }
 
 func toJSON(r library.Recording) jsonRecording {
@@ -40,7 +42,10 @@ func toJSON(r library.Recording) jsonRecording {
 		DurationMS: r.Duration.Milliseconds(), Format: string(r.Format), SampleRate: r.SampleRate,
 		Channels: r.Channels, SizeBytes: r.Size, SHA256: r.SHA256, SyncState: string(r.SyncState),
 		SyncError: r.SyncError, Recovered: r.Recovered, Version: r.Version, RemoteVersion: r.RemoteVersion,
-		HasAudio: r.HasAudio,
+		HasAudio: r.HasAudio, Tags: r.Tags, Favorite: r.Favorite,
+	}
+	if j.Tags == nil {
+		j.Tags = []string{}
 	}
 	if r.TrashedAt != nil {
 		s := r.TrashedAt.Format(time.RFC3339Nano)
@@ -53,6 +58,8 @@ type listFlags struct {
 	json   bool
 	search string
 	limit  int
+	tags   []string
+	fav    bool
 }
 
 func (f *listFlags) declare(fs *flag.FlagSet) {
@@ -60,6 +67,8 @@ func (f *listFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print a JSON array")
 	fs.StringVar(&f.search, "search", "", "only titles containing this (any case)")
 	fs.IntVar(&f.limit, "limit", 0, "at most this many, newest first")
+	fs.StringArrayVar(&f.tags, "tag", nil, "only recordings with this tag (repeat for all of several)")
+	fs.BoolVar(&f.fav, "fav", false, "only favourites")
 }
 
 func init() {
@@ -68,6 +77,7 @@ func init() {
 		Name: "list",
 		Examples: `earshot list
 			earshot list --search meeting --limit 10
+			earshot list --tag work --fav
 			earshot list --json`,
 		Summary: "list recordings, newest first",
 		Flags:   f.declare,
@@ -93,7 +103,7 @@ func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) e
 	if err != nil {
 		return err
 	}
-	rs, err := lib.List(ctx, library.ListOptions{Query: f.search, Trash: trash, Limit: f.limit})
+	rs, err := lib.List(ctx, library.ListOptions{Query: f.search, Trash: trash, Limit: f.limit, Tags: f.tags, Favorites: f.fav})
 	if err != nil {
 		return err
 	}
@@ -107,9 +117,14 @@ func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) e
 		return enc.Encode(out)
 	}
 	if len(rs) == 0 {
-		if trash == library.OnlyTrashed {
+		switch {
+		case trash == library.OnlyTrashed:
 			fmt.Fprintln(e.Stderr, "the trash is empty")
-		} else {
+		case len(f.tags) > 0:
+			fmt.Fprintln(e.Stderr, "no recordings match: `earshot tags` lists the tags in use")
+		case f.fav || f.search != "":
+			fmt.Fprintln(e.Stderr, "no recordings match")
+		default:
 			fmt.Fprintln(e.Stderr, "no recordings yet: `earshot record` makes one")
 		}
 		return nil
@@ -135,7 +150,19 @@ func printTable(w io.Writer, rs []library.Recording, trash bool) {
 			state = fmt.Sprintf("%d days", max(0, int(left.Hours()/24)))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.Local().Format("2006-01-02 15:04"),
-			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, printable(r.Title))
+			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, titleCell(r))
 	}
 	tw.Flush()
+}
+
+// titleCell is the title with a star for a favourite and the tags after it.
+func titleCell(r library.Recording) string {
+	t := printable(r.Title)
+	if r.Favorite {
+		t = "★ " + t
+	}
+	for _, tag := range r.Tags {
+		t += "  #" + tag
+	}
+	return t
 }

@@ -69,9 +69,16 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 		lib.Abort(keep, p)
 		return err
 	}
-	fmt.Fprintf(e.Stderr, "recording %q (%s) as %s; Ctrl-C stops and keeps it\n", p.Title, p.ID, format)
+	keys, restore, onTerminal := markKeys(e.Stdin)
+	hint := ""
+	if onTerminal {
+		hint = "; any other key bookmarks the moment"
+	}
+	fmt.Fprintf(e.Stderr, "recording %q (%s) as %s; Ctrl-C stops and keeps it%s\n", p.Title, p.ID, format, hint)
 
-	stopped := watch(ctx, e.Stderr, rec, f.duration)
+	marker := &recordingMarker{ctx: keep, lib: lib, p: p, rec: rec, w: e.Stderr}
+	stopped := watch(ctx, e.Stderr, rec, f.duration, keys, marker.mark)
+	restore()
 
 	info, stopErr := rec.Stop()
 	if isTerminal(e.Stderr) {
@@ -102,8 +109,9 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 }
 
 // watch shows the live status until the user stops (ctx), the duration is
-// recorded, or the recording stops by itself (its error is returned).
-func watch(ctx context.Context, w io.Writer, rec *device.Recorder, duration time.Duration) error {
+// recorded, or the recording stops by itself (its error is returned); each
+// request on keys becomes a bookmark through mark.
+func watch(ctx context.Context, w io.Writer, rec *device.Recorder, duration time.Duration, keys <-chan string, mark func(name string)) error {
 	live := isTerminal(w)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -125,6 +133,15 @@ func watch(ctx context.Context, w io.Writer, rec *device.Recorder, duration time
 			if rec.Stats().Elapsed >= duration {
 				return nil
 			}
+		case name, ok := <-keys:
+			if !ok {
+				keys = nil
+				continue
+			}
+			if live {
+				fmt.Fprint(w, "\r\x1b[K")
+			}
+			mark(name)
 		case n, ok := <-overruns:
 			if !ok {
 				overruns = nil
