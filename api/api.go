@@ -111,6 +111,9 @@ const (
 	// CodeCursorExpired (410): the since= cursor is older than the tombstone
 	// retention, so deletions may have been forgotten; list again without since.
 	CodeCursorExpired = "cursor_expired"
+	// CodeTimeout (408): the request's body came too slowly or stalled and
+	// the server stopped waiting; send it again (a chunked upload resumes).
+	CodeTimeout = "timeout"
 )
 
 // StaleError is the body of a 412 answer to PUT or DELETE /v1/recordings/{id}

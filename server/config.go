@@ -44,6 +44,18 @@ type Config struct {
 	LoginLimit  int
 	AddrLimit   int
 	LoginWindow time.Duration
+	// BodyTimeout bounds sending a request's body (and its headers are
+	// bounded by a fixed 10 s); WriteTimeout bounds reading an answer.
+	// Audio transfers instead must move MinRate bytes per second in every
+	// RateWindow.
+	BodyTimeout  time.Duration
+	WriteTimeout time.Duration
+	MinRate      int64
+	RateWindow   time.Duration
+	// MaxConns caps open connections (0: from the descriptor limit);
+	// MaxConnsPerAddr caps those from one client address (0: no cap).
+	MaxConns        int
+	MaxConnsPerAddr int
 }
 
 // DefaultDataDir is $XDG_DATA_HOME/earshot-server, else
@@ -88,6 +100,12 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.IntVar(&c.LoginLimit, "login-limit", 10, "failed logins per account per window before refusing")
 	fs.IntVar(&c.AddrLimit, "addr-limit", 50, "failed logins per client address per window before refusing")
 	fs.DurationVar(&c.LoginWindow, "login-window", 15*time.Minute, "window of the failed-login limits")
+	fs.DurationVar(&c.BodyTimeout, "body-timeout", 10*time.Second, "time a client has to send a request body (audio transfers: see --min-rate)")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", 30*time.Second, "time a client has to read an answer (audio transfers: see --min-rate)")
+	fs.Int64Var(&c.MinRate, "min-rate", 1024, "slowest audio upload or download kept, in bytes per second averaged over --rate-window")
+	fs.DurationVar(&c.RateWindow, "rate-window", 20*time.Second, "window over which --min-rate is measured")
+	fs.IntVar(&c.MaxConns, "max-conns", 0, "most open connections (0: three quarters of the open-file limit)")
+	fs.IntVar(&c.MaxConnsPerAddr, "max-conns-per-addr", 32, "most open connections from one client address (0: no cap; the proxy's address with --trust-proxy)")
 	return fs
 }
 
@@ -127,6 +145,10 @@ func (c *Config) check() error {
 		return fmt.Errorf("--blob s3 needs --s3-bucket (or EARSHOT_SERVER_S3_BUCKET)")
 	case c.QuotaBytes <= 0 || c.MaxObjectSize <= 0:
 		return fmt.Errorf("--quota-bytes and --max-object-size must be positive")
+	case c.BodyTimeout <= 0 || c.WriteTimeout <= 0 || c.RateWindow <= 0 || c.MinRate <= 0:
+		return fmt.Errorf("--body-timeout, --write-timeout, --rate-window and --min-rate must be positive")
+	case c.MaxConns < 0 || c.MaxConnsPerAddr < 0:
+		return fmt.Errorf("--max-conns and --max-conns-per-addr must not be negative")
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.TombstoneTTL < 48*time.Hour:
 		return fmt.Errorf("token lifetimes must be positive and --tombstone-ttl at least 48h")
 	}

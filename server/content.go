@@ -60,6 +60,11 @@ func (s *Server) putContent(w http.ResponseWriter, r *http.Request, c caller) er
 	}
 	unlock := s.locks.lock(c.userID + "/" + rec.ID)
 	defer unlock()
+	// Stoppable before the second look: a delete writes its tombstone
+	// before it stops uploads, so either it stops this one or this one
+	// sees the tombstone.
+	r, done := s.stoppable(w, r, c.userID+"/"+rec.ID)
+	defer done()
 	if rec, err = s.uploadTarget(r, c); err != nil {
 		return err
 	}
@@ -68,12 +73,30 @@ func (s *Server) putContent(w http.ResponseWriter, r *http.Request, c caller) er
 		return nil
 	}
 	if h := r.Header.Get("Content-Range"); h != "" {
-		return s.putChunk(w, r, c, rec, h)
+		err = s.putChunk(w, r, c, rec, h)
+	} else if err = s.putWhole(w, r, c, rec); err == nil {
+		err = s.finish(w, r, c, rec)
 	}
-	if err := s.putWhole(w, r, c, rec); err != nil {
-		return err
+	if err != nil && errors.Is(context.Cause(r.Context()), errGone) {
+		return errGone
 	}
-	return s.finish(w, r, c, rec)
+	return err
+}
+
+// stoppable returns r with a context a delete of the recording (key)
+// cancels, with errGone as the cause; the body's read deadline is moved to
+// now too, so that a read waiting on a stalled client returns at once.
+func (s *Server) stoppable(w http.ResponseWriter, r *http.Request, key string) (*http.Request, func()) {
+	ctx, cancel := context.WithCancelCause(r.Context())
+	rc := http.NewResponseController(w)
+	done := s.uploads.add(key, func() {
+		cancel(errGone)
+		rc.SetReadDeadline(time.Now())
+	})
+	return r.WithContext(ctx), func() {
+		done()
+		cancel(nil)
+	}
 }
 
 // putWhole stores a recording's content sent in one request, replacing a
@@ -91,16 +114,31 @@ func (s *Server) putWhole(w http.ResponseWriter, r *http.Request, c caller, rec 
 		}
 	}
 	sum, _ := hex.DecodeString(rec.SHA256)
-	err := s.blob.Put(ctx, key, http.MaxBytesReader(w, r.Body, rec.SizeBytes+1), rec.SizeBytes, sum)
+	body := s.uploadBody(w, r, rec.SizeBytes)
+	err := s.blob.Put(ctx, key, body, rec.SizeBytes, sum)
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, blob.ErrDamaged):
 		return s.damaged(r, errDamagedPut, err)
 	case errors.Is(err, blob.ErrChecksum):
 		return errChecksum
-	case errors.Is(err, blob.ErrSize):
-		return badRequest(fmt.Sprintf("the body does not have the recording's %d bytes", rec.SizeBytes))
 	}
-	return err
+	return s.bodyFailure(r, body, err, badRequest(fmt.Sprintf("the body does not have the recording's %d bytes", rec.SizeBytes)))
+}
+
+// errStoreDown answers a write the store failed for its own reasons.
+var errStoreDown = errorf(http.StatusServiceUnavailable, api.CodeUnavailable,
+	"the server could not reach its storage; nothing was kept, try again in a moment").with("Retry-After", "5")
+
+// storeFailure logs a store's failure during a transfer and answers 503,
+// so that the client tries again instead of giving the upload up.
+func (s *Server) storeFailure(r *http.Request, err error) error {
+	if r.Context().Err() != nil {
+		return err // the client left; fail logs that
+	}
+	s.log.Error("the storage failed during a transfer", "method", r.Method, "path", r.URL.Path, "err", err)
+	return errStoreDown
 }
 
 // finish marks the recording available once its object is verified, and
@@ -250,11 +288,10 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, c caller, rec
 	}
 	ctx := r.Context()
 	n := cr.end - cr.start + 1
-	body := io.TeeReader(http.MaxBytesReader(w, r.Body, n+1), hs)
-	part, err := s.blob.UploadPart(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload, len(up.Parts)+1, cr.start, body, n)
+	body := s.uploadBody(w, r, n)
+	part, err := s.blob.UploadPart(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload, len(up.Parts)+1, cr.start, io.TeeReader(body, hs), n)
 	switch {
-	case errors.Is(err, blob.ErrSize):
-		return nil, badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n))
+	case err == nil:
 	case errors.Is(err, blob.ErrDamaged):
 		return nil, s.damaged(r, errDamagedChunk, err)
 	case errors.Is(err, blob.ErrNotFound):
@@ -264,8 +301,8 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, c caller, rec
 			return nil, err
 		}
 		return nil, errUploadLost
-	case err != nil:
-		return nil, err
+	default:
+		return nil, s.bodyFailure(r, body, err, badRequest(fmt.Sprintf("the chunk did not have its %d bytes; send it again", n)))
 	}
 	up.Parts = append(up.Parts, meta.Part{Number: part.Number, ETag: part.ETag, Size: part.Size, SHA256: hex.EncodeToString(part.SHA256)})
 	up.Received, up.UpdatedAt = cr.end+1, time.Now().UTC()
@@ -389,7 +426,7 @@ func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) er
 		status = http.StatusPartialContent
 	}
 	w.WriteHeader(status)
-	if _, err := io.Copy(w, body); err != nil {
+	if _, err := io.Copy(s.downloadWriter(w), body); err != nil {
 		s.log.Info("download broken off", "recording", rec.ID, "err", err)
 	}
 	return nil

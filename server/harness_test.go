@@ -248,3 +248,11 @@ func randomData(n int) []byte {
 	}
 	return b
 }
+
+// usage returns the user's account and storage use.
+func (c *client) usage() api.Usage {
+	c.t.Helper()
+	var u api.Usage
+	c.decode(c.expect(200, "GET", "/v1/account", nil), &u)
+	return u
+}

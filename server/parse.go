@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,16 +27,30 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 func decodeJSONFrom(r io.Reader, v any) error {
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "request body too large")
-		}
-		return badRequest("the body is not valid JSON for this request: " + err.Error())
+		return jsonFailure(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("the body must hold one JSON value and nothing after it")
 	}
 	return nil
+}
+
+// jsonFailure answers a body that could not be decoded, in plain words: a
+// body too large, too slow, cut off, of the wrong shape, or not JSON.
+func jsonFailure(err error) error {
+	var mbe *http.MaxBytesError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "the request body is too large")
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return errorf(http.StatusRequestTimeout, api.CodeTimeout, "the request body came too slowly and the server stopped waiting; send it again")
+	case errors.As(err, &te) && te.Field != "":
+		return badRequest(fmt.Sprintf("the field %q has the wrong type; see docs/api.md", te.Field))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the body ended before the JSON value did; send the whole body")
+	}
+	return badRequest("the body is not valid JSON for this request; see docs/api.md")
 }
 
 // checkID refuses anything but a canonical UUIDv7.

@@ -156,8 +156,6 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		return err
 	}
 	ctx := r.Context()
-	unlock := s.locks.lock(c.userID + "/" + id)
-	defer unlock()
 	now := time.Now().UTC()
 	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
 		switch {
@@ -177,7 +175,13 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		return err
 	}
 	// The tombstone is written first: if removing the audio fails, the
-	// client's retry finds the tombstone and tries the removal again.
+	// client's retry finds the tombstone and tries the removal again. An
+	// upload running here is stopped rather than waited for (its client
+	// may have stalled); one that finishes meanwhile finds the tombstone.
+	key := c.userID + "/" + id
+	s.uploads.stop(key)
+	unlock := s.locks.lock(key)
+	defer unlock()
 	if err := s.removeAudio(r, c.userID, id); err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type Server struct {
 	blob  blob.Store
 	log   *slog.Logger
 	locks keyedMutex
+	// uploads are the uploads running in this process, by recording.
+	uploads uploadsInFlight
 	// hashSem bounds concurrent password hashing (argon2id takes memory).
 	hashSem chan struct{}
 }
@@ -58,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md")
 	}))
-	return s.logRequests(mux)
+	return s.logRequests(s.deadlines(mux))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +90,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	defer stopJanitor()
 	go s.janitor(janitorCtx)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(l) }()
+	go func() { errc <- hs.Serve(limitConns(l, s.cfg)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -157,5 +159,42 @@ func (k *keyedMutex) lock(key string) (unlock func()) {
 			delete(k.m, key)
 		}
 		k.mu.Unlock()
+	}
+}
+
+// uploadsInFlight lets a delete stop the uploads to its recording that are
+// running in this process, instead of waiting for a client that may have
+// stalled.
+type uploadsInFlight struct {
+	mu sync.Mutex
+	m  map[string]map[*func()]bool
+}
+
+// add registers stop for an upload to key; done unregisters it.
+func (u *uploadsInFlight) add(key string, stop func()) (done func()) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.m == nil {
+		u.m = map[string]map[*func()]bool{}
+	}
+	if u.m[key] == nil {
+		u.m[key] = map[*func()]bool{}
+	}
+	u.m[key][&stop] = true
+	return func() {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		if delete(u.m[key], &stop); len(u.m[key]) == 0 {
+			delete(u.m, key)
+		}
+	}
+}
+
+// stop stops every upload to key.
+func (u *uploadsInFlight) stop(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for f := range u.m[key] {
+		(*f)()
 	}
 }

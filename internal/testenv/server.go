@@ -60,6 +60,7 @@ type Server struct {
 
 	bin, logLevel string
 	args, env     []string
+	wrap          []string
 	dataDirSet    bool
 	logs          lockedBuffer
 
@@ -87,6 +88,12 @@ func Env(entries ...string) ServerOption {
 // environment or flags given with Args.
 func DataDir(dir string) ServerOption {
 	return func(s *Server) { s.DataDir, s.dataDirSet = dir, true }
+}
+
+// Wrap runs the server under a command, e.g. prlimit --nofile=256 --
+// for a low descriptor limit.
+func Wrap(command ...string) ServerOption {
+	return func(s *Server) { s.wrap = command }
 }
 
 // LogLevel sets --log-level (default warn).
@@ -140,7 +147,8 @@ func (s *Server) Start() error {
 	if s.DataDir != "" {
 		args = append(args, "--data-dir", s.DataDir)
 	}
-	cmd := exec.Command(s.bin, append(args, s.args...)...)
+	argv := append(append(append(append([]string{}, s.wrap...), s.bin), args...), s.args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	if s.env != nil {
 		cmd.Env = Environ(s.env...)
 	}
@@ -215,6 +223,17 @@ func (s *Server) Stop() error {
 		s.kill()
 		return errors.New("stop earshot-server: no exit 30 s after SIGTERM")
 	}
+}
+
+// PID is the running server's process id (0 when it is not running); with
+// Wrap, the wrapping command's, which for prlimit is the server's (it execs).
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
 }
 
 // Logs returns everything the server wrote to stdout and stderr, over all
