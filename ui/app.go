@@ -2,9 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
+	"time"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -38,6 +37,9 @@ type UI struct {
 	tabs    *container.AppTabs
 	tray    *fyne.Menu
 	modal   *modal // the dialog on show, if any (modal.go)
+	// quitting is set once the window is closing: a recording that ends
+	// (or starts) from then on quits the app.
+	quitting bool
 }
 
 // New builds the window over be. Its goroutines stop when ctx ends. Call
@@ -103,21 +105,25 @@ func (u *UI) background(fn func(ctx context.Context)) {
 	}()
 }
 
+// quitWait bounds how long closing waits for a recording to be saved; a
+// recording not finalised by then is repaired at the next start.
+const quitWait = 10 * time.Second
+
 // quit closes the window, first saving a rename being typed and a
 // recording in progress.
 func (u *UI) quit() {
 	u.details.title.commit()
-	if s := u.rec.session; s != nil {
-		u.rec.setState(recBusy)
-		u.background(func(ctx context.Context) {
-			if _, err := s.stop(ctx); err != nil {
-				fmt.Fprintln(os.Stderr, "earshot:", err)
-			}
-			onMain(u.app.Quit)
-		})
-		return
+	u.closeModal()
+	u.quitting = true
+	switch {
+	case u.rec.session == nil:
+		u.app.Quit()
+	case u.rec.state == recBusy:
+		// Stopping already; recordPanel.ended quits.
+	default:
+		time.AfterFunc(quitWait, func() { onMain(u.app.Quit) })
+		u.rec.stop() // recordPanel.ended quits
 	}
-	u.app.Quit()
 }
 
 // wait returns once ctx has ended and every goroutine of the window is done.

@@ -63,3 +63,12 @@ func (t *take) stop(ctx context.Context) (library.Recording, error) {
 	}
 	return t.lib.Commit(context.WithoutCancel(ctx), t.p, info)
 }
+
+// discard stops the recording and deletes what it wrote.
+func (t *take) discard(ctx context.Context) error {
+	t.rec.Stop() // whatever it says, the audio is not wanted
+	if err := t.lib.Abort(context.WithoutCancel(ctx), t.p); err != nil {
+		return fmt.Errorf("discard the recording: %w", err)
+	}
+	return nil
+}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/library"
@@ -48,6 +50,10 @@ type libraryPanel struct {
 	gen      int                 // query generation; older answers are dropped
 	shown    library.ListOptions // the query items answer
 	timer    *time.Timer
+	// live is the recording in progress, shown at the top of the list
+	// (not selectable) until it is committed; nil when none.
+	live    *library.Pending
+	liveLen time.Duration
 }
 
 func newLibraryPanel(u *UI) *libraryPanel {
@@ -70,16 +76,62 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.order.OnChanged = func(string) { p.reload() }
 	p.tools = container.NewHBox(p.filter, p.order)
 	bar := container.NewBorder(nil, nil, nil, p.tools, p.search)
-	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
+	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
 	return p
 }
 
 func (p *libraryPanel) length() int { return len(p.items) }
 
 func (p *libraryPanel) onSelected(i widget.ListItemID) {
-	if i < len(p.items) {
-		p.selected = p.items[i].ID
-		p.u.details.show(p.items[i])
+	if i >= len(p.items) {
+		return
+	}
+	if p.isLive(p.items[i].ID) { // not a recording yet: keep the selection
+		if j, ok := p.index[p.selected]; ok {
+			p.list.Select(j)
+		} else {
+			p.list.UnselectAll()
+		}
+		return
+	}
+	p.selected = p.items[i].ID
+	p.u.details.show(p.items[i])
+}
+
+func (p *libraryPanel) isLive(id string) bool { return p.live != nil && p.live.ID == id }
+
+// showLive shows the recording in progress at the top of the list with
+// its length so far; nil takes it away.
+func (p *libraryPanel) showLive(pend *library.Pending, elapsed time.Duration) {
+	was := p.live
+	p.live, p.liveLen = pend, elapsed
+	switch {
+	case pend == nil && was == nil:
+	case pend == nil || was == nil || was.ID != pend.ID:
+		rs := p.items
+		if was != nil && len(rs) > 0 && rs[0].ID == was.ID && rs[0].SHA256 == "" {
+			rs = rs[1:] // the live row, not the committed recording
+		}
+		p.setItems(rs)
+		p.empty.Hidden = len(p.items) > 0
+		p.empty.Refresh()
+		p.list.Refresh()
+	default:
+		p.list.RefreshItem(0)
+	}
+}
+
+// setItems makes rs, with the live recording first, what the list shows.
+func (p *libraryPanel) setItems(rs []library.Recording) {
+	committed := p.live != nil && slices.ContainsFunc(rs, func(r library.Recording) bool { return r.ID == p.live.ID })
+	if p.live != nil && !committed {
+		live := library.Recording{ID: p.live.ID, Title: p.live.Title, CreatedAt: p.live.CreatedAt, Format: p.live.Format}
+		rs = append([]library.Recording{live}, rs...)
+	}
+	p.items = rs
+	clear(p.index)
+	for i, r := range rs {
+		p.index[r.ID] = i
 	}
 }
 
@@ -160,14 +212,13 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 // search results start at the top.
 func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, total int) {
 	newQuery := !reflect.DeepEqual(q, p.shown)
-	p.items, p.shown = rs, q
-	clear(p.index)
-	for i, r := range rs {
-		p.index[r.ID] = i
+	p.shown = q
+	for _, r := range rs {
 		if r.SyncState == library.Synced || r.SyncState == library.Failed || r.SyncState == library.PendingDelete {
 			delete(p.progress, r.ID) // that transfer is over
 		}
 	}
+	p.setItems(rs)
 	p.showCount(q, len(rs), total)
 	p.list.Refresh()
 	if newQuery {
@@ -196,7 +247,7 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 // to do.
 func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
 	p.count.SetText(countLine(n, total))
-	p.empty.Hidden = n > 0
+	p.empty.Hidden = n > 0 || p.live != nil
 	switch {
 	case n > 0:
 	case total == 0:
@@ -338,6 +389,14 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	rec := p.items[i]
 	r := o.(*row)
+	if p.isLive(rec.ID) {
+		r.title.SetText(rec.Title)
+		r.sub.SetText("Recording now · " + clock(p.liveLen.Truncate(time.Second)))
+		r.badge.SetText("● Recording")
+		r.badge.Importance = widget.DangerImportance
+		r.badge.Refresh()
+		return
+	}
 	r.title.SetText(rec.Title)
 	r.sub.SetText(subtitle(rec, time.Now()))
 	r.badge.SetText(transferOf(rec, p.progress[rec.ID], p.signedIn()).label)

@@ -3,15 +3,19 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/device"
+	"github.com/earshot/earshot/internal/human"
 )
 
 // frameInterval paces the meter, waveform and clock while recording. Every
@@ -39,52 +43,71 @@ const (
 	recPaused
 )
 
-// recordPanel is the top of the window: the record button, pause, the clock,
-// the level meter, the live waveform and the input settings.
+// recordPanel is the top of the window. Idle: the big Record button, the
+// shortcut, and the input and format under "Input and format". Recording,
+// the header changes: a tinted band with a tall live waveform over the
+// level meter, the timer with tenths, "Recording" or "Paused" (with the
+// meter at rest), Pause/Resume, Stop and Discard; the window title shows
+// "● 0:12 — Earshot" and the new recording heads the list with its
+// growing length.
 type recordPanel struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	top     *fyne.Container // buttons, waveform and meter, clock
-	record  *widget.Button
-	pause   *widget.Button
-	clock   *clockText
-	meter   *LevelMeter
-	wave    *Waveform
-	overrun *widget.Label
-	input   *inputPicker
-	format  *widget.Select
+	top      *fyne.Container // buttons, waveform and meter, clock
+	band     *canvas.Rectangle
+	waveBox  *minScale
+	record   *widget.Button
+	pause    *widget.Button
+	discard  *widget.Button
+	clock    *clockText
+	status   *widget.Label
+	meter    *LevelMeter
+	wave     *Waveform
+	overrun  *widget.Label
+	settings *widget.Accordion
+	input    *inputPicker
+	format   *widget.Select
 
 	state    recState
 	session  *take
 	stopTick context.CancelFunc
+	shown    time.Duration // the whole seconds last shown in the title and list
 }
 
+// idleHint is what the status line says while nothing records.
+const idleHint = "Ctrl+R records · Ctrl+P pauses"
+
 func newRecordPanel(u *UI) *recordPanel {
-	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(160)}
+	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(160), waveBox: &minScale{w: 8, h: 3}}
 	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggle)
 	p.record.Importance = widget.DangerImportance
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.togglePause)
-	p.pause.Disable()
-	p.clock = newClockText(clock(0), theme.TextHeadingSize()*1.5)
+	p.discard = widget.NewButtonWithIcon("Discard…", theme.DeleteIcon(), p.askDiscard)
+	p.clock = newClockText(human.Timer(0), theme.TextHeadingSize()*1.5)
+	p.status = widget.NewLabel(idleHint)
+	p.status.Importance = widget.LowImportance
+	p.status.Alignment = fyne.TextAlignTrailing
 	p.overrun = widget.NewLabel("")
 	p.overrun.Importance = widget.WarningImportance
+	p.overrun.Wrapping = fyne.TextWrapWord
 	p.overrun.Hide()
 
 	prefs := u.app.Preferences()
 	p.format = widget.NewSelect(formatNames(), func(s string) { prefs.SetString(prefFormat, s) })
 	p.format.SetSelected(prefs.StringWithFallback(prefFormat, string(audio.Formats[0])))
 	p.input = newInputPicker(u)
-
 	form := widget.NewForm(widget.NewFormItem("Input", p.input.sel), widget.NewFormItem("Format", p.format))
-	input := widget.NewAccordion(widget.NewAccordionItem("Input and format", form))
+	p.settings = widget.NewAccordion(widget.NewAccordionItem("Input and format", form))
 
-	hint := widget.NewLabel("Ctrl+R record/stop · Ctrl+P pause")
-	hint.Importance = widget.LowImportance
 	big := container.New(&minScale{w: 9, h: 3}, p.record)
-	buttons := container.NewHBox(big, container.NewVBox(p.pause, hint))
-	p.top = container.NewBorder(nil, nil, buttons, p.clock, container.NewBorder(nil, p.meter, nil, nil, p.wave))
-	p.content = container.NewVBox(container.NewPadded(p.top), p.overrun, input, widget.NewSeparator())
+	buttons := container.NewHBox(big, container.NewVBox(p.pause, p.discard))
+	right := container.NewVBox(p.clock, p.status)
+	live := container.New(p.waveBox, container.NewBorder(nil, p.meter, nil, nil, p.wave))
+	p.top = container.NewBorder(nil, nil, buttons, right, live)
+	p.band = canvas.NewRectangle(nil)
+	p.content = container.NewVBox(container.NewStack(p.band, container.NewPadded(p.top)), p.overrun, p.settings, widget.NewSeparator())
+	p.setState(recIdle)
 	return p
 }
 
@@ -112,10 +135,12 @@ func (p *recordPanel) start() {
 	if f == "" {
 		f = audio.Formats[0]
 	}
-	title := "Recording " + time.Now().Format("2006-01-02 15:04:05")
 	input := p.input.inputID()
 	p.u.background(func(ctx context.Context) {
-		s, err := p.u.be.startTake(ctx, title, input, f)
+		// The recording outlives the window's context: a signal or a
+		// closed window stops it through stop, which commits it, instead
+		// of cutting it off for crash recovery to find.
+		s, err := p.u.be.startTake(context.WithoutCancel(ctx), "", input, f)
 		onMain(func() {
 			if err != nil {
 				p.setState(recIdle)
@@ -127,11 +152,19 @@ func (p *recordPanel) start() {
 			p.wave.Reset()
 			p.setState(recRunning)
 			p.startTicking(s)
+			p.u.list.showLive(s.p, 0)
+			if p.u.quitting {
+				p.stop() // the window closed while the device opened
+			}
 		})
 	})
 }
 
-func (p *recordPanel) stop() {
+// stop finalises and commits the recording in progress; then, if not nil,
+// runs on the Fyne goroutine.
+func (p *recordPanel) stop() { p.stopThen(nil) }
+
+func (p *recordPanel) stopThen(then func()) {
 	s := p.session
 	p.setState(recBusy)
 	p.stopTick()
@@ -141,18 +174,68 @@ func (p *recordPanel) stop() {
 			p.u.list.loadNow(ctx, r.ID)
 		}
 		onMain(func() {
-			p.session = nil
-			p.setState(recIdle)
-			p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120})
+			p.ended()
 			if err != nil {
 				p.u.fail(fmt.Errorf("could not save the recording: %w", err))
-				return
-			}
-			if p.u.details.rec.ID == r.ID && !p.u.modalOpen() {
+			} else if p.u.details.rec.ID == r.ID && !p.u.modalOpen() {
 				p.u.details.title.selectAll() // ready to type a name
+			}
+			if then != nil {
+				then()
 			}
 		})
 	})
+}
+
+// askDiscard asks once before throwing the recording in progress away;
+// Enter keeps recording.
+func (p *recordPanel) askDiscard() {
+	if p.session == nil || p.state == recBusy || p.u.modalOpen() {
+		return
+	}
+	msg := widget.NewLabel("Discard this recording? What was recorded so far is deleted, not moved to the trash.")
+	msg.Wrapping = fyne.TextWrapWord
+	dlg := dialog.NewCustomConfirm("Discard recording", "Discard", "Keep recording", msg, func(ok bool) {
+		if ok {
+			p.discardNow()
+		}
+	}, p.u.win)
+	p.u.showModal(dlg, nil)
+}
+
+// discardNow stops the recording and deletes its audio.
+func (p *recordPanel) discardNow() {
+	s := p.session
+	if s == nil {
+		return
+	}
+	p.setState(recBusy)
+	p.stopTick()
+	p.u.background(func(ctx context.Context) {
+		err := s.discard(ctx)
+		p.u.list.loadNow(ctx, "")
+		onMain(func() {
+			p.ended()
+			if err != nil {
+				p.u.fail(err)
+				return
+			}
+			p.u.notices.flash("Recording discarded.")
+		})
+	})
+}
+
+// ended puts the panel back to idle after a recording, or quits when the
+// window is closing.
+func (p *recordPanel) ended() {
+	p.session = nil
+	p.shown = 0
+	p.setState(recIdle)
+	p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120})
+	p.u.list.showLive(nil, 0)
+	if p.u.quitting {
+		p.u.app.Quit()
+	}
 }
 
 // togglePause pauses or resumes the recording in progress. Both only flip
@@ -172,33 +255,66 @@ func (p *recordPanel) togglePause() {
 
 func (p *recordPanel) setState(s recState) {
 	p.state = s
+	active := s == recRunning || s == recPaused
 	switch s {
 	case recIdle:
 		p.record.SetText("Record")
 		p.record.SetIcon(theme.MediaRecordIcon())
 		p.record.Enable()
-		p.pause.Disable()
-		p.pause.SetText("Pause")
 		p.format.Enable()
 		p.input.sel.Enable()
+		p.status.SetText(idleHint)
+		p.clock.SetText(human.Timer(0))
+		p.u.win.SetTitle("Earshot")
 	case recBusy:
 		p.record.Disable()
 		p.pause.Disable()
+		p.discard.Disable()
 	case recRunning, recPaused:
 		p.record.SetText("Stop")
 		p.record.SetIcon(theme.MediaStopIcon())
 		p.record.Enable()
 		p.pause.Enable()
+		p.discard.Enable()
 		p.format.Disable()
 		p.input.sel.Disable()
 		p.pause.SetText("Pause")
 		p.pause.SetIcon(theme.MediaPauseIcon())
+		p.status.SetText("● Recording")
 		if s == recPaused {
 			p.pause.SetText("Resume")
 			p.pause.SetIcon(theme.MediaPlayIcon())
+			p.status.SetText("Paused")
+			p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120}) // at rest while paused
 		}
 	}
-	p.u.setTrayRecording(s == recRunning || s == recPaused)
+	p.pause.Hidden, p.discard.Hidden = !active && s != recBusy, !active && s != recBusy
+	p.settings.Hidden = active
+	p.showBand(active)
+	p.u.setTrayRecording(active)
+}
+
+// showBand switches the header between its idle and its recording look.
+func (p *recordPanel) showBand(recording bool) {
+	p.band.FillColor = nil
+	p.status.Importance = widget.LowImportance
+	p.waveBox.h = 3
+	if recording {
+		p.band.FillColor = recordingTint()
+		p.status.Importance = widget.DangerImportance
+		p.waveBox.h = 8
+	}
+	p.band.Refresh()
+	p.status.Refresh()
+	p.content.Refresh()
+}
+
+// recordingTint is the header's background while recording: the theme's
+// error colour, faint enough for every text on it to keep its contrast.
+func recordingTint() color.Color {
+	c := theme.Color(theme.ColorNameError)
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x20}
 }
 
 // startTicking repaints the clock, meter and waveform at frameInterval
@@ -267,9 +383,15 @@ func (k *levelPeak) take() (l audio.Level, fresh bool) {
 	return l, fresh
 }
 
-// showFrame paints one frame of the recording in progress.
+// showFrame paints one frame of the recording in progress; the title and
+// the list's live row change once a second.
 func (p *recordPanel) showFrame(st device.Stats, l audio.Level, fresh, lost bool) {
-	p.setClock(clock(st.Elapsed.Truncate(time.Second))) // a running clock never rounds up
+	p.setClock(human.Timer(st.Elapsed))
+	if sec := st.Elapsed.Truncate(time.Second); sec != p.shown && p.session != nil {
+		p.shown = sec
+		p.u.win.SetTitle("● " + clock(sec) + " — Earshot")
+		p.u.list.showLive(p.session.p, st.Elapsed)
+	}
 	if fresh && p.state == recRunning {
 		p.meter.SetLevel(l)
 		p.wave.Push(fraction(l.Peak))

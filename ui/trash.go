@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,7 +38,7 @@ func newTrashPanel(u *UI) *trashPanel {
 	t.none = widget.NewLabel("The trash is empty.")
 	t.none.Alignment = fyne.TextAlignCenter
 	top := container.NewBorder(nil, nil, nil, t.empty, hint)
-	t.content = container.NewBorder(top, nil, nil, nil, container.NewStack(t.list, container.NewCenter(t.none)))
+	t.content = container.NewBorder(top, nil, nil, nil, container.NewStack(t.list, container.NewVBox(layout.NewSpacer(), t.none, layout.NewSpacer())))
 	return t
 }
 
