@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"strconv"
-	"time"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
