@@ -37,6 +37,7 @@ type TranscriptInfo struct {
 
 	State    TranscriptState
 	Progress float64 // 0..1 while queued or running
+	Finished int     // segments a running (or interrupted) job has saved so far
 	Error    string  // why the last attempt failed (State failed)
 
 	// LocalVersion increases with every local save or edit; Dirty is set
@@ -87,8 +88,10 @@ func readTranscript(ctx context.Context, q dbReader, id string) (TranscriptInfo,
 		}
 	}
 	var state string
-	err = q.QueryRowContext(ctx, `SELECT state, progress, error FROM transcript_jobs WHERE id = ?`, id).
-		Scan(&state, &info.Progress, &info.Error)
+	err = q.QueryRowContext(ctx, `SELECT state, progress, error,
+			(SELECT COUNT(*) FROM transcript_partial p WHERE p.id = j.id)
+		FROM transcript_jobs j WHERE id = ?`, id).
+		Scan(&state, &info.Progress, &info.Error, &info.Finished)
 	if err == nil {
 		info.State = TranscriptState(state)
 	} else if !errors.Is(err, sql.ErrNoRows) {

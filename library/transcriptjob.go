@@ -27,6 +27,10 @@ var ErrJobCancelled = errors.New("transcription cancelled")
 // (or another worker here) is the library's transcriber.
 var ErrTranscriberBusy = errors.New("another Earshot process is transcribing this library")
 
+// transcriberLock is the lock file in $DATA/incoming held by the one
+// process transcribing the library.
+const transcriberLock = "transcriber.lock"
+
 // TranscriptJob is one recording for the worker to transcribe.
 type TranscriptJob struct {
 	Recording    Recording
@@ -115,7 +119,7 @@ func (l *Library) QueueAllTranscriptions(ctx context.Context) (int, error) {
 // a killed worker's lock goes with its process) and sets jobs a dead worker
 // left running back to queued. ErrTranscriberBusy means another holds it.
 func (l *Library) TranscriberLock(ctx context.Context) (release func(), err error) {
-	f, err := os.OpenFile(filepath.Join(l.incomingDir(), "transcriber.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(filepath.Join(l.incomingDir(), transcriberLock), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("take the transcriber lock: %w", err)
 	}
