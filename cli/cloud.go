@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -55,6 +54,7 @@ func init() {
 // cloudRecording is one line of `earshot cloud ls --json`.
 type cloudRecording struct {
 	ID         string    `json:"id"`
+	ShortID    string    `json:"short_id"`
 	Title      string    `json:"title"`
 	CreatedAt  time.Time `json:"created_at"`
 	DurationMS int64     `json:"duration_ms"`
@@ -120,13 +120,11 @@ func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error
 				here = "trashed"
 			}
 		}
-		out = append(out, cloudRecording{ID: r.ID, Title: r.Title, CreatedAt: r.CreatedAt, DurationMS: r.DurationMS,
+		out = append(out, cloudRecording{ID: r.ID, ShortID: library.ShortID(r.ID), Title: r.Title, CreatedAt: r.CreatedAt, DurationMS: r.DurationMS,
 			Format: r.Format, SizeBytes: r.SizeBytes, SHA256: r.SHA256, Version: r.Version, Available: r.Available, Here: here})
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return e.PrintJSON(out)
 	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTITLE\tCREATED\tLENGTH\tSIZE\tHERE")
@@ -135,7 +133,7 @@ func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error
 		if !r.Available {
 			state += " (uploading)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, printable(r.Title), r.CreatedAt.Local().Format("2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", library.ShortID(r.ID), printable(r.Title), r.CreatedAt.Local().Format("2006-01-02 15:04"),
 			formatDuration(time.Duration(r.DurationMS)*time.Millisecond), formatSize(r.SizeBytes), state)
 	}
 	return tw.Flush()
@@ -144,8 +142,12 @@ func (e *Env) cloudList(ctx context.Context, sf sessionFlags, asJSON bool) error
 // resolveCloud finds the recording a user named: in the library (id or
 // unique prefix), else among the server's recordings.
 func resolveCloud(ctx context.Context, ce *cloudEnv, arg string, recs *[]api.Recording) (string, error) {
-	if id, err := ce.x.Library().Resolve(ctx, arg); err == nil {
+	id, err := ce.x.Library().Resolve(ctx, arg)
+	switch {
+	case err == nil:
 		return id, nil
+	case errors.Is(err, library.ErrAmbiguous):
+		return "", err
 	}
 	if *recs == nil {
 		var err error
@@ -155,7 +157,8 @@ func resolveCloud(ctx context.Context, ce *cloudEnv, arg string, recs *[]api.Rec
 	}
 	var match []string
 	for _, r := range *recs {
-		if r.ID == arg || (len(arg) >= 4 && strings.HasPrefix(r.ID, strings.ToLower(arg))) {
+		typed := strings.ToLower(arg)
+		if r.ID == typed || (len(typed) >= 4 && (strings.HasPrefix(r.ID, typed) || strings.HasSuffix(r.ID, typed))) {
 			match = append(match, r.ID)
 		}
 	}

@@ -53,7 +53,10 @@ func (e *Env) completeIDs(cmd *cobra.Command, prefix string) []string {
 	}
 	var out []string
 	for _, r := range rs {
-		if strings.HasPrefix(r.ID, strings.ToLower(prefix)) {
+		short := library.ShortID(r.ID)
+		if strings.HasPrefix(short, strings.ToLower(prefix)) {
+			out = append(out, short+"\t"+printable(r.Title))
+		} else if strings.HasPrefix(r.ID, strings.ToLower(prefix)) {
 			out = append(out, r.ID+"\t"+printable(r.Title))
 		}
 	}

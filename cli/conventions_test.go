@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -105,5 +106,17 @@ func TestFlagsAnywhere(t *testing.T) {
 	mustEarshot(t, dir, "list", "--limit", "1", "--data-dir", dir)
 	if r := earshot(t, dir, nil, "rm", id, "--local", "--cloud"); r.code != 2 || !strings.Contains(r.stderr, "choose one of") {
 		t.Fatalf("rm with two scopes: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestVersion: both binaries answer --version on stdout with exit 0.
+func TestVersion(t *testing.T) {
+	r := earshot(t, t.TempDir(), nil, "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "earshot ") || r.stderr != "" {
+		t.Errorf("earshot --version: exit %d, %q, %q", r.code, r.stdout, r.stderr)
+	}
+	out, err := exec.Command(testenv.ServerBin(t), "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "earshot-server ") {
+		t.Errorf("earshot-server --version: %q, %v", out, err)
 	}
 }

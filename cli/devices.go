@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	flag "github.com/spf13/pflag"
@@ -33,7 +32,7 @@ func init() {
 				for _, d := range devs {
 					out = append(out, dev{d.Name, d.ID, d.Default})
 				}
-				return json.NewEncoder(e.Stdout).Encode(out)
+				return e.PrintJSON(out)
 			}
 			if len(devs) == 0 {
 				return device.ErrNoDevice

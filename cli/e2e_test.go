@@ -3,10 +3,12 @@ package cli_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -295,8 +297,13 @@ func TestDevicesAndPlay(t *testing.T) {
 		t.Fatalf("devices: %q", r.stdout)
 	}
 	r = mustEarshot2(t, dir, env, "devices", "--json")
-	if !strings.Contains(r.stdout, `"id":"vsink.monitor"`) || !strings.Contains(r.stdout, `"default":true`) {
-		t.Fatalf("devices --json: %q", r.stdout)
+	type dev struct {
+		ID      string `json:"id"`
+		Default bool   `json:"default"`
+	}
+	var devs []dev
+	if err := json.Unmarshal([]byte(r.stdout), &devs); err != nil || !slices.Contains(devs, dev{"vsink.monitor", true}) {
+		t.Fatalf("devices --json: %q (%v)", r.stdout, err)
 	}
 	id := strings.TrimSpace(mustEarshot(t, dir, "import", "../library/testdata/tone.opus").stdout)
 	start := time.Now()

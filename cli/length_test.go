@@ -46,7 +46,7 @@ func TestListLengthsFollowTheSharedRule(t *testing.T) {
 		out := mustEarshot(t, dir, "list").stdout
 		row := ""
 		for _, l := range strings.Split(out, "\n") {
-			if strings.HasPrefix(l, id) {
+			if strings.HasPrefix(l, id[len(id)-8:]) { // list shows the short id
 				row = l
 			}
 		}

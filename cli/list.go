@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -17,6 +16,7 @@ import (
 // for scripts (and tests), so field names never follow Go renames.
 type jsonRecording struct {
 	ID            string   `json:"id"`
+	ShortID       string   `json:"short_id"` // what list shows; accepted wherever an id is
 	Title         string   `json:"title"`
 	CreatedAt     string   `json:"created_at"` // RFC 3339
 	DurationMS    int64    `json:"duration_ms"`
@@ -38,7 +38,7 @@ type jsonRecording struct {
 
 func toJSON(r library.Recording) jsonRecording {
 	j := jsonRecording{
-		ID: r.ID, Title: r.Title, CreatedAt: r.CreatedAt.Format(time.RFC3339Nano),
+		ID: r.ID, ShortID: library.ShortID(r.ID), Title: r.Title, CreatedAt: r.CreatedAt.Format(time.RFC3339Nano),
 		DurationMS: r.Duration.Milliseconds(), Format: string(r.Format), SampleRate: r.SampleRate,
 		Channels: r.Channels, SizeBytes: r.Size, SHA256: r.SHA256, SyncState: string(r.SyncState),
 		SyncError: r.SyncError, Recovered: r.Recovered, Version: r.Version, RemoteVersion: r.RemoteVersion,
@@ -112,9 +112,7 @@ func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) e
 		for _, r := range rs {
 			out = append(out, toJSON(r))
 		}
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return e.PrintJSON(out)
 	}
 	if len(rs) == 0 {
 		switch {
@@ -140,6 +138,7 @@ func printTable(w io.Writer, rs []library.Recording, trash bool) {
 		last = "PURGED IN"
 	}
 	fmt.Fprintf(tw, "ID\tCREATED\tLENGTH\tFORMAT\tSIZE\t%s\tTITLE\n", last)
+	short := shortIDs(rs)
 	for _, r := range rs {
 		state := string(r.SyncState)
 		if r.Recovered {
@@ -149,7 +148,7 @@ func printTable(w io.Writer, rs []library.Recording, trash bool) {
 			left := time.Until(r.TrashedAt.Add(library.TrashRetention))
 			state = fmt.Sprintf("%d days", max(0, int(left.Hours()/24)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.Local().Format("2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", short[r.ID], r.CreatedAt.Local().Format("2006-01-02 15:04"),
 			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, titleCell(r))
 	}
 	tw.Flush()
@@ -162,7 +161,24 @@ func titleCell(r library.Recording) string {
 		t = "★ " + t
 	}
 	for _, tag := range r.Tags {
-		t += "  #" + tag
+		t += "  #" + printable(tag)
 	}
 	return t
+}
+
+// shortIDs is the id to show for each recording: its short id, or the
+// full id for the rare two that share one (so every shown id resolves).
+func shortIDs(rs []library.Recording) map[string]string {
+	count := map[string]int{}
+	for _, r := range rs {
+		count[library.ShortID(r.ID)]++
+	}
+	out := make(map[string]string, len(rs))
+	for _, r := range rs {
+		out[r.ID] = library.ShortID(r.ID)
+		if count[out[r.ID]] > 1 {
+			out[r.ID] = r.ID
+		}
+	}
+	return out
 }

@@ -203,12 +203,12 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	fmt.Fprintln(e.Stderr, summaryLine(sum))
 	if err != nil {
 		if sync.KindOf(err) == sync.KindOffline {
-			return fmt.Errorf("offline: cannot reach %s (%s); %d recording(s) wait for the next sync", ce.key.Server, oneLine(err.Error()), sum.Waiting)
+			return fmt.Errorf("offline: cannot reach %s (%s); %s for the next sync", ce.key.Server, oneLine(err.Error()), plural(sum.Waiting, "recording waits", "recordings wait"))
 		}
 		return err
 	}
 	if len(sum.Failed) > 0 {
-		return fmt.Errorf("%d recording(s) failed to sync (the reasons are above; `earshot list` shows them too)", len(sum.Failed))
+		return fmt.Errorf("%s to sync (the reasons are above; `earshot list` shows them too)", plural(len(sum.Failed), "recording failed", "recordings failed"))
 	}
 	return nil
 }

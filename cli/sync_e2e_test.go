@@ -100,7 +100,7 @@ func TestSyncCommands(t *testing.T) {
 	// Offline: a clear error and a non-zero exit; the new recording waits.
 	mustEarshot(t, a, "import", "../library/testdata/tone.flac")
 	stopServer()
-	if r := earshotIn(t, a, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stderr, "1 recording(s) wait") {
+	if r := earshotIn(t, a, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stderr, "1 recording waits") {
 		t.Fatalf("offline sync: %d %q", r.code, r.stderr)
 	}
 

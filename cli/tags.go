@@ -39,7 +39,7 @@ func init() {
 				return err
 			}
 			if !e.Quiet {
-				fmt.Fprintf(e.Stderr, "renamed the tag %q to %q on %s\n", args[0], args[1], plural(n, "recording"))
+				fmt.Fprintf(e.Stderr, "renamed the tag %q to %q on %s\n", args[0], args[1], plural(n, "recording", "recordings"))
 			}
 			return nil
 		},
@@ -77,15 +77,7 @@ func tags(ctx context.Context, e *Env, asJSON bool) error {
 	tw := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TAG\tRECORDINGS")
 	for _, c := range counts {
-		fmt.Fprintf(tw, "%s\t%d\n", c.Tag, c.Count)
+		fmt.Fprintf(tw, "%s\t%d\n", printable(c.Tag), c.Count)
 	}
 	return tw.Flush()
-}
-
-// plural is "1 recording", "3 recordings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -177,46 +177,6 @@ func (l *Library) Count(ctx context.Context, opts ListOptions) (int, error) {
 	return n, nil
 }
 
-// ErrAmbiguous is returned (wrapped) by Resolve when a prefix names several recordings.
-var ErrAmbiguous = errors.New("ambiguous id prefix")
-
-// Resolve turns a full id or a unique prefix of one (at least 4 characters,
-// as people type from `earshot list`) into the full id. Tombstones never match.
-func (l *Library) Resolve(ctx context.Context, prefix string) (string, error) {
-	prefix = strings.ToLower(strings.TrimSpace(prefix))
-	if len(prefix) < 4 {
-		if prefix == "" {
-			return "", &NotFoundError{ID: `""`}
-		}
-		return "", &NotFoundError{ID: prefix}
-	}
-	rows, err := l.db.QueryContext(ctx,
-		`SELECT id FROM recordings WHERE id >= ? AND id < ? AND deleted_at IS NULL ORDER BY id LIMIT 2`,
-		prefix, prefix+"\xff")
-	if err != nil {
-		return "", fmt.Errorf("find recording %s: %w", prefix, err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", fmt.Errorf("find recording %s: %w", prefix, err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("find recording %s: %w", prefix, err)
-	}
-	switch {
-	case len(ids) == 0:
-		return "", &NotFoundError{ID: prefix}
-	case len(ids) > 1 && ids[0] != prefix:
-		return "", fmt.Errorf("%w: %s matches several recordings; type more of the id", ErrAmbiguous, prefix)
-	}
-	return ids[0], nil
-}
-
 // AudioPath is the file holding r's audio on this device, or "" when r is
 // cloud-only or purged. The file is immutable: read it, never write it.
 func (l *Library) AudioPath(r Recording) string {

@@ -18,15 +18,21 @@ import (
 	"syscall"
 
 	"github.com/earshot/earshot/cmd/earshot-server/stores"
+	"github.com/earshot/earshot/internal/version"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/server/meta/dynamo"
 )
 
 func main() {
+	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
+		fmt.Println(version.String("earshot-server"))
+		return
+	}
 	if err := run(os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "earshot-server:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed, and asking for it is no failure
 		}
+		fmt.Fprintln(os.Stderr, "earshot-server:", err)
 		os.Exit(1)
 	}
 }
