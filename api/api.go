@@ -7,17 +7,12 @@ import (
 	"time"
 )
 
-// Recording is a recording's metadata as the server stores and lists it.
+// Recording is a recording's metadata as the server stores and lists it:
+// what the client sent (RecordingMeta, whose fields read as Recording's own,
+// in Go and in JSON) and the server's bookkeeping.
 type Recording struct {
-	ID         string    `json:"id"`
-	Title      string    `json:"title"`
-	CreatedAt  time.Time `json:"created_at"`
-	DurationMS int64     `json:"duration_ms"`
-	Format     string    `json:"format"`
-	SampleRate int       `json:"sample_rate"`
-	Channels   int       `json:"channels"`
-	SizeBytes  int64     `json:"size_bytes"`
-	SHA256     string    `json:"sha256"` // lowercase hex of the finished file
+	ID string `json:"id"`
+	RecordingMeta
 
 	// Version increases by one with every metadata change; send it back in
 	// If-Match to update.
@@ -32,7 +27,9 @@ type Recording struct {
 	Seq int64 `json:"seq"`
 }
 
-// RecordingMeta is the body of PUT /v1/recordings/{id}.
+// RecordingMeta is the body of PUT /v1/recordings/{id}, and the part of a
+// Recording its owner writes. A field added here is stored, listed and
+// synced with the rest.
 type RecordingMeta struct {
 	Title      string    `json:"title"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -41,7 +38,7 @@ type RecordingMeta struct {
 	SampleRate int       `json:"sample_rate"`
 	Channels   int       `json:"channels"`
 	SizeBytes  int64     `json:"size_bytes"`
-	SHA256     string    `json:"sha256"`
+	SHA256     string    `json:"sha256"` // lowercase hex of the finished file
 }
 
 // ListResponse is the body of GET /v1/recordings. Cursor is passed back as

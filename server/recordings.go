@@ -65,11 +65,9 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 				"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, s.cfg.QuotaBytes))
 		}
 		created = true
-		return &meta.Recording{Recording: api.Recording{
-			ID: id, Title: m.Title, CreatedAt: m.CreatedAt.UTC(), DurationMS: m.DurationMS, Format: m.Format,
-			SampleRate: m.SampleRate, Channels: m.Channels, SizeBytes: m.SizeBytes, SHA256: m.SHA256,
-			Version: version, UpdatedAt: now,
-		}}, nil
+		fields := m
+		fields.CreatedAt = m.CreatedAt.UTC()
+		return &meta.Recording{Recording: api.Recording{ID: id, RecordingMeta: fields, Version: version, UpdatedAt: now}}, nil
 	}
 	rec, err := s.meta.UpdateRecording(r.Context(), c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
 		created = false

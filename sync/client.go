@@ -187,41 +187,19 @@ func wrapErr(op string, err error) error {
 	return &Error{Op: op, Kind: classifyTransport(err), Err: err}
 }
 
-// errorFromResponse reads an api.Error (and, for 412, the current metadata)
-// from a non-2xx answer.
+// errorFromResponse reads an api.Error (an api.StaleError, with the
+// current metadata, for 412) from a non-2xx answer.
 func errorFromResponse(op string, resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var body api.Error
+	var body api.StaleError
 	_ = json.Unmarshal(raw, &body)
 	e := &Error{Op: op, Status: resp.StatusCode, Code: body.Code, Message: body.Message}
 	e.Kind = kindForStatus(resp.StatusCode, body.Code)
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
-	if resp.StatusCode == http.StatusPreconditionFailed {
-		e.Current = currentFromConflict(raw)
+	if resp.StatusCode == http.StatusPreconditionFailed && body.Current.ID != "" {
+		e.Current = &body.Current
 	}
 	return e
-}
-
-// currentFromConflict finds the server's current metadata in a 412 body,
-// either the whole body or under "current" / "recording".
-func currentFromConflict(raw []byte) *api.Recording {
-	var direct api.Recording
-	if json.Unmarshal(raw, &direct) == nil && direct.ID != "" {
-		return &direct
-	}
-	var wrapped struct {
-		Current   *api.Recording `json:"current"`
-		Recording *api.Recording `json:"recording"`
-	}
-	if json.Unmarshal(raw, &wrapped) == nil {
-		if wrapped.Current != nil && wrapped.Current.ID != "" {
-			return wrapped.Current
-		}
-		if wrapped.Recording != nil && wrapped.Recording.ID != "" {
-			return wrapped.Recording
-		}
-	}
-	return nil
 }
 
 func parseRetryAfter(v string) time.Duration {

@@ -84,7 +84,7 @@ func TestCrashedWriterLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	mk := func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
-		return &meta.Recording{Recording: api.Recording{Title: "t", Version: 1, SizeBytes: 1}}, nil
+		return &meta.Recording{Recording: api.Recording{RecordingMeta: api.RecordingMeta{Title: "t", SizeBytes: 1}, Version: 1}}, nil
 	}
 	r1, err := s.UpdateRecording(ctx, u.ID, api.NewID(), mk)
 	if err != nil {

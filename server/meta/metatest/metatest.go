@@ -192,8 +192,11 @@ func testThrottle(t *testing.T, s meta.Store) {
 func rec(size int64, title string) *meta.Recording {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	return &meta.Recording{Recording: api.Recording{
-		Title: title, CreatedAt: now, DurationMS: 1000, Format: "opus", SampleRate: 48000, Channels: 1,
-		SizeBytes: size, SHA256: randHex(32), Version: 1, UpdatedAt: now,
+		RecordingMeta: api.RecordingMeta{
+			Title: title, CreatedAt: now, DurationMS: 1000, Format: "opus", SampleRate: 48000, Channels: 1,
+			SizeBytes: size, SHA256: randHex(32),
+		},
+		Version: 1, UpdatedAt: now,
 	}}
 }
 
