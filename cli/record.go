@@ -22,6 +22,7 @@ type recordFlags struct {
 	device   string
 	format   string
 	title    string
+	json     bool
 }
 
 func init() {
@@ -36,6 +37,7 @@ func init() {
 			fs.DurationVar(&f.duration, "duration", 0, "stop after this long (e.g. 90s, 5m)")
 			fs.StringVar(&f.device, "device", "", "input device name or id (`earshot devices`); default: the system's")
 			fs.StringVar(&f.format, "format", "opus", "opus, flac or wav")
+			fs.BoolVar(&f.json, "json", false, "print the new recording as JSON (as list --json shows it) instead of its id")
 			fs.StringVar(&f.title, "title", "", "title (default: Recording <date time>)")
 		},
 		Run: func(ctx context.Context, e *Env, _ []string) error { return record(ctx, e, f) },
@@ -96,7 +98,13 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 		}
 		return fmt.Errorf("%w; the next `earshot` command recovers it", err)
 	}
-	fmt.Fprintln(e.Stdout, r.ID)
+	if f.json {
+		if err := e.PrintJSON(toJSON(r)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(e.Stdout, r.ID)
+	}
 	fmt.Fprintf(e.Stderr, "saved %q (%s): %s, %s, %s\n", r.Title, r.ID, formatDuration(r.Duration), r.Format, formatSize(r.Size))
 	if n := rec.Stats().Overruns; n > 0 {
 		fmt.Fprintf(e.Stderr, "warning: %s of audio (%d samples) was dropped because the computer could not keep up\n",
