@@ -19,8 +19,10 @@ recordings as list --json shows them).`,
 			earshot import ~/Music/*.mp3
 			earshot import --json take1.flac take2.flac`,
 		MinArgs: 1, MaxArgs: -1,
-		Flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the imported recordings as a JSON array") },
-		Run:     func(ctx context.Context, e *Env, args []string) error { return importFiles(ctx, e, args, asJSON) },
+		Flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print the imported recordings as a JSON array")
+		},
+		Run: func(ctx context.Context, e *Env, args []string) error { return importFiles(ctx, e, args, asJSON) },
 	})
 }
 
