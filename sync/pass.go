@@ -342,9 +342,6 @@ send:
 	}
 	close(feed)
 	wg.Wait()
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
-		return progress, needPull, cause
-	}
 	return progress, needPull, context.Cause(ctx)
 }
 

@@ -230,7 +230,7 @@ func reconcileDeleted(cur *library.SyncItem, now time.Time) (library.SyncChange,
 		return library.SyncChange{Item: &n}, false
 	case cur.RemoteVersion == 0 && (st == library.LocalOnly || st == library.Queued || st == library.Uploading):
 		return library.SyncChange{}, false // not uploaded yet, or restored since: the upload brings it back
-	case cur.KeepLocal || st == library.PendingDelete && cur.KeepLocal:
+	case cur.KeepLocal:
 		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
 		return library.SyncChange{Item: &n}, false
 	}
