@@ -195,31 +195,6 @@ func TestMeter(t *testing.T) {
 	}
 }
 
-func TestWaveform(t *testing.T) {
-	for _, f := range Formats {
-		// One second of silence, then a second at half scale.
-		pcm := append(make([]int16, 48000), sine(48000, 48000, 1, 440, 0.5)...)
-		path := filepath.Join(t.TempDir(), "w"+f.Ext())
-		encodeFile(t, path, f, 48000, 1, pcm)
-		peaks, err := Waveform(path, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(peaks) != 10 {
-			t.Fatalf("%s: %d buckets", f, len(peaks))
-		}
-		for i, p := range peaks {
-			quiet := i < 4 // bucket 4 may catch Opus's ringing at the onset
-			if quiet && p > 0.01 || i >= 5 && math.Abs(float64(p)-0.5) > 0.07 {
-				t.Fatalf("%s: bucket %d peak %.3f in %v", f, i, p, peaks)
-			}
-		}
-	}
-	if _, err := Waveform(filepath.Join(t.TempDir(), "missing.wav"), 10); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("missing file: %v", err)
-	}
-}
-
 func TestSniff(t *testing.T) {
 	opusHead := appendOggPage(nil, oggFlagBOS, 0, 1, 0, []byte{19}, []byte("OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00"))
 	cases := []struct {

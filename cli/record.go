@@ -66,7 +66,7 @@ func record(ctx context.Context, e *Env, f recordFlags) error {
 	if err != nil {
 		return err
 	}
-	rec, err := device.StartRecording(keep, device.Config{Device: f.device, Format: format}, p.PartPath)
+	rec, err := device.StartRecording(keep, device.Config{Device: f.device, Format: format, Tap: p.Tap}, p.PartPath)
 	if err != nil {
 		lib.Abort(keep, p)
 		return err

@@ -28,8 +28,9 @@ type Pending struct {
 	// PartPath is where the recorder writes the audio (see audio.Create).
 	PartPath string
 
-	mu   sync.Mutex
-	lock *os.File // nil once committed or aborted
+	mu       sync.Mutex
+	lock     *os.File  // nil once committed or aborted
+	analysis *Analysis // fed while recording (Tap); nil if not tapped
 }
 
 // sidecar is the JSON file $DATA/incoming/<id>.json.
@@ -101,10 +102,14 @@ func (l *Library) Commit(ctx context.Context, p *Pending, info audio.Info) (Reco
 		}
 	}
 	info.Format = p.Format
+	a := l.commitAnalysis(ctx, p, info)
 	r, err := l.adopt(ctx, sidecar{ID: p.ID, Title: p.Title, Format: p.Format, CreatedAt: p.CreatedAt}, p.PartPath, info, false)
 	if err != nil {
 		return Recording{}, fmt.Errorf("commit recording %s: %w", p.ID, err)
 	}
+	// Best effort: the audio is what must not be lost; a missing analysis
+	// is filled in later (Unanalyzed, Analyze).
+	_ = l.store(r.ID, r.SHA256, a)
 	l.cleanupIncoming(p.ID, p.lock)
 	p.lock = nil
 	return r, nil

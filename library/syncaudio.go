@@ -29,9 +29,15 @@ func (x *SyncIndex) DownloadPath(id string, f audio.Format) (string, error) {
 // recording's size and SHA-256 and fsynced by the caller, as the audio of a
 // cloud-only entry: the file moves into recordings/ and the entry becomes
 // Synced, in that order, so the index never lists audio that is not there.
-// If the entry is gone (deleted meanwhile) or has its audio already, the
-// file is removed and the error matches ErrNotFound or says so.
+// The recording's analyses (waveform overview, ...) are computed from the
+// file first. If the entry is gone (deleted meanwhile) or has its audio
+// already, the file is removed and the error matches ErrNotFound or says so.
 func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem, error) {
+	// The waveform overview is ready when the row says the audio is here;
+	// best effort, like at commit: Unanalyzed finds it if this fails.
+	if it, err := x.Item(ctx, id); err == nil {
+		_ = x.l.analyzeFile(ctx, id, it.SHA256, part)
+	}
 	err := x.l.write(ctx, func(tx *sql.Tx) error {
 		cur, err := scanSyncItem(tx.QueryRowContext(ctx, `SELECT `+syncColumns+syncFrom+`WHERE id = ?`, id))
 		if err == sql.ErrNoRows || (err == nil && cur.Tombstone()) {

@@ -71,6 +71,8 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		os.Remove(part)
 		return Recording{}, err
 	}
+	// Best effort, like at commit: Unanalyzed finds it if this fails.
+	_ = l.analyzeFile(ctx, r.ID, r.SHA256, l.audioPath(r.ID, r.Format))
 	return r, nil
 }
 

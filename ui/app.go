@@ -85,6 +85,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyn
 	u.account.watch()
 	u.list.reload()
 	u.showRecovered()
+	u.analyzeOld()
 	return u
 }
 

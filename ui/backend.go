@@ -43,7 +43,7 @@ func (be Backend) startTake(ctx context.Context, title, inputID string, f audio.
 	if err != nil {
 		return nil, err
 	}
-	cfg := device.Config{Device: inputID, Backend: be.Audio, Format: p.Format}
+	cfg := device.Config{Device: inputID, Backend: be.Audio, Format: p.Format, Tap: p.Tap}
 	rec, err := device.StartRecording(ctx, cfg, p.PartPath)
 	if err != nil {
 		if aerr := be.Library.Abort(context.WithoutCancel(ctx), p); aerr != nil {

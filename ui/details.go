@@ -174,7 +174,7 @@ func (d *detailsPanel) loadOverview(r library.Recording) {
 		return
 	}
 	d.u.background(func(ctx context.Context) {
-		v, err := overview(ctx, path, overviewBars)
+		v, err := overview(ctx, d.u.be.Library, r, overviewBars)
 		onMain(func() {
 			if d.rec.ID != r.ID {
 				return

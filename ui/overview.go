@@ -4,61 +4,52 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 
-	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/library"
 )
 
-// overview decodes the file at path and returns n amplitudes (0..1): each
-// is the loudest sample of its slice of the recording on the meter's dB
-// scale, so quiet speech is still visible.
-func overview(ctx context.Context, path string, n int) ([]float32, error) {
-	dec, err := audio.OpenDecoder(path)
+// overview returns n amplitudes (0..1) across recording r: each is the
+// loudest sample of its slice on the meter's dB scale, so quiet speech is
+// still visible. It reads the overview the library stored when r was
+// committed, imported or downloaded (about a millisecond even for hours of
+// audio); a recording from before overviews were stored gets one made now,
+// once.
+func overview(ctx context.Context, lib *library.Library, r library.Recording, n int) ([]float32, error) {
+	o, err := lib.Overview(r.ID)
+	if errors.Is(err, library.ErrNoOverview) {
+		if err = lib.Analyze(ctx, r.ID); err == nil {
+			o, err = lib.Overview(r.ID)
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("waveform of %s: %w", path, err)
+		return nil, fmt.Errorf("waveform of %s: %w", r.ID, err)
 	}
-	defer dec.Close()
-	info := dec.Info()
-	frames := info.Frames
-	if frames <= 0 || n <= 0 {
-		return make([]float32, max(n, 0)), nil
-	}
-	ch := max(info.Channels, 1)
-	peaks := make([]int32, n)
-	buf := make([]int16, 4096*ch)
-	var frame int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		k, err := dec.Read(buf)
-		for i := 0; i < k; i++ {
-			b := int(frame * int64(n) / frames)
-			if b >= n {
-				b = n - 1
-			}
-			v := int32(buf[i])
-			if v < 0 {
-				v = -v
-			}
-			peaks[b] = max(peaks[b], v)
-			if (i+1)%ch == 0 {
-				frame++
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("waveform of %s: %w", path, err)
-		}
-	}
-	out := make([]float32, n)
-	for i, p := range peaks {
+	v := o.Bars(n)
+	for i, p := range v {
 		if p > 0 {
-			out[i] = fraction(20 * math.Log10(float64(p)/32768))
+			v[i] = fraction(20 * math.Log10(float64(p)))
 		}
 	}
-	return out, nil
+	return v, nil
+}
+
+// analyzeOld fills in, once and in the background, the stored analyses
+// (waveform overview, ...) of recordings made before Earshot stored them,
+// newest first, so selecting any of them later shows its waveform at once.
+func (u *UI) analyzeOld() {
+	u.loops.Add(1)
+	go func() {
+		defer u.loops.Done()
+		ids, err := u.be.Library.Unanalyzed(u.ctx)
+		if err != nil {
+			return // nothing lost: overview makes each one when it is shown
+		}
+		for _, id := range ids {
+			if u.ctx.Err() != nil {
+				return
+			}
+			_ = u.be.Library.Analyze(u.ctx, id) // likewise
+		}
+	}()
 }

@@ -33,6 +33,13 @@ type Config struct {
 	// Bitrate is the Opus bit rate in bits per second; 0 means
 	// audio.DefaultOpusBitrate. Other formats ignore it.
 	Bitrate int
+	// Tap, if set, is called once as the recording starts with the rate and
+	// channels in effect; the function it returns then sees every block of
+	// samples (interleaved) right after it is written to the file, on the
+	// writer goroutine — never the audio callback. That function must return
+	// quickly and must not retain pcm. The library's analyses use it
+	// (library.Pending.Tap).
+	Tap func(sampleRate, channels int) func(pcm []int16)
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -115,6 +122,7 @@ type Recorder struct {
 	mctx *malgo.AllocatedContext
 	dev  *malgo.Device
 	ring *ring
+	tap  func(pcm []int16) // from cfg.Tap; nil if none
 
 	// Touched by the audio callback: atomics only.
 	paused     atomic.Bool
@@ -172,6 +180,9 @@ func startRecording(ctx context.Context, cfg Config, path string, o recOptions) 
 		overruns: make(chan int64, 1),
 		stopReq:  make(chan struct{}),
 		done:     make(chan struct{}),
+	}
+	if cfg.Tap != nil {
+		r.tap = cfg.Tap(cfg.SampleRate, cfg.Channels)
 	}
 	if err := r.openDevice(); err != nil {
 		closeContext(mctx)

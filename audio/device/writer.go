@@ -45,6 +45,9 @@ func (w *writer) drain() error {
 		}
 		r.written += int64(n / r.cfg.Channels)
 		w.meter.add(pcm, w.queueLevel)
+		if r.tap != nil {
+			r.tap(pcm)
+		}
 	}
 	r.mu.Lock()
 	r.stats.Elapsed = time.Duration(r.written) * time.Second / time.Duration(r.cfg.SampleRate)
