@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // analyses are what Earshot derives from a recording's audio, all in one
@@ -96,7 +97,7 @@ func (l *Library) store(id, sha256 string, a *Analysis) error {
 			return fmt.Errorf("store %s of %s: %w", a.names[i], id, err)
 		}
 	}
-	return syncDir(l.cacheDir())
+	return durable.SyncDir(l.cacheDir())
 }
 
 // analyzeFile decodes the audio at path once for every analysis of id that

@@ -87,7 +87,7 @@ func TestSelectionDrawsTheStoredOverview(t *testing.T) {
 	})
 	u.do(func() { u.list.list.Select(0) })
 	var v []float32
-	onMainWait(func() { v = append(v, u.details.seek.values...) })
+	onMainWait(func() { v = append(v, u.details.player.seek.values...) })
 	if len(v) != overviewBars {
 		t.Fatalf("after selecting: %d waveform values, want %d (notices %q)", len(v), overviewBars, u.notices.history)
 	}
