@@ -39,15 +39,17 @@ type Player struct {
 
 	mu      sync.Mutex // guards the fields below; the callback holds it only to copy
 	q       *ring
-	pos     int64 // frame of the next sample the callback takes
-	eof     bool  // the decoder is exhausted: q holds the rest of the file
-	tail    int   // frames of silence played since q ran dry at eof
+	origin  int64   // the recording frame playback (re)started at
+	pos     int64   // frames the callback has taken since then
+	speed   float64 // of what q holds
+	skips   []span  // of what q holds
+	eof     bool    // the source is exhausted: q holds the rest of the file
+	tail    int     // frames of silence played since q ran dry at eof
 	endSent bool
 
-	decMu   sync.Mutex // guards dec, pending, atEnd, err
-	dec     audio.Decoder
+	decMu   sync.Mutex // guards src, pending, atEnd, err
+	src     *source
 	pending []int16 // decoded, not yet queued
-	scratch []int16
 	atEnd   bool
 	err     error
 
@@ -82,9 +84,8 @@ func newPlayer(ctx context.Context, path, backend, device string) (*Player, erro
 	}
 	info := dec.Info()
 	p := &Player{
-		info: info, ch: info.Channels, dec: dec,
+		info: info, ch: info.Channels, src: newSource(dec), speed: 1,
 		q:       newRing(int(playBuffer.Seconds() * float64(info.SampleRate*info.Channels))),
-		scratch: make([]int16, info.SampleRate/20*info.Channels),
 		done:    make(chan struct{}),
 		need:    make(chan struct{}, 1),
 		ended:   make(chan struct{}, 1),
@@ -205,7 +206,7 @@ func (p *Player) topUp() {
 	defer p.decMu.Unlock()
 	for !p.atEnd {
 		if len(p.pending) == 0 {
-			n, err := p.dec.Read(p.scratch)
+			pcm, err := p.src.read()
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
 					p.err = fmt.Errorf("play: %w", err)
@@ -216,7 +217,7 @@ func (p *Player) topUp() {
 				p.mu.Unlock()
 				return
 			}
-			p.pending = p.scratch[:n]
+			p.pending = pcm
 		}
 		p.mu.Lock()
 		n := p.q.write(p.pending, p.ch)
@@ -300,18 +301,18 @@ func (p *Player) Seek(d time.Duration) error {
 }
 
 func (p *Player) seekLocked(d time.Duration) error {
-	frame := int64(d.Seconds()*float64(p.info.SampleRate) + 0.5)
+	frame := timeFrame(d, p.info.SampleRate)
 	frame = min(max(frame, 0), p.info.Frames)
 	p.decMu.Lock()
-	_, err := p.dec.Seek(frame, io.SeekStart)
-	if err != nil {
+	if err := p.src.reset(frame); err != nil {
 		p.decMu.Unlock()
-		return fmt.Errorf("seek to %s: %w", d, err)
+		return fmt.Errorf("play: %w", err)
 	}
 	p.pending, p.atEnd, p.err = nil, false, nil
 	p.mu.Lock()
 	p.q.reset()
-	p.pos, p.eof, p.tail, p.endSent = frame, false, 0, false
+	p.origin, p.pos, p.eof, p.tail, p.endSent = frame, 0, false, 0, false
+	p.speed, p.skips = p.src.speed, p.src.skips
 	p.mu.Unlock()
 	p.decMu.Unlock()
 	if p.doneClosed {
@@ -324,14 +325,18 @@ func (p *Player) seekLocked(d time.Duration) error {
 	return nil
 }
 
-// Position is how far playback has got: the audio handed to the device so
-// far, at most Duration. It runs ahead of what is audible by the device's
-// buffer (up to 200 ms).
+// Position is how far playback has got in the recording's own time (at any
+// speed, with skipped pauses counted as passed): the audio handed to the
+// device so far, at most Duration. It runs ahead of what is audible by the
+// device's buffer (up to 200 ms of output).
 func (p *Player) Position() time.Duration {
 	p.mu.Lock()
-	pos := p.pos
+	f := recordingFrame(p.origin, p.pos, p.speed, p.skips, p.info.Frames)
+	if p.eof && p.q.buffered() == 0 {
+		f = p.info.Frames // all handed over: a stretch's rounding must not stop short of the end
+	}
 	p.mu.Unlock()
-	return time.Duration(float64(min(pos, p.info.Frames)) / float64(p.info.SampleRate) * float64(time.Second))
+	return frameTime(f, p.info.SampleRate)
 }
 
 // Duration is the file's length.
@@ -367,7 +372,7 @@ func (p *Player) Close() error {
 		<-p.filled
 		releaseDevice(p.dev, p.mctx, deviceReleaseLimit)
 		p.decMu.Lock()
-		if err := p.dec.Close(); err != nil {
+		if err := p.src.close(); err != nil {
 			p.closeErr = fmt.Errorf("close player: %w", err)
 		}
 		p.decMu.Unlock()

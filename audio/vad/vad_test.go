@@ -189,3 +189,24 @@ func BenchmarkAnalyzer(b *testing.B) {
 		a.Map()
 	}
 }
+
+func TestPauses(t *testing.T) {
+	s := func(a, b int) Span { return Span{time.Duration(a) * time.Millisecond, time.Duration(b) * time.Millisecond} }
+	m := Map{Duration: 10 * time.Second, Speech: []Span{s(1000, 2000), s(2500, 4000), s(6000, 9000)}}
+	got := m.Pauses(600*time.Millisecond, 150*time.Millisecond)
+	want := []Span{s(0, 850), s(4150, 5850), s(9150, 10000)} // the 500 ms pause stays
+	if len(got) != len(want) {
+		t.Fatalf("pauses %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pause %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	if d := Skipped(got); d != 850*time.Millisecond+1700*time.Millisecond+850*time.Millisecond {
+		t.Errorf("skipped %v", d)
+	}
+	if p := (Map{Duration: time.Minute}).Pauses(time.Second, 0); p != nil {
+		t.Errorf("no speech: skipped %v, want nothing", p)
+	}
+}

@@ -45,9 +45,22 @@ func Run(t testing.TB, name string, args ...string) string {
 // leading and trailing silence cut off.
 func Speech(t testing.TB, text string) []int16 {
 	t.Helper()
+	return speech(t, text)
+}
+
+// FlatSpeech is Speech without intonation (SSML prosody range x-low): a
+// voice whose pitch barely moves, so a pitch measure compares like with
+// like before and after a time-stretch.
+func FlatSpeech(t testing.TB, text string) []int16 {
+	t.Helper()
+	return speech(t, `<speak><prosody range="x-low">`+text+`</prosody></speak>`, "-m")
+}
+
+func speech(t testing.TB, text string, flags ...string) []int16 {
+	t.Helper()
 	dir := t.TempDir()
 	raw, wav := filepath.Join(dir, "raw.wav"), filepath.Join(dir, "speech.wav")
-	Run(t, "espeak-ng", "-w", raw, text)
+	Run(t, "espeak-ng", append(flags, "-w", raw, text)...)
 	Run(t, "sox", raw, "-r", "48000", "-c", "1", "-b", "16", wav)
 	pcm := ReadFile(t, wav)
 	first, last := -1, -1

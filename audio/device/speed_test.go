@@ -1,0 +1,162 @@
+package device
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/audio/vad"
+	ta "github.com/earshot/earshot/internal/testaudio"
+)
+
+// hear plays path through a Player on a private virtual sink with setup
+// applied, records the sink's monitor until playback is done, and returns
+// what came out and the wall time playback took.
+func hear(t *testing.T, path string, setup func(*Player) error) ([]int16, time.Duration) {
+	t.Helper()
+	sink := virtualMic(t)
+	rawPath := filepath.Join(t.TempDir(), "heard.raw")
+	raw, err := os.Create(rawPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rec := exec.Command(tool(t, "parec"), "-d", sink+".monitor", "--raw", "--format=s16le",
+		"--rate=48000", "--channels=1", "--latency-msec=20")
+	rec.Stdout = raw
+	if err := rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rec.Process.Kill(); _ = rec.Wait() }()
+
+	p, err := newPlayer(context.Background(), path, "pulse", sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := setup(p); err != nil {
+		t.Fatal(err)
+	}
+	done := p.Done()
+	start := time.Now()
+	if err := p.Play(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(p.Duration()*2 + 20*time.Second):
+		t.Fatalf("not done (position %s of %s)", p.Position(), p.Duration())
+	}
+	wall := time.Since(start)
+	if p.Position() != p.Duration() {
+		t.Errorf("position %s at the end, want %s", p.Position(), p.Duration())
+	}
+	time.Sleep(300 * time.Millisecond) // the monitor lags the sink a little
+	_ = rec.Process.Kill()
+	_ = rec.Wait()
+	b, err := os.ReadFile(rawPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]int16(nil), unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/2)...), wall
+}
+
+func TestSpeedKeepsPitchThroughTheVirtualSink(t *testing.T) {
+	dir := t.TempDir()
+	tonePath, speechPath := filepath.Join(dir, "tone.wav"), filepath.Join(dir, "speech.wav")
+	tonePCM := ta.Tone(3*time.Second, 1000, 0.5)
+	ta.WriteFile(t, tonePath, audio.WAV, tonePCM)
+	speechPCM := ta.FlatSpeech(t, "the quick brown fox jumps over the lazy dog while six sheep sleep")
+	ta.WriteFile(t, speechPath, audio.WAV, speechPCM)
+	voice := ta.Pitch(speechPCM)
+	for _, speed := range []float64{0.5, 1.5, 2, 3} {
+		t.Run(fmt.Sprint(speed), func(t *testing.T) {
+			set := func(p *Player) error { return p.SetSpeed(speed) }
+			heard, _ := hear(t, tonePath, set)
+			want := time.Duration(float64(ta.Span(tonePCM)) / speed)
+			if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+				t.Errorf("tone at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
+			}
+			if f := ta.ToneFreq(heard); !within(f, 1000, 0.01) {
+				t.Errorf("tone at %g×: %.1f Hz, want 1000 Hz ± 1 %%", speed, f)
+			}
+			heard, _ = hear(t, speechPath, set)
+			want = time.Duration(float64(ta.Span(speechPCM)) / speed)
+			if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+				t.Errorf("speech at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
+			}
+			if f := ta.Pitch(heard); !within(f, voice, 0.01) {
+				t.Errorf("speech at %g×: voice at %.1f Hz, want %.1f Hz ± 1 %%", speed, f, voice)
+			}
+		})
+	}
+}
+
+// TestSkipSilencePlaysOnlyTheKeptPart plays noisy speech with long pauses
+// with its speech map's pauses skipped, at 1× and 2×: what comes out lasts
+// the recording less the skipped pauses, divided by the speed.
+func TestSkipSilencePlaysOnlyTheKeptPart(t *testing.T) {
+	var pcm, speech []int16
+	for _, text := range []string{"first we talk a little", "then a long pause follows", "and the end"} {
+		pcm = append(pcm, ta.Silence(2500*time.Millisecond)...)
+		u := ta.Speech(t, text)
+		pcm, speech = append(pcm, u...), append(speech, u...)
+	}
+	pcm = append(pcm, ta.Silence(2*time.Second)...)
+	// Noise at 10 dB SNR: the pauses are not digital silence, and a
+	// sound server's underrun (exact zeros) cannot pass for audio.
+	pcm = ta.AddNoise(pcm, ta.Power(speech), 10, 5)
+	path := filepath.Join(t.TempDir(), "talk.flac")
+	ta.WriteFile(t, path, audio.FLAC, pcm)
+	a, err := vad.NewAnalyzer(ta.Rate, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Write(pcm)
+	pauses := a.Map().Pauses(vad.SkipMinPause, vad.SkipKeep)
+	if len(pauses) != 4 {
+		t.Fatalf("pauses to skip %v, want the 4 long ones", pauses)
+	}
+	kept := ta.Duration(len(pcm)) - vad.Skipped(pauses)
+	for _, speed := range []float64{1, 2} {
+		heard, _ := hear(t, path, func(p *Player) error {
+			if err := p.SetSpeed(speed); err != nil {
+				return err
+			}
+			return p.SetSkips(pauses)
+		})
+		want := time.Duration(float64(kept) / speed)
+		if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+			t.Errorf("skip silence at %g×: played %v, want %v ± 1 %% (%v of %v skipped)",
+				speed, got, want, vad.Skipped(pauses), ta.Duration(len(pcm)))
+		}
+	}
+}
+
+func TestRecordingFrameCountsSkippedPausesAsPassed(t *testing.T) {
+	skips := []span{{100, 200}, {300, 400}}
+	for _, c := range []struct {
+		origin, out int64
+		speed       float64
+		want        int64
+	}{
+		{0, 50, 1, 50},
+		{0, 100, 1, 200},   // reaching a pause jumps it
+		{0, 150, 1, 250},   // 100 kept before it, then 50 after
+		{0, 75, 2, 250},    // the same at 2×: 75 out = 150 in
+		{150, 0, 1, 200},   // started inside a pause
+		{150, 120, 1, 420}, // 100 to the next pause, 20 after it
+		{0, 900, 1, 1000},  // never past the end
+		{450, 10, 0.5, 455},
+	} {
+		if got := recordingFrame(c.origin, c.out, c.speed, skips, 1000); got != c.want {
+			t.Errorf("recordingFrame(%d, %d, %g) = %d, want %d", c.origin, c.out, c.speed, got, c.want)
+		}
+	}
+}
