@@ -6,29 +6,82 @@ import (
 	"fmt"
 
 	"github.com/earshot/earshot/audio/device"
+	"github.com/earshot/earshot/audio/stretch"
+	"github.com/earshot/earshot/audio/vad"
 	"github.com/earshot/earshot/library"
+	flag "github.com/spf13/pflag"
 )
 
+type playFlags struct {
+	speed       float64
+	skipSilence bool
+}
+
 func init() {
+	var f playFlags
 	Register(&Command{
 		Name: "play", Args: "ID", Summary: "play a recording (Ctrl-C stops)",
-		Examples: `earshot play 01jd8k2m`,
-		MinArgs:  1, MaxArgs: 1,
-		Run: func(ctx context.Context, e *Env, args []string) error {
-			r, err := e.Recording(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			path := e.lib.AudioPath(r)
-			if path == "" {
-				return fmt.Errorf("recording %s: %w; download it first", r.ID, library.ErrNoAudio)
-			}
-			fmt.Fprintf(e.Stderr, "playing %q (%s), %s; Ctrl-C stops\n", r.Title, r.ID, formatDuration(r.Duration))
-			err = device.PlayFile(ctx, path, "")
-			if errors.Is(err, context.Canceled) {
-				return nil // the user stopped it
-			}
-			return err
+		Long: "--speed plays faster or slower with the voice's pitch kept (0.5 to 3). " +
+			"--skip-silence leaves out pauses longer than 0.6 s (the first play of a recording finds them, once).",
+		Examples: `earshot play 01jd8k2m
+earshot play 01jd8k2m --speed 1.5 --skip-silence`,
+		MinArgs: 1, MaxArgs: 1,
+		Flags: func(fs *flag.FlagSet) {
+			f = playFlags{}
+			fs.Float64Var(&f.speed, "speed", 1, "playback speed, 0.5 to 3, pitch kept")
+			fs.BoolVar(&f.skipSilence, "skip-silence", false, "leave out long pauses")
 		},
+		Run: func(ctx context.Context, e *Env, args []string) error { return play(ctx, e, args[0], f) },
 	})
+}
+
+func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
+	if err := stretch.CheckSpeed(f.speed); err != nil {
+		return Usagef("--speed: %v", err)
+	}
+	r, err := e.Recording(ctx, idArg)
+	if err != nil {
+		return err
+	}
+	path := e.lib.AudioPath(r)
+	if path == "" {
+		return fmt.Errorf("recording %s: %w; download it first", r.ID, library.ErrNoAudio)
+	}
+	p, err := device.NewPlayer(ctx, path, "")
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := p.SetSpeed(f.speed); err != nil {
+		return err
+	}
+	note := ""
+	if f.skipSilence {
+		m, err := e.lib.SpeechMap(ctx, r)
+		if err != nil {
+			return err
+		}
+		pauses := m.Pauses(vad.SkipMinPause, vad.SkipKeep)
+		if err := p.SetSkips(pauses); err != nil {
+			return err
+		}
+		note = fmt.Sprintf(", skipping %s of pauses", formatDuration(vad.Skipped(pauses)))
+	}
+	if f.speed != 1 {
+		note += fmt.Sprintf(" at %g×", f.speed)
+	}
+	fmt.Fprintf(e.Stderr, "playing %q (%s), %s%s; Ctrl-C stops\n", r.Title, r.ID, formatDuration(r.Duration), note)
+	done := p.Done()
+	if err := p.Play(); err != nil {
+		return err
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil // the user stopped it
+		}
+		return ctx.Err()
+	}
+	return p.Err()
 }

@@ -85,11 +85,11 @@ func newPlayer(ctx context.Context, path, backend, device string) (*Player, erro
 	info := dec.Info()
 	p := &Player{
 		info: info, ch: info.Channels, src: newSource(dec), speed: 1,
-		q:       newRing(int(playBuffer.Seconds() * float64(info.SampleRate*info.Channels))),
-		done:    make(chan struct{}),
-		need:    make(chan struct{}, 1),
-		ended:   make(chan struct{}, 1),
-		filled:  make(chan struct{}),
+		q:      newRing(int(playBuffer.Seconds() * float64(info.SampleRate*info.Channels))),
+		done:   make(chan struct{}),
+		need:   make(chan struct{}, 1),
+		ended:  make(chan struct{}, 1),
+		filled: make(chan struct{}),
 	}
 	if err := p.openDevice(backend, device); err != nil {
 		dec.Close()

@@ -191,7 +191,9 @@ func BenchmarkAnalyzer(b *testing.B) {
 }
 
 func TestPauses(t *testing.T) {
-	s := func(a, b int) Span { return Span{time.Duration(a) * time.Millisecond, time.Duration(b) * time.Millisecond} }
+	s := func(a, b int) Span {
+		return Span{time.Duration(a) * time.Millisecond, time.Duration(b) * time.Millisecond}
+	}
 	m := Map{Duration: 10 * time.Second, Speech: []Span{s(1000, 2000), s(2500, 4000), s(6000, 9000)}}
 	got := m.Pauses(600*time.Millisecond, 150*time.Millisecond)
 	want := []Span{s(0, 850), s(4150, 5850), s(9150, 10000)} // the 500 ms pause stays
