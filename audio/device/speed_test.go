@@ -28,12 +28,22 @@ func hear(t *testing.T, path string, setup func(*Player) error) ([]int16, time.D
 	}
 	defer raw.Close()
 	rec := exec.Command(tool(t, "parec"), "-d", sink+".monitor", "--raw", "--format=s16le",
-		"--rate=48000", "--channels=1", "--latency-msec=20")
+		"--rate=48000", "--channels=1", "--latency-msec=250")
 	rec.Stdout = raw
 	if err := rec.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = rec.Process.Kill(); _ = rec.Wait() }()
+	// parec is recording once the keepalive's silence arrives: playing
+	// before that would lose the start.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if st, err := os.Stat(rawPath); err == nil && st.Size() >= 9600 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("parec recorded nothing for 10 s")
+		}
+	}
 
 	p, err := newPlayer(context.Background(), path, "pulse", sink)
 	if err != nil {
@@ -57,7 +67,9 @@ func hear(t *testing.T, path string, setup func(*Player) error) ([]int16, time.D
 	if p.Position() != p.Duration() {
 		t.Errorf("position %s at the end, want %s", p.Position(), p.Duration())
 	}
-	time.Sleep(300 * time.Millisecond) // the monitor lags the sink a little
+	// The monitor lags the sink, and parec reads in 250 ms fragments (a
+	// capture starved on a busy machine would drop audio with short ones).
+	time.Sleep(time.Second)
 	_ = rec.Process.Kill()
 	_ = rec.Wait()
 	b, err := os.ReadFile(rawPath)

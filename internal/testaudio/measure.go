@@ -65,7 +65,7 @@ func ToneFreq(pcm []int16) float64 {
 }
 
 // Pitch estimates a voice's fundamental frequency: the median over voiced
-// 40 ms frames (level within 20 dB of the loudest) of the autocorrelation
+// 40 ms frames every 10 ms (level within 20 dB of the loudest) of the autocorrelation
 // peak between 70 and 400 Hz, refined by parabolic interpolation.
 func Pitch(pcm []int16) float64 {
 	const frame = Rate / 25
@@ -76,7 +76,7 @@ func Pitch(pcm []int16) float64 {
 	}
 	var est []float64
 	x := make([]float64, frame+maxLag+2)
-	for i := 0; i+len(x) <= len(pcm); i += frame {
+	for i := 0; i+len(x) <= len(pcm); i += frame / 4 {
 		if Power(pcm[i:i+frame]) < peak/100 {
 			continue
 		}
