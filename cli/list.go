@@ -34,6 +34,8 @@ type jsonRecording struct {
 	TrashedAt     *string  `json:"trashed_at,omitempty"` // RFC 3339
 	Tags          []string `json:"tags"`
 	Favorite      bool     `json:"favorite"`
+	// TranscriptState is none, queued, running, done or failed.
+	TranscriptState string `json:"transcript_state"`
 }
 
 func toJSON(r library.Recording) jsonRecording {
@@ -108,9 +110,18 @@ func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) e
 		return err
 	}
 	if f.json {
+		states, err := lib.TranscriptStates(ctx)
+		if err != nil {
+			return err
+		}
 		out := make([]jsonRecording, 0, len(rs))
 		for _, r := range rs {
-			out = append(out, toJSON(r))
+			j := toJSON(r)
+			j.TranscriptState = string(library.TranscriptNone)
+			if st, ok := states[r.ID]; ok {
+				j.TranscriptState = string(st)
+			}
+			out = append(out, j)
 		}
 		return e.PrintJSON(out)
 	}

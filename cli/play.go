@@ -8,6 +8,7 @@ import (
 	"github.com/earshot/earshot/audio/device"
 	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/audio/vad"
+	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/library"
 	flag "github.com/spf13/pflag"
 )
@@ -15,6 +16,7 @@ import (
 type playFlags struct {
 	speed       float64
 	skipSilence bool
+	from        string
 }
 
 func init() {
@@ -24,12 +26,14 @@ func init() {
 		Long: "--speed plays faster or slower with the voice's pitch kept (0.5 to 3). " +
 			"--skip-silence leaves out pauses longer than 0.6 s (the first play of a recording finds them, once).",
 		Examples: `earshot play 01jd8k2m
-earshot play 01jd8k2m --speed 1.5 --skip-silence`,
+earshot play 01jd8k2m --speed 1.5 --skip-silence
+earshot play 01jd8k2m --from 1:23   # from 1 min 23 s (a time earshot search printed)`,
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			f = playFlags{}
 			fs.Float64Var(&f.speed, "speed", 1, "playback speed, 0.5 to 3, pitch kept")
 			fs.BoolVar(&f.skipSilence, "skip-silence", false, "leave out long pauses")
+			fs.StringVar(&f.from, "from", "", "start at this time (1:23, 1:02:03, 83.5)")
 		},
 		Run: func(ctx context.Context, e *Env, args []string) error { return play(ctx, e, args[0], f) },
 	})
@@ -39,6 +43,10 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 	if err := stretch.CheckSpeed(f.speed); err != nil {
 		return Usagef("--speed: %v", err)
 	}
+	start, err := playStart(f.from)
+	if err != nil {
+		return err
+	}
 	r, err := e.Recording(ctx, idArg)
 	if err != nil {
 		return err
@@ -46,6 +54,9 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 	path := e.lib.AudioPath(r)
 	if path == "" {
 		return fmt.Errorf("recording %s: %w; download it first", r.ID, library.ErrNoAudio)
+	}
+	if start > 0 && start >= r.Duration {
+		return Usagef("--from %s is past the end of %s (%s long)", f.from, r.ID, formatDuration(r.Duration))
 	}
 	p, err := device.NewPlayer(ctx, path, "")
 	if err != nil {
@@ -69,6 +80,12 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 	}
 	if f.speed != 1 {
 		note += fmt.Sprintf(" at %g×", f.speed)
+	}
+	if start > 0 {
+		if err := p.Seek(start); err != nil {
+			return err
+		}
+		note += ", from " + human.Moment(start)
 	}
 	fmt.Fprintf(e.Stderr, "playing %q (%s), %s%s; Ctrl-C stops\n", r.Title, r.ID, formatDuration(r.Duration), note)
 	done := p.Done()

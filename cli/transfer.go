@@ -3,17 +3,27 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	flag "github.com/spf13/pflag"
 )
 
 func init() {
+	var transcripts []string
 	Register(&Command{
 		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format)",
 		Examples: `earshot export 01jd8k2m call.flac   # converted to FLAC
-			earshot export 01jd8k2m call.opus`,
+			earshot export 01jd8k2m call.opus
+			earshot export 01jd8k2m call.opus --transcript srt,txt   # and call.srt, call.txt beside it`,
 		MinArgs: 2, MaxArgs: 2,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringSliceVar(&transcripts, "transcript", nil, "also write the transcript beside FILE: txt, srt and/or vtt")
+		},
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			r, err := e.Recording(ctx, args[0])
 			if err != nil {
+				return err
+			}
+			if err := checkTranscriptFormats(ctx, e, r.ID, transcripts); err != nil {
 				return err
 			}
 			report, done := progress(e.Stderr, "exporting")
@@ -23,7 +33,7 @@ func init() {
 				return err
 			}
 			fmt.Fprintln(e.Stdout, path)
-			return nil
+			return exportTranscripts(ctx, e, r.ID, path, transcripts)
 		},
 	})
 }

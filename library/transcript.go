@@ -389,3 +389,26 @@ func (l *Library) MarkTranscriptPushed(ctx context.Context, id string, localVers
 	}
 	return nil
 }
+
+// TranscriptStates gives the transcript state of every recording that has
+// one other than none, in one query (for listings).
+func (l *Library) TranscriptStates(ctx context.Context) (map[string]TranscriptState, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT id, state FROM transcript_jobs
+		UNION ALL SELECT id, 'done' FROM transcripts WHERE id NOT IN (SELECT id FROM transcript_jobs)`)
+	if err != nil {
+		return nil, fmt.Errorf("read transcript states: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]TranscriptState{}
+	for rows.Next() {
+		var id, state string
+		if err := rows.Scan(&id, &state); err != nil {
+			return nil, fmt.Errorf("read transcript states: %w", err)
+		}
+		out[id] = TranscriptState(state)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read transcript states: %w", err)
+	}
+	return out, nil
+}

@@ -314,3 +314,26 @@ func (l *Library) SetAutoTranscribe(ctx context.Context, on bool) error {
 	}
 	return nil
 }
+
+// TranscriptJobIDs lists the recordings with a job waiting or running, in
+// the order the worker takes them.
+func (l *Library) TranscriptJobIDs(ctx context.Context) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT id FROM transcript_jobs WHERE state IN ('queued', 'running')
+		ORDER BY asked_at DESC, queued_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list transcription jobs: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list transcription jobs: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list transcription jobs: %w", err)
+	}
+	return ids, nil
+}

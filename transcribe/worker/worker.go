@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -150,7 +151,7 @@ func (w *Worker) run(ctx context.Context, job library.TranscriptJob) error {
 	}
 	switch {
 	case err == nil:
-		w.log(id, fmt.Sprintf("transcribed: %d segments", len(segs)))
+		w.log(id, "transcribed: "+count(len(segs), "segment")+", "+count(words(segs), "word"))
 		return nil
 	case errors.Is(err, library.ErrJobCancelled):
 		w.requeue(id) // trashed: it waits for a restore; deleted: nothing left
@@ -238,4 +239,19 @@ func Reason(err error) string {
 		return "the audio file is missing from this device; download it again, then transcribe it"
 	}
 	return "transcription failed: " + err.Error()
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func words(segs []api.Segment) int {
+	n := 0
+	for _, s := range segs {
+		n += len(strings.Fields(s.Text))
+	}
+	return n
 }
