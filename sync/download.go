@@ -126,7 +126,7 @@ func (e *Engine) fetchRest(ctx context.Context, it library.SyncItem, f *os.File,
 	w := io.MultiWriter(f, h)
 	n, err := io.Copy(w, &counter{r: io.LimitReader(body, it.Size-off), add: func(k int64) {
 		done += k
-		tr.set(done)
+		tr.moved(done, k)
 	}})
 	if err != nil {
 		// Keep what arrived (fsynced): the next try resumes there.

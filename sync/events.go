@@ -42,11 +42,48 @@ type Event struct {
 	Title string
 	Done  int64
 	Total int64
-	// PassDone and PassTotal are the bytes of all transfers of the pass,
-	// on ItemProgress: the overall progress.
-	PassDone, PassTotal int64
-	Err                 error
-	Status              Status // set on StatusChanged
+	// Pass is where all transfers of the pass stand, on the ItemStarted,
+	// ItemProgress, ItemDone and ItemFailed events of uploads and downloads.
+	Pass   Progress
+	Err    error
+	Status Status // set on StatusChanged
+}
+
+// Progress is where a pass's transfers stand as a whole: what a progress
+// line like rclone's shows (bytes done of total, speed, time left, files,
+// the current file).
+type Progress struct {
+	// BytesDone of BytesTotal: the pass's uploads and downloads, counting
+	// what resumed transfers held already.
+	BytesDone, BytesTotal int64
+	// BytesMoved were sent or received by this pass itself; speed and time
+	// left come from these, not from bytes moved by an earlier run.
+	BytesMoved int64
+	// Started is when the pass's first transfer began; zero before.
+	Started time.Time
+	// FilesDone of FilesTotal transfers have ended (failed ones included).
+	FilesDone, FilesTotal int
+	// Current is the title of the file that moved last; "" before any.
+	Current string
+}
+
+// Speed is the pass's bytes per second so far (0 before any moved).
+func (p Progress) Speed(now time.Time) float64 {
+	d := now.Sub(p.Started).Seconds()
+	if p.Started.IsZero() || d <= 0 {
+		return 0
+	}
+	return float64(p.BytesMoved) / d
+}
+
+// ETA is the time left at that speed; 0 when it cannot be told yet.
+func (p Progress) ETA(now time.Time) time.Duration {
+	v := p.Speed(now)
+	left := p.BytesTotal - p.BytesDone
+	if v <= 0 || left <= 0 {
+		return 0
+	}
+	return time.Duration(float64(left) / v * float64(time.Second))
 }
 
 // State is the engine's overall condition, for a status line.
@@ -76,8 +113,8 @@ type Status struct {
 	Waiting   int        // recordings with something left to do (upload, download, delete, rename)
 	Failed    int        // recordings whose last attempt failed (their SyncError says why)
 	Transfers []Transfer // running now, by id
-	// BytesDone and BytesTotal cover the transfers of the current pass.
-	BytesDone, BytesTotal int64
+	// Progress covers the transfers of the current (or last) pass.
+	Progress
 	LastSync              time.Time // when a pass last finished with the server reachable
 	NextRetry             time.Time // when the engine tries again (offline or waiting)
 	Err                   error     // why offline, waiting or signed out

@@ -246,6 +246,7 @@ func TestServerKilledMidUpload(t *testing.T) {
 
 	killed, offline, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	var once, onceOff, onceDone sync.Once
+	var finished Progress // the pass's progress as the upload ended
 	cancelSub := a.eng.Subscribe(func(ev Event) {
 		switch {
 		case ev.Kind == ItemProgress && ev.Op == OpUpload && ev.Done >= 15<<20:
@@ -253,7 +254,7 @@ func TestServerKilledMidUpload(t *testing.T) {
 		case ev.Kind == StatusChanged && ev.Status.State == StateOffline:
 			onceOff.Do(func() { close(offline) })
 		case ev.Kind == ItemDone && ev.Op == OpUpload:
-			onceDone.Do(func() { close(done) })
+			onceDone.Do(func() { finished = ev.Pass; close(done) })
 		}
 	})
 	defer cancelSub()
@@ -281,6 +282,14 @@ func TestServerKilledMidUpload(t *testing.T) {
 	// Resumed, not restarted: well under 15 MB + 30 MB went up.
 	if up := a.net.sent.Load(); up > size+3*api.MinChunkSize {
 		t.Fatalf("%d bytes sent for a %d-byte recording: the upload started over", up, size)
+	}
+	// The resuming pass counts the whole file as done, but only what it sent
+	// itself as moved: speed and time left come from those bytes.
+	if finished.BytesDone != size || finished.BytesTotal != size || finished.FilesDone != 1 || finished.FilesTotal != 1 {
+		t.Fatalf("progress at the end of the resumed upload: %+v", finished)
+	}
+	if finished.BytesMoved <= 0 || finished.BytesMoved > size-15<<20+2*api.MinChunkSize {
+		t.Fatalf("the resuming pass says it moved %d bytes of a %d-byte file resumed after 15 MB", finished.BytesMoved, size)
 	}
 }
 

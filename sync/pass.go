@@ -55,7 +55,7 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 	e.passMu.Lock()
 	defer e.passMu.Unlock()
 	e.setStatus(func(s *Status) {
-		s.State, s.Err, s.BytesDone, s.BytesTotal, s.NextRetry = StateSyncing, nil, 0, 0, time.Time{}
+		s.State, s.Err, s.Progress, s.NextRetry = StateSyncing, nil, Progress{}, time.Time{}
 	})
 	defer func() { e.finishPass(ctx, &sum, err) }()
 	if o.pull {
@@ -297,12 +297,14 @@ func decide(it library.SyncItem, auto bool) (Op, library.SyncState) {
 // and is returned.
 func (e *Engine) runJobs(ctx context.Context, jobs []job, sum *Summary) (progress, needPull bool, fatal error) {
 	var total int64
+	files := 0
 	for _, j := range jobs {
-		if j.op == OpUpload || j.op == OpDownload {
+		if isTransfer(j.op) {
 			total += j.it.Size
+			files++
 		}
 	}
-	e.setStatus(func(s *Status) { s.BytesTotal += total })
+	e.setStatus(func(s *Status) { s.BytesTotal += total; s.FilesTotal += files })
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -393,20 +395,25 @@ func (r result) addTo(s *Summary) {
 // failure that remains in the library (state Failed, with the reason).
 func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
 	if !e.claim(j.it.ID) {
+		e.unplanned(j.op, j.it)
 		return result{op: j.op, skipped: true}, nil
 	}
 	defer e.release(j.it.ID)
 	it := j.it
 	for attempt := 1; ; attempt++ {
-		e.emit(Event{Kind: ItemStarted, Op: j.op, ID: it.ID, Title: it.Title, Total: transferSize(j.op, it)})
+		e.itemEvent(Event{Kind: ItemStarted, Op: j.op, ID: it.ID, Title: it.Title, Total: transferSize(j.op, it)})
 		res, err := e.do(ctx, j.op, it)
 		if err == nil {
-			e.emit(Event{Kind: ItemDone, Op: j.op, ID: it.ID, Title: it.Title, Done: res.bytes, Total: res.bytes})
+			if res.skipped {
+				e.unplanned(j.op, it)
+				return res, nil
+			}
+			e.itemEvent(Event{Kind: ItemDone, Op: j.op, ID: it.ID, Title: it.Title, Done: res.bytes, Total: res.bytes})
 			return res, nil
 		}
 		if isFatal(err) || errors.Is(err, errGoneRemote) {
 			e.interrupted(context.WithoutCancel(ctx), j.op, it)
-			e.emit(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
+			e.itemEvent(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
 			return res, err
 		}
 		if KindOf(err).Retryable() && attempt < e.opts.Attempts {
@@ -415,23 +422,50 @@ func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
 				return res, serr
 			}
 			fresh, ferr := e.x.Item(ctx, it.ID)
-			if ferr != nil {
+			if op, _ := decide(fresh, j.auto || fresh.WantAudio); ferr != nil || op != j.op {
+				e.unplanned(j.op, it) // changed meanwhile: the next round decides again
 				return result{op: j.op, skipped: true}, nil
-			}
-			if op, _ := decide(fresh, j.auto || fresh.WantAudio); op != j.op {
-				return result{op: j.op, skipped: true}, nil // changed meanwhile: the next round decides again
 			}
 			it = fresh
 			continue
 		}
 		e.failed(context.WithoutCancel(ctx), j.op, it, err)
-		e.emit(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
+		e.itemEvent(Event{Kind: ItemFailed, Op: j.op, ID: it.ID, Title: it.Title, Err: err})
 		return res, err
 	}
 }
 
+func isTransfer(op Op) bool { return op == OpUpload || op == OpDownload }
+
+// itemEvent emits ev; for a transfer it carries the pass's progress, and a
+// transfer that ended counts as a file done.
+func (e *Engine) itemEvent(ev Event) {
+	if isTransfer(ev.Op) {
+		e.mu.Lock()
+		if ev.Kind == ItemDone || ev.Kind == ItemFailed {
+			e.status.FilesDone++
+		}
+		ev.Pass = e.status.Progress
+		e.mu.Unlock()
+	}
+	e.emit(ev)
+}
+
+// unplanned takes a transfer that did not happen (another operation had the
+// recording, or it changed meanwhile) out of the pass's totals, so the
+// progress still reaches its end.
+func (e *Engine) unplanned(op Op, it library.SyncItem) {
+	if !isTransfer(op) {
+		return
+	}
+	e.mu.Lock()
+	e.status.BytesTotal = max(0, e.status.BytesTotal-it.Size)
+	e.status.FilesTotal = max(0, e.status.FilesTotal-1)
+	e.mu.Unlock()
+}
+
 func transferSize(op Op, it library.SyncItem) int64 {
-	if op == OpUpload || op == OpDownload {
+	if isTransfer(op) {
 		return it.Size
 	}
 	return 0

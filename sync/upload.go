@@ -154,7 +154,7 @@ func section(f *os.File, off, n int64, tr *tracker) func() io.Reader {
 		var done int64
 		return &counter{r: io.NewSectionReader(f, off, n), add: func(k int64) {
 			done += k
-			tr.set(off + done)
+			tr.moved(off+done, k)
 		}}
 	}
 }
