@@ -115,9 +115,9 @@ type Status struct {
 	Transfers []Transfer // running now, by id
 	// Progress covers the transfers of the current (or last) pass.
 	Progress
-	LastSync              time.Time // when a pass last finished with the server reachable
-	NextRetry             time.Time // when the engine tries again (offline or waiting)
-	Err                   error     // why offline, waiting or signed out
+	LastSync  time.Time // when a pass last finished with the server reachable
+	NextRetry time.Time // when the engine tries again (offline or waiting)
+	Err       error     // why offline, waiting or signed out
 }
 
 // String says the status in a few words: "offline, 3 waiting".
