@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -124,6 +126,18 @@ func (u *UI) quit() {
 	default:
 		time.AfterFunc(quitWait, func() { onMain(u.app.Quit) })
 		u.rec.stop() // recordPanel.ended quits
+	}
+}
+
+// finish saves what the window still holds once its event loop has ended
+// (Fyne quits by itself on SIGINT and SIGTERM, before quit can run): a
+// recording in progress is finalised and committed, so nothing is left for
+// crash recovery. Run calls it after the loop, before wait.
+func (u *UI) finish() {
+	if s := u.rec.session; s != nil {
+		if _, err := s.stop(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "earshot:", plain(err))
+		}
 	}
 }
 

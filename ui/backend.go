@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/device"
@@ -33,6 +34,10 @@ type take struct {
 	lib *library.Library
 	p   *library.Pending
 	rec *device.Recorder
+
+	once sync.Once // stop commits once, whoever asks first (Stop, quit, a signal)
+	r    library.Recording
+	err  error
 }
 
 // startTake reserves the recording in the library, then opens the device
@@ -56,12 +61,17 @@ func (be Backend) startTake(ctx context.Context, title, inputID string, f audio.
 
 // stop finalises the file and commits it. When the recorder could not
 // finalise, the part file stays for the library's crash recovery.
+// It is safe to call from several goroutines: all get the first one's result.
 func (t *take) stop(ctx context.Context) (library.Recording, error) {
-	info, err := t.rec.Stop()
-	if err != nil {
-		return library.Recording{}, fmt.Errorf("finish recording (it will be repaired at the next start): %w", err)
-	}
-	return t.lib.Commit(context.WithoutCancel(ctx), t.p, info)
+	t.once.Do(func() {
+		info, err := t.rec.Stop()
+		if err != nil {
+			t.err = fmt.Errorf("finish recording (it will be repaired at the next start): %w", err)
+			return
+		}
+		t.r, t.err = t.lib.Commit(context.WithoutCancel(ctx), t.p, info)
+	})
+	return t.r, t.err
 }
 
 // discard stops the recording and deletes what it wrote.

@@ -34,6 +34,7 @@ type detailsPanel struct {
 	export   *widget.Button
 	download *widget.Button
 	del      *widget.Button
+	actions  *fyne.Container
 	sections []detailSection
 
 	rec library.Recording
@@ -74,8 +75,8 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	d.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), d.askDelete)
 	d.sections = newDetailSections(d)
 
-	actions := container.NewHBox(d.export, d.download, d.del)
-	parts := []fyne.CanvasObject{d.title, d.info, d.problem, d.player.content, reserve(d.transfer), actions}
+	d.actions = container.NewHBox(d.export, d.download, d.del)
+	parts := []fyne.CanvasObject{d.title, d.info, d.problem, d.player.content, reserve(d.transfer), d.actions}
 	for _, s := range d.sections {
 		parts = append(parts, s.content)
 	}
@@ -152,7 +153,7 @@ func (d *detailsPanel) showState() {
 	} else {
 		d.download.Enable()
 	}
-	d.download.Refresh()
+	d.actions.Refresh()
 	if r.HasAudio {
 		d.export.Enable()
 	} else {

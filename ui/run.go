@@ -103,6 +103,7 @@ func Run(ctx context.Context, o Options) error {
 	win.ShowAndRun()
 	cancel()
 	if u != nil {
+		u.finish()
 		u.wait()
 	}
 	if cloud != nil {
