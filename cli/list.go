@@ -32,6 +32,7 @@ type jsonRecording struct {
 	RemoteVersion int64    `json:"remote_version"`
 	HasAudio      bool     `json:"has_audio"`
 	TrashedAt     *string  `json:"trashed_at,omitempty"` // RFC 3339
+	DaysLeft      *int     `json:"days_left,omitempty"`  // in the trash: days until it is deleted for good
 	Tags          []string `json:"tags"`
 	Favorite      bool     `json:"favorite"`
 	// TranscriptState is none, queued, running, done or failed.
@@ -52,6 +53,8 @@ func toJSON(r library.Recording) jsonRecording {
 	if r.TrashedAt != nil {
 		s := r.TrashedAt.Format(time.RFC3339Nano)
 		j.TrashedAt = &s
+		days := daysLeft(*r.TrashedAt, time.Now())
+		j.DaysLeft = &days
 	}
 	return j
 }
@@ -156,8 +159,7 @@ func printTable(w io.Writer, rs []library.Recording, trash bool) {
 			state += ",recovered"
 		}
 		if trash && r.TrashedAt != nil {
-			left := time.Until(r.TrashedAt.Add(library.TrashRetention))
-			state = fmt.Sprintf("%d days", max(0, int(left.Hours()/24)))
+			state = plural(daysLeft(*r.TrashedAt, time.Now()), "day", "days")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", short[r.ID], r.CreatedAt.Local().Format("2006-01-02 15:04"),
 			formatDuration(r.Duration), r.Format, formatSize(r.Size), state, titleCell(r))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/library"
 )
 
 func init() {
@@ -35,13 +36,22 @@ func init() {
 		Examples: `earshot restore 01jd8k2m`,
 		MinArgs:  1, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
-			return eachRecording(ctx, e, args, func(id, title string) error {
-				if err := e.lib.Restore(ctx, id); err != nil {
-					return err
+			rs, err := resolveAll(ctx, e, args, func(r library.Recording) error {
+				if r.TrashedAt == nil {
+					return fmt.Errorf("%q (%s) is not in the trash, so there is nothing to restore; nothing was changed", r.Title, library.ShortID(r.ID))
 				}
-				fmt.Fprintf(e.Stderr, "restored: %q (%s)\n", title, id)
 				return nil
 			})
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if err := e.lib.Restore(ctx, r.ID); err != nil {
+					return err
+				}
+				e.Infof("restored: %q (%s)", r.Title, library.ShortID(r.ID))
+			}
+			return nil
 		},
 	})
 }
@@ -49,13 +59,41 @@ func init() {
 // trash moves recordings to the trash (rm without a scope, for recordings
 // the cloud does not hold).
 func trash(ctx context.Context, e *Env, args []string) error {
-	return eachRecording(ctx, e, args, func(id, title string) error {
-		if err := e.lib.Trash(ctx, id); err != nil {
-			return err
+	rs, err := resolveAll(ctx, e, args, func(r library.Recording) error {
+		if r.TrashedAt != nil {
+			return fmt.Errorf("%q (%s) is already in the trash (`earshot restore %s` brings it back, `earshot trash empty` deletes it for good); nothing was changed",
+				r.Title, library.ShortID(r.ID), library.ShortID(r.ID))
 		}
-		fmt.Fprintf(e.Stderr, "moved to the trash: %q (%s); `earshot restore %s` brings it back\n", title, id, id)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if err := e.lib.Trash(ctx, r.ID); err != nil {
+			return err
+		}
+		short := library.ShortID(r.ID)
+		e.Infof("moved to the trash: %q (%s); `earshot restore %s` brings it back within %d days", r.Title, short, short, trashDays)
+	}
+	return nil
+}
+
+// resolveAll finds every recording named and checks each with check before
+// anything changes, so a typo or a wrong state anywhere changes nothing.
+func resolveAll(ctx context.Context, e *Env, args []string, check func(library.Recording) error) ([]library.Recording, error) {
+	var rs []library.Recording
+	for _, a := range args {
+		r, err := e.Recording(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if err := check(r); err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
 }
 
 // eachRecording resolves every id first (so a typo changes nothing), then

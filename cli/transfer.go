@@ -10,10 +10,11 @@ import (
 func init() {
 	var transcripts []string
 	Register(&Command{
-		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format)",
+		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format; - is standard output)",
 		Examples: `earshot export 01jd8k2m call.flac   # converted to FLAC
 			earshot export 01jd8k2m call.opus
-			earshot export 01jd8k2m call.opus --transcript srt,txt   # and call.srt, call.txt beside it`,
+			earshot export 01jd8k2m call.opus --transcript srt,txt   # and call.srt, call.txt beside it
+			earshot export 01jd8k2m - | ffplay -   # its own format, to standard output`,
 		MinArgs: 2, MaxArgs: 2,
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringSliceVar(&transcripts, "transcript", nil, "also write the transcript beside FILE: txt, srt and/or vtt")
@@ -25,6 +26,12 @@ func init() {
 			}
 			if err := checkTranscriptFormats(ctx, e, r.ID, transcripts); err != nil {
 				return err
+			}
+			if args[1] == "-" {
+				if len(transcripts) > 0 {
+					return Usagef("--transcript writes files beside FILE; give a file name instead of -")
+				}
+				return exportToStdout(ctx, e, r)
 			}
 			report, done := progress(e.Stderr, "exporting")
 			path, err := e.lib.Export(ctx, r.ID, args[1], report)

@@ -33,9 +33,9 @@ func hashFile(path string) (int64, string, error) {
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// copyFile copies src to dst (created or truncated), fsyncs dst and reports
-// progress. It stops early when ctx ends.
-func copyFile(ctx context.Context, src, dst string, progress Progress) error {
+// copyFile copies src to dst (created with perm, less the umask, or
+// truncated), fsyncs dst and reports progress. It stops early when ctx ends.
+func copyFile(ctx context.Context, src, dst string, perm os.FileMode, progress Progress) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func copyFile(ctx context.Context, src, dst string, progress Progress) error {
 	if err != nil {
 		return err
 	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 	if err != nil {
 		return err
 	}

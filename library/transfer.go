@@ -54,7 +54,7 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		if info, err = audio.Probe(src); err != nil {
 			return Recording{}, err
 		}
-		err = copyFile(ctx, src, l.partPath(id, format), progress)
+		err = copyFile(ctx, src, l.partPath(id, format), 0o600, progress)
 	default:
 		stored = audio.Opus
 		info, err = audio.Convert(ctx, src, l.partPath(id, stored), stored, progress)
@@ -101,7 +101,9 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".earshot-tmp")
 	src := l.audioPath(r.ID, r.Format)
 	if format == r.Format {
-		err = copyFile(ctx, src, tmp, progress)
+		// The mode audio.Convert gives a converted export: the same file
+		// whatever the format.
+		err = copyFile(ctx, src, tmp, 0o644, progress)
 	} else {
 		_, err = audio.Convert(ctx, src, tmp, format, progress)
 	}
