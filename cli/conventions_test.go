@@ -24,6 +24,7 @@ var jsonRuns = map[string][]string{
 	"tags":     {"--json"},
 	"record":   {"--json", "--duration", "1s"},
 	"import":   {"--json", "../library/testdata/tone.flac"},
+	"search":   {"tone", "--json"},
 }
 
 // TestConventions holds every command (found in the binary's own command
