@@ -134,7 +134,7 @@ func TestImportAndDownloadStoreOverview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := copyFile(ctx, a.AudioPath(r), part, nil); err != nil {
+		if err := copyFile(ctx, a.AudioPath(r), part, 0o600, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := x.AttachAudio(ctx, r.ID, part); err != nil {
