@@ -9,9 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -132,41 +130,6 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientAddr is the address failed logins are counted against.
-func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// throttled refuses a login while the account or the address is over its
-// limit of failures in the current window.
-func (s *Server) throttled(ctx context.Context, keys []string, limits []int) error {
-	now := time.Now()
-	window := now.Truncate(s.cfg.LoginWindow)
-	for i, k := range keys {
-		n, err := s.meta.Failures(ctx, k, window)
-		if err != nil {
-			return err
-		}
-		if n >= int64(limits[i]) {
-			retry := window.Add(s.cfg.LoginWindow).Sub(now)
-			return errorf(http.StatusTooManyRequests, api.CodeRateLimited,
-				fmt.Sprintf("too many failed sign-ins; try again in %d minutes", int(retry.Minutes())+1)).
-				with("Retry-After", strconv.Itoa(int(s.cfg.LoginWindow.Seconds())))
-		}
-	}
-	return nil
-}
-
 var errWrongPassword = errorf(http.StatusUnauthorized, api.CodeUnauthorized, "wrong email or password")
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -175,25 +138,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	keys := []string{"acct:" + email, "addr:" + s.clientAddr(r)}
-	limits := []int{s.cfg.LoginLimit, s.cfg.AddrLimit}
-	if err := s.throttled(ctx, keys, limits); err != nil {
+	addr := s.clientAddr(r)
+	pair := email + " " + addr
+	refund, err := s.takeAttempt(ctx, email, addr, pair)
+	if err != nil {
 		if errors.As(err, new(*httpError)) {
-			s.log.Warn("sign-in refused: rate limited", "addr", keys[1])
+			s.log.Warn("sign-in refused: rate limited", "addr", addr)
 		}
 		return err
 	}
 	u, err := s.checkCredentials(ctx, email, c.Password)
 	if errors.Is(err, errWrongPassword) {
-		window := time.Now().Truncate(s.cfg.LoginWindow)
-		for _, k := range keys {
-			if _, err := s.meta.AddFailure(ctx, k, window, window.Add(2*s.cfg.LoginWindow)); err != nil {
-				return err
-			}
-		}
-		s.log.Info("sign-in failed", "addr", keys[1])
+		s.log.Info("sign-in failed", "addr", addr)
 	}
 	if err != nil {
+		return err // the attempt stays counted
+	}
+	refund()
+	if err := s.markKnownGood(ctx, pair); err != nil {
 		return err
 	}
 	sess, err := s.issue(ctx, u.ID, api.NewID())

@@ -3,6 +3,7 @@ package server
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,12 +38,18 @@ type Config struct {
 	PresignTTL      time.Duration
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
-	LogLevel        string
-	LogFormat       string
-	// LoginLimit and AddrLimit bound failed logins per account and per
-	// client address in each LoginWindow.
+	// TrustedProxies are the networks whose X-Forwarded-For entries are
+	// believed, walking from the right (empty: the connection's peer).
+	TrustedProxies ipNets
+	LogLevel       string
+	LogFormat      string
+	// LoginLimit and AddrLimit bound sign-in attempts per account and per
+	// client address in each LoginWindow, for account and address pairs
+	// that have not signed in before; PairLimit bounds every pair's
+	// attempts a minute (twice that per window, four times a day).
 	LoginLimit  int
 	AddrLimit   int
+	PairLimit   int
 	LoginWindow time.Duration
 	// BodyTimeout bounds sending a request's body (and its headers are
 	// bounded by a fixed 10 s); WriteTimeout bounds reading an answer.
@@ -94,11 +101,13 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.DurationVar(&c.TombstoneTTL, "tombstone-ttl", 30*24*time.Hour, "how long deleted recordings stay in the change feed")
 	fs.DurationVar(&c.PresignTTL, "presign-ttl", 15*time.Minute, "lifetime of presigned upload URLs")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a proxy only)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For: the entry the proxy that connects added (behind a proxy only)")
+	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated networks of proxies (CIDR) whose X-Forwarded-For entries are believed, walking from the right; implies --trust-proxy")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
-	fs.IntVar(&c.LoginLimit, "login-limit", 10, "failed logins per account per window before refusing")
-	fs.IntVar(&c.AddrLimit, "addr-limit", 50, "failed logins per client address per window before refusing")
+	fs.IntVar(&c.LoginLimit, "login-limit", 10, "sign-in attempts per account per window from addresses it has not signed in from")
+	fs.IntVar(&c.AddrLimit, "addr-limit", 50, "sign-in attempts per client address per window, for accounts that have not signed in from it")
+	fs.IntVar(&c.PairLimit, "pair-limit", 5, "failed sign-ins per account and address a minute (twice that per window, four times a day)")
 	fs.DurationVar(&c.LoginWindow, "login-window", 15*time.Minute, "window of the failed-login limits")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", 10*time.Second, "time a client has to send a request body (audio transfers: see --min-rate)")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", 30*time.Second, "time a client has to read an answer (audio transfers: see --min-rate)")
@@ -132,7 +141,43 @@ func (c *Config) Parse(name string, args []string, getenv func(string) string) e
 	if err != nil {
 		return err
 	}
+	if len(c.TrustedProxies) > 0 {
+		c.TrustProxy = true
+	}
 	return c.check()
+}
+
+// ipNets is a flag holding comma-separated CIDR networks.
+type ipNets []*net.IPNet
+
+func (n *ipNets) String() string {
+	var s []string
+	for _, x := range *n {
+		s = append(s, x.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (n *ipNets) Set(v string) error {
+	*n = nil
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			if strings.Contains(f, ":") {
+				f += "/128"
+			} else {
+				f += "/32"
+			}
+		}
+		_, ipn, err := net.ParseCIDR(f)
+		if err != nil {
+			return fmt.Errorf("%q is not a network such as 10.0.0.0/8 or 127.0.0.1", f)
+		}
+		*n = append(*n, ipn)
+	}
+	return nil
 }
 
 func (c *Config) check() error {
@@ -147,6 +192,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("--quota-bytes and --max-object-size must be positive")
 	case c.BodyTimeout <= 0 || c.WriteTimeout <= 0 || c.RateWindow <= 0 || c.MinRate <= 0:
 		return fmt.Errorf("--body-timeout, --write-timeout, --rate-window and --min-rate must be positive")
+	case c.LoginLimit < 1 || c.AddrLimit < 1 || c.PairLimit < 1 || c.LoginWindow < time.Minute:
+		return fmt.Errorf("--login-limit, --addr-limit and --pair-limit must be at least 1 and --login-window at least 1m")
 	case c.MaxConns < 0 || c.MaxConnsPerAddr < 0:
 		return fmt.Errorf("--max-conns and --max-conns-per-addr must not be negative")
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.TombstoneTTL < 48*time.Hour:

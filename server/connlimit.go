@@ -1,9 +1,7 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -16,30 +14,35 @@ import (
 
 // connLimiter caps open connections in total and per client address, so
 // that one client (or a crowd of slow ones) cannot take every descriptor.
-// A connection over a cap gets a one-line HTTP answer and is closed at
-// once, which costs its descriptor only for that moment.
+// A connection over a cap is still served one answer, the refusal (429 or
+// 503, through the HTTP server so that the client reads a real answer to
+// its request), within a short deadline; past maxRefusing of those at once
+// a connection over a cap is closed unanswered.
 type connLimiter struct {
 	net.Listener
 	total, perAddr int
+	exempt         func(addr string) bool // a proxy's connections carry many clients
 
 	mu     sync.Mutex
 	open   int
 	byAddr map[string]int
-	// refusing counts refusals being answered: past maxRefusing a refused
-	// connection is closed without an answer, so that a flood cannot
-	// hold descriptors through the answers.
+	// refusing counts connections being refused.
 	refusing atomic.Int32
 }
 
-const maxRefusing = 32
+const (
+	maxRefusing  = 64
+	refusalGrace = 2 * time.Second // to send a request and read the refusal
+)
 
-// limitConns wraps l with the caps of cfg.
-func limitConns(l net.Listener, cfg Config) *connLimiter {
+// limitConns wraps l with the caps of cfg; addresses exempt says are not
+// capped one by one.
+func limitConns(l net.Listener, cfg Config, exempt func(addr string) bool) *connLimiter {
 	total := cfg.MaxConns
 	if total == 0 {
 		total = descriptorBudget()
 	}
-	return &connLimiter{Listener: l, total: total, perAddr: cfg.MaxConnsPerAddr, byAddr: map[string]int{}}
+	return &connLimiter{Listener: l, total: total, perAddr: cfg.MaxConnsPerAddr, exempt: exempt, byAddr: map[string]int{}}
 }
 
 // descriptorBudget is three quarters of the soft open-file limit: the rest
@@ -52,8 +55,8 @@ func descriptorBudget() int {
 	return max(8, int(min(lim.Cur, 1<<20)*3/4))
 }
 
-// Accept returns the next connection within the caps, answering and
-// closing those over them.
+// Accept returns the next connection: one within the caps, or one over
+// them marked with its refusal.
 func (l *connLimiter) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
@@ -61,11 +64,17 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		addr := hostOf(c.RemoteAddr().String())
-		if refusal := l.admit(addr); refusal != nil {
-			l.refuse(c, refusal)
+		refusal := l.admit(addr)
+		if refusal == nil {
+			return &limitedConn{Conn: c, release: func() { l.release(addr) }}, nil
+		}
+		if l.refusing.Add(1) > maxRefusing {
+			l.refusing.Add(-1)
+			c.Close()
 			continue
 		}
-		return &limitedConn{Conn: c, release: func() { l.release(addr) }}, nil
+		c.SetDeadline(time.Now().Add(refusalGrace))
+		return &limitedConn{Conn: c, refusal: refusal, release: func() { l.refusing.Add(-1) }}, nil
 	}
 }
 
@@ -76,7 +85,7 @@ func (l *connLimiter) admit(addr string) *httpError {
 	if l.open >= l.total {
 		return errorf(http.StatusServiceUnavailable, api.CodeUnavailable, "the server has too many connections open; try again in a moment")
 	}
-	if l.perAddr > 0 && l.byAddr[addr] >= l.perAddr {
+	if l.perAddr > 0 && l.byAddr[addr] >= l.perAddr && !l.exempt(addr) {
 		return errorf(http.StatusTooManyRequests, api.CodeRateLimited, "too many connections from your address; close some and try again")
 	}
 	l.open++
@@ -93,41 +102,32 @@ func (l *connLimiter) release(addr string) {
 	}
 }
 
-// refuse answers and closes c in the background, or closes it at once
-// when many refusals are in flight already.
-func (l *connLimiter) refuse(c net.Conn, e *httpError) {
-	if l.refusing.Add(1) > maxRefusing {
-		l.refusing.Add(-1)
-		c.Close()
-		return
-	}
-	go func() {
-		defer l.refusing.Add(-1)
-		refuse(c, e)
-	}()
-}
-
-// refuse writes a short HTTP answer for e and closes c, without waiting
-// long for a client that does not read. It drains what the client sent for
-// a moment first: closing a socket with unread bytes resets it, and the
-// client would see "connection reset" instead of the answer.
-func refuse(c net.Conn, e *httpError) {
-	defer c.Close()
-	body, _ := json.Marshal(api.Error{Code: e.code, Message: e.message})
-	c.SetDeadline(time.Now().Add(500 * time.Millisecond))
-	fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s",
-		e.status, http.StatusText(e.status), len(body), body)
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.CloseWrite()
-	}
-	io.Copy(io.Discard, io.LimitReader(c, 1<<16))
-}
-
 // limitedConn gives its slot back once, when it is closed.
 type limitedConn struct {
 	net.Conn
+	refusal *httpError // set on a connection over a cap: its only answer
 	once    sync.Once
 	release func()
+}
+
+type connKey struct{}
+
+// connContext remembers a request's connection for refuseOverCap.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// refuseOverCap answers a request on a connection over a cap with the
+// refusal, and closes the connection after it.
+func (s *Server) refuseOverCap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(connKey{}).(*limitedConn); ok && c.refusal != nil {
+			w.Header().Set("Connection", "close")
+			s.fail(w, r, c.refusal.with("Retry-After", "1"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (c *limitedConn) Close() error {

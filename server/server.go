@@ -60,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md")
 	}))
-	return s.logRequests(s.deadlines(mux))
+	return s.logRequests(s.refuseOverCap(s.deadlines(mux)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -84,13 +84,15 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		ConnContext:       connContext,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	janitorCtx, stopJanitor := context.WithCancel(context.Background())
 	defer stopJanitor()
 	go s.janitor(janitorCtx)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(limitConns(l, s.cfg)) }()
+	proxy := func(addr string) bool { return s.cfg.TrustProxy && s.trusted(addr, true) }
+	go func() { errc <- hs.Serve(limitConns(l, s.cfg, proxy)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +20,19 @@ import (
 // 127.0.0.0/8 is this machine), so one test can be several clients.
 func dialFrom(local, addr string) (net.Conn, error) {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 10 * time.Second}
+	return d.Dial("tcp", addr)
+}
+
+// dialNotReading connects like dialFrom with a tiny receive buffer, as a
+// client that never reads: loopback's buffers would otherwise take a whole
+// recording.
+func dialNotReading(local, addr string) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 10 * time.Second,
+		Control: func(_, _ string, c syscall.RawConn) error {
+			var serr error
+			c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+			return serr
+		}}
 	return d.Dial("tcp", addr)
 }
 
@@ -68,8 +82,12 @@ func TestSlowClientsCannotStarve(t *testing.T) {
 	p := testenv.StartServer(t, testenv.LogLevel("debug"), testenv.Wrap("prlimit", "--nofile=256:256", "--"),
 		testenv.Args("--body-timeout", "2s", "--rate-window", "2s", "--min-rate", "1024", "--max-conns-per-addr", "32"))
 	c := signup(t, p.URL)
-	data := randomData(8 << 20)
+	data := randomData(16 << 20)
 	id := c.upload(data, "big")
+	var users []*client
+	for i := 0; i < 20; i++ {
+		users = append(users, signup(t, p.URL))
+	}
 
 	stop := make(chan struct{})
 	defer close(stop)
@@ -89,7 +107,7 @@ func TestSlowClientsCannotStarve(t *testing.T) {
 	}
 	var downloads []net.Conn
 	for i := 0; i < 40; i++ {
-		conn, err := dialFrom(fmt.Sprintf("127.0.0.%d", 3+i%2), p.Addr)
+		conn, err := dialNotReading(fmt.Sprintf("127.0.0.%d", 3+i%2), p.Addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,12 +118,12 @@ func TestSlowClientsCannotStarve(t *testing.T) {
 
 	// Real users sign in meanwhile, from their own address.
 	var real sync.WaitGroup
-	for i := 0; i < 20; i++ {
+	for _, u := range users {
 		real.Add(1)
 		go func() {
 			defer real.Done()
 			resp, err := clientFrom("127.0.0.1").Post(p.URL+"/v1/sessions", "application/json",
-				strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, c.email, password)))
+				strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, u.email, password)))
 			if err != nil {
 				errs <- fmt.Errorf("real sign-in during the attack: %w", err)
 				return
@@ -130,8 +148,15 @@ func TestSlowClientsCannotStarve(t *testing.T) {
 	if counts["HTTP/1.1 408 Request Timeout"] == 0 || counts["HTTP/1.1 429 Too Many Requests"] == 0 {
 		t.Errorf("slow sign-ins ended with %v; want some cut off (408) and the rest refused (429)", counts)
 	}
-	// Every unread download is cut off: reading now finds the end of the
-	// connection before the end of the audio.
+	// Every unread download is cut off: the server says so in its log, and
+	// reading now finds the end of the connection before the end of the
+	// audio.
+	for i := 0; strings.Count(p.Logs(), "download broken off") < len(downloads); i++ {
+		if i == 1200 {
+			t.Fatalf("after 2 minutes the server has cut off %d of %d unread downloads", strings.Count(p.Logs(), "download broken off"), len(downloads))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for _, conn := range downloads {
 		conn.SetReadDeadline(time.Now().Add(time.Minute))
 		n, err := io.Copy(io.Discard, conn)

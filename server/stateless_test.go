@@ -52,8 +52,8 @@ func cloudEnv(t *testing.T) (env, args []string) {
 // with AWS_CA_BUNDLE set, the other without it.
 func TestTwoInstances(t *testing.T) {
 	env, args := cloudEnv(t)
-	a := startServer(t, append(env, "AWS_CA_BUNDLE"), append(args, "--data-dir", t.TempDir(), "--login-limit", "4")...)
-	b := startServer(t, append(env, "AWS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt"), append(args, "--data-dir", t.TempDir(), "--login-limit", "4")...)
+	a := startServer(t, append(env, "AWS_CA_BUNDLE"), append(args, "--data-dir", t.TempDir(), "--login-limit", "4", "--login-window", "24h")...)
+	b := startServer(t, append(env, "AWS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt"), append(args, "--data-dir", t.TempDir(), "--login-limit", "4", "--login-window", "24h")...)
 	onA := signup(t, a.URL)
 	onB := *onA
 	onB.base = b.URL
@@ -138,11 +138,14 @@ func TestTwoInstances(t *testing.T) {
 	var s api.Session
 	onB.decode(onB.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: onA.refresh}), &s)
 	onA.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: onA.refresh})
-	// Failed logins count across instances: 2 on A + 2 on B reach the limit of 4.
+	// Failed logins count across instances: 2 on A + 2 on B reach the
+	// account's limit of 4 (for an address it has never signed in from).
+	victim := api.Credentials{Email: "victim-" + api.NewID()[30:] + "@example.com", Password: password}
+	(&client{t: t, base: a.URL}).expect(201, "POST", "/v1/accounts", victim)
 	for _, p := range []*testenv.Server{a, a, b, b} {
-		(&client{t: t, base: p.URL}).expect(401, "POST", "/v1/sessions", api.Credentials{Email: onA.email, Password: "wrong password"})
+		(&client{t: t, base: p.URL}).expect(401, "POST", "/v1/sessions", api.Credentials{Email: victim.Email, Password: "wrong password"})
 	}
-	(&client{t: t, base: a.URL}).expect(429, "POST", "/v1/sessions", api.Credentials{Email: onA.email, Password: password})
+	(&client{t: t, base: a.URL}).expect(429, "POST", "/v1/sessions", victim)
 }
 
 // TestCloudSecondUser: the ownership checks hold on the cloud stores too.

@@ -96,16 +96,23 @@ type Tokens interface {
 	FamilyRevoked(ctx context.Context, familyID string) (bool, error)
 }
 
-// Throttle counts failed logins in fixed time windows, shared by every
-// server instance so a limit holds behind a load balancer.
+// Throttle keeps counters in fixed time windows (sign-in attempts, sign-ups,
+// known-good addresses), shared by every server instance so that a limit
+// holds behind a load balancer.
 type Throttle interface {
-	// AddFailure counts one failure for key in the window starting at
-	// window and returns the count so far; the counter may be forgotten
-	// after expires.
-	AddFailure(ctx context.Context, key string, window, expires time.Time) (int64, error)
-	// Failures returns the count for key in the window starting at window.
-	Failures(ctx context.Context, key string, window time.Time) (int64, error)
+	// Count adds delta to key's counter in the window starting at window
+	// and returns the new count; the counter may be forgotten after
+	// expires. With limit > 0 it is a conditional write, atomic across
+	// instances: when the count would go over limit nothing changes and
+	// the error is ErrLimited. A negative delta that would take the count
+	// below 0 changes nothing and returns 0.
+	Count(ctx context.Context, key string, window, expires time.Time, delta, limit int64) (int64, error)
+	// Counted returns key's count in the window starting at window.
+	Counted(ctx context.Context, key string, window time.Time) (int64, error)
 }
+
+// ErrLimited: a conditional Count would have gone over its limit.
+var ErrLimited = errors.New("over the limit")
 
 // Recording is a recording as stored: the wire form plus when a tombstone
 // may be forgotten.

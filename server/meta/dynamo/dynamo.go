@@ -275,29 +275,47 @@ func failKey(k string, window time.Time) string {
 	return "fail#" + k + "#" + strconv.FormatInt(meta.UnixNano(window), 10)
 }
 
-// AddFailure implements meta.Throttle.
-func (s *Store) AddFailure(ctx context.Context, k string, window, expires time.Time) (int64, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// Count implements meta.Throttle with one UpdateItem, conditional on the
+// limit (or, taking off, on the count staying at or above 0).
+func (s *Store) Count(ctx context.Context, k string, window, expires time.Time, delta, limit int64) (int64, error) {
+	in := &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(failKey(k, window), "fail"),
-		UpdateExpression:          aws.String("ADD #c :one SET #t = :ttl"),
+		UpdateExpression:          aws.String("ADD #c :d SET #t = :ttl"),
 		ExpressionAttributeNames:  map[string]string{"#c": "count", "#t": "ttl"},
-		ExpressionAttributeValues: item{":one": num(1), ":ttl": ttl(expires)},
+		ExpressionAttributeValues: item{":d": num(delta), ":ttl": ttl(expires)},
 		ReturnValues:              types.ReturnValueUpdatedNew,
-	})
-	if err != nil {
-		return 0, fmt.Errorf("count login failure: %w", s.wrap(err))
+	}
+	switch {
+	case delta < 0:
+		in.ConditionExpression = aws.String("#c >= :min")
+		in.ExpressionAttributeValues[":min"] = num(-delta)
+	case limit > 0:
+		if delta > limit {
+			return 0, meta.ErrLimited
+		}
+		in.ConditionExpression = aws.String("attribute_not_exists(#c) OR #c <= :max")
+		in.ExpressionAttributeValues[":max"] = num(limit - delta)
+	}
+	out, err := s.db.UpdateItem(ctx, in)
+	switch {
+	case conditionFailed(err) && delta < 0:
+		return 0, nil
+	case conditionFailed(err):
+		return 0, meta.ErrLimited
+	case err != nil:
+		return 0, fmt.Errorf("count %s: %w", k, s.wrap(err))
 	}
 	return getN(out.Attributes, "count"), nil
 }
 
-// Failures implements meta.Throttle.
-func (s *Store) Failures(ctx context.Context, k string, window time.Time) (int64, error) {
+// Counted implements meta.Throttle.
+func (s *Store) Counted(ctx context.Context, k string, window time.Time) (int64, error) {
 	it, err := s.get(ctx, failKey(k, window), "fail")
 	if errors.Is(err, meta.ErrNotFound) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read login failures: %w", err)
+		return 0, fmt.Errorf("read counter %s: %w", k, err)
 	}
 	return getN(it, "count"), nil
 }

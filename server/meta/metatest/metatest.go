@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -173,19 +174,69 @@ func testThrottle(t *testing.T, s meta.Store) {
 	exp := w.Add(time.Hour)
 	key := "acct:" + randHex(4)
 	for i := int64(1); i <= 3; i++ {
-		n, err := s.AddFailure(ctx, key, w, exp)
+		n, err := s.Count(ctx, key, w, exp, 1, 0)
 		if err != nil || n != i {
-			t.Fatalf("AddFailure #%d = %d, %v", i, n, err)
+			t.Fatalf("Count #%d = %d, %v", i, n, err)
 		}
 	}
-	if n, err := s.Failures(ctx, key, w); err != nil || n != 3 {
-		t.Fatalf("Failures = %d, %v; want 3", n, err)
+	if n, err := s.Counted(ctx, key, w); err != nil || n != 3 {
+		t.Fatalf("Counted = %d, %v; want 3", n, err)
 	}
-	if n, _ := s.Failures(ctx, key, w.Add(time.Minute)); n != 0 {
-		t.Fatalf("next window has %d failures", n)
+	if n, _ := s.Counted(ctx, key, w.Add(time.Minute)); n != 0 {
+		t.Fatalf("next window has %d", n)
 	}
-	if n, _ := s.Failures(ctx, "other", w); n != 0 {
-		t.Fatalf("other key has %d failures", n)
+	if n, _ := s.Counted(ctx, "other", w); n != 0 {
+		t.Fatalf("other key has %d", n)
+	}
+	// Taking off more than there is changes nothing; a missing counter
+	// stays 0.
+	if n, err := s.Count(ctx, key, w, exp, -5, 0); err != nil || n != 0 {
+		t.Fatalf("Count -5 = %d, %v", n, err)
+	}
+	if n, _ := s.Counted(ctx, key, w); n != 3 {
+		t.Fatalf("Count -5 of 3 left %d", n)
+	}
+	if n, err := s.Count(ctx, "missing:"+randHex(4), w, exp, -1, 0); err != nil || n != 0 {
+		t.Fatalf("Count -1 on a missing counter = %d, %v", n, err)
+	}
+	testLimitedCount(t, s, w, exp)
+}
+
+// testLimitedCount: a conditional Count lets exactly limit of many
+// concurrent attempts through.
+func testLimitedCount(t *testing.T, s meta.Store, w, exp time.Time) {
+	ctx := context.Background()
+	key := "pair:" + randHex(4)
+	const limit, tries = 7, 60
+	var ok, limited atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < tries; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Count(ctx, key, w, exp, 1, limit)
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, meta.ErrLimited):
+				limited.Add(1)
+			default:
+				t.Errorf("Count: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != limit || limited.Load() != tries-limit {
+		t.Fatalf("%d concurrent attempts at a limit of %d: %d counted, %d limited", tries, limit, ok.Load(), limited.Load())
+	}
+	if n, _ := s.Counted(ctx, key, w); n != limit {
+		t.Fatalf("Counted = %d, want %d", n, limit)
+	}
+	if n, err := s.Count(ctx, key, w, exp, -1, 0); err != nil || n != limit-1 {
+		t.Fatalf("taking one back = %d, %v", n, err)
+	}
+	if _, err := s.Count(ctx, key, w, exp, 1, limit); err != nil {
+		t.Fatalf("after taking one back, one more: %v", err)
 	}
 }
 

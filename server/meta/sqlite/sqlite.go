@@ -229,28 +229,48 @@ func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error
 	return n > 0, nil
 }
 
-// AddFailure implements meta.Throttle.
-func (s *Store) AddFailure(ctx context.Context, key string, window, expires time.Time) (int64, error) {
+// Count implements meta.Throttle; each statement is one atomic write, and
+// the limit is its condition.
+func (s *Store) Count(ctx context.Context, key string, window, expires time.Time, delta, limit int64) (int64, error) {
+	if delta < 0 {
+		return s.uncount(ctx, key, window, -delta)
+	}
 	var n int64
 	err := s.db.QueryRowContext(ctx,
-		`INSERT INTO failures (key, window, count, expires_at) VALUES (?, ?, 1, ?)
-		 ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count`,
-		key, meta.UnixNano(window), meta.UnixNano(expires)).Scan(&n)
+		`INSERT INTO failures (key, window, count, expires_at) SELECT ?1, ?2, ?3, ?4 WHERE ?5 <= 0 OR ?3 <= ?5
+		 ON CONFLICT (key, window) DO UPDATE SET count = count + excluded.count WHERE ?5 <= 0 OR count + excluded.count <= ?5
+		 RETURNING count`,
+		key, meta.UnixNano(window), delta, meta.UnixNano(expires), limit).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, meta.ErrLimited
+	}
 	if err != nil {
-		return 0, fmt.Errorf("count login failure: %w", err)
+		return 0, fmt.Errorf("count %s: %w", key, err)
 	}
 	return n, nil
 }
 
-// Failures implements meta.Throttle.
-func (s *Store) Failures(ctx context.Context, key string, window time.Time) (int64, error) {
+// uncount takes n off a counter that holds at least n.
+func (s *Store) uncount(ctx context.Context, key string, window time.Time, n int64) (int64, error) {
+	var c int64
+	err := s.db.QueryRowContext(ctx,
+		`UPDATE failures SET count = count - ?1 WHERE key = ?2 AND window = ?3 AND count >= ?1 RETURNING count`,
+		n, key, meta.UnixNano(window)).Scan(&c)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("count %s: %w", key, err)
+	}
+	return c, nil
+}
+
+// Counted implements meta.Throttle.
+func (s *Store) Counted(ctx context.Context, key string, window time.Time) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT count FROM failures WHERE key = ? AND window = ?`, key, meta.UnixNano(window)).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("read login failures: %w", err)
+		return 0, fmt.Errorf("read counter %s: %w", key, err)
 	}
 	return n, nil
 }
