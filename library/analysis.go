@@ -19,6 +19,7 @@ import (
 // here (and Analyze fills it in for recordings made before it existed).
 var analyses = []analysisKind{
 	{name: overviewName, start: newOverviewAnalyzer},
+	{name: speechName, start: newSpeechAnalyzer},
 }
 
 // analysisKind names one analysis and starts it for a stream of audio.
@@ -63,6 +64,8 @@ func (a *Analysis) Write(pcm []int16) {
 
 // frames is how many whole frames the analysis has seen.
 func (a *Analysis) frames() int64 { return a.samples / int64(a.channels) }
+
+func (l *Library) cacheDir() string { return filepath.Join(l.dir, "cache") }
 
 func (l *Library) analysisPath(id, name string) string {
 	return filepath.Join(l.cacheDir(), id+"."+name)

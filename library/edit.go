@@ -101,7 +101,6 @@ func (l *Library) Purge(ctx context.Context, id string) error {
 		}
 		durable.SyncDir(l.recordingsDir())
 	}
-	l.dropCaches(r.ID)
 	l.removeAnalysis(r.ID)
 	return nil
 }

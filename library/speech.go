@@ -3,34 +3,55 @@ package library
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/earshot/earshot/audio/vad"
 )
 
-// speechCache is what $DATA/cache/<id>.speech.json holds: a recording's
-// speech map and what it was made from, so a map from another detector
-// version or other audio is never used.
+// speechName is the speech map's analysis: $DATA/cache/<id>.speech.json.
+const speechName = "speech.json"
+
+// speechCache is what the speech map's file holds: the map and what it was
+// made from, so a map from another detector version or other audio is
+// never used.
 type speechCache struct {
 	Version int     `json:"version"`
 	SHA256  string  `json:"sha256"`
 	Map     vad.Map `json:"map"`
 }
 
-func (l *Library) cacheDir() string { return filepath.Join(l.dir, "cache") }
-
-func (l *Library) speechPath(id string) string {
-	return filepath.Join(l.cacheDir(), id+".speech.json")
+// speechAnalyzer makes the speech map in the library's analysis pass.
+type speechAnalyzer struct {
+	a   *vad.Analyzer
+	err error // audio the detector cannot take (below 8 kHz)
 }
 
+func newSpeechAnalyzer(sampleRate, channels int) analyzer {
+	a, err := vad.NewAnalyzer(sampleRate, channels)
+	return &speechAnalyzer{a: a, err: err}
+}
+
+func (s *speechAnalyzer) write(pcm []int16) {
+	if s.a != nil {
+		s.a.Write(pcm)
+	}
+}
+
+func (s *speechAnalyzer) encode(sha256 string) ([]byte, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return json.Marshal(speechCache{Version: vad.Version, SHA256: sha256, Map: s.a.Map()})
+}
+
+func (l *Library) speechPath(id string) string { return l.analysisPath(id, speechName) }
+
 // SpeechMap returns where r's audio holds speech (skip-silence playback and
-// the transcript splitter use it). It is computed once per recording and
-// cached beside the index; audio never changes, so the cache stays good
-// until the detector's rules do. A cloud-only recording has no map
-// (ErrNoAudio).
+// the transcript splitter use it). The analysis pass makes it when a
+// recording is committed, imported or downloaded; a map that is missing or
+// stale (another detector version) is computed here and stored. A
+// cloud-only recording has no map (ErrNoAudio).
 func (l *Library) SpeechMap(ctx context.Context, r Recording) (vad.Map, error) {
 	path := l.AudioPath(r)
 	if path == "" {
@@ -45,7 +66,11 @@ func (l *Library) SpeechMap(ctx context.Context, r Recording) (vad.Map, error) {
 	}
 	// A cache that cannot be written costs a recomputation next time, not
 	// the answer: the map is returned either way.
-	_ = l.storeSpeech(r, m)
+	if b, err := json.Marshal(speechCache{Version: vad.Version, SHA256: r.SHA256, Map: m}); err == nil {
+		if os.MkdirAll(l.cacheDir(), 0o700) == nil {
+			_ = writeFileAtomic(l.speechPath(r.ID), b)
+		}
+	}
 	return m, nil
 }
 
@@ -59,35 +84,4 @@ func (l *Library) cachedSpeech(r Recording) (vad.Map, bool) {
 		return vad.Map{}, false
 	}
 	return c.Map, true
-}
-
-// storeSpeech writes the cache atomically (temporary file, rename), so a
-// crash leaves the old cache or the new one, never half of one.
-func (l *Library) storeSpeech(r Recording, m vad.Map) error {
-	b, err := json.Marshal(speechCache{Version: vad.Version, SHA256: r.SHA256, Map: m})
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(l.cacheDir(), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(l.cacheDir(), r.ID+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(b)
-	if err := errors.Join(werr, tmp.Close()); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), l.speechPath(r.ID)); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
-}
-
-// dropCaches removes what was computed from id's audio.
-func (l *Library) dropCaches(id string) {
-	_ = removeIfExists(l.speechPath(id))
 }

@@ -36,6 +36,10 @@ func TestSpeechMapCached(t *testing.T) {
 	pcm = append(pcm, ta.Silence(time.Second)...)
 	r := commitPCM(t, l, "tone", audio.FLAC, pcm)
 
+	// Commit's analysis pass made the map: SpeechMap reads it.
+	if _, err := os.Stat(l.speechPath(r.ID)); err != nil {
+		t.Fatalf("no speech map after commit: %v", err)
+	}
 	m, err := l.SpeechMap(ctx, r)
 	if err != nil {
 		t.Fatal(err)
