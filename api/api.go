@@ -39,6 +39,13 @@ type RecordingMeta struct {
 	Channels   int       `json:"channels"`
 	SizeBytes  int64     `json:"size_bytes"`
 	SHA256     string    `json:"sha256"` // lowercase hex of the finished file
+
+	// Tags (NormalizeTag's form, sorted), Favorite and Bookmarks (by
+	// moment, see CheckBookmarks) are versioned with the title: a PUT
+	// replaces them all with what it carries.
+	Tags      []string   `json:"tags,omitempty"`
+	Favorite  bool       `json:"favorite,omitempty"`
+	Bookmarks []Bookmark `json:"bookmarks,omitempty"`
 }
 
 // ListResponse is the body of GET /v1/recordings. Cursor is passed back as

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -92,5 +94,48 @@ func NormalizeBookmarkName(s string) (string, error) {
 // characters (bidi overrides, zero-width) that would make one tag look like
 // another.
 func isControl(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029'
+}
+
+// CheckBookmarks checks a recording's bookmarks as they travel and returns
+// them in stored form: ids UUIDv7 and unique, moments inside the recording
+// (0..durationMS), names as NormalizeBookmarkName leaves them, at most
+// MaxBookmarks, sorted by moment then id.
+func CheckBookmarks(marks []Bookmark, durationMS int64) ([]Bookmark, error) {
+	if len(marks) > MaxBookmarks {
+		return nil, &MetaError{What: "a recording", Reason: fmt.Sprintf("can hold at most %d bookmarks", MaxBookmarks), Fix: "remove some first"}
+	}
+	out := make([]Bookmark, 0, len(marks))
+	seen := make(map[string]bool, len(marks))
+	for _, b := range marks {
+		name, err := NormalizeBookmarkName(b.Name)
+		if err != nil {
+			return nil, err
+		}
+		what := fmt.Sprintf("the bookmark %q", b.ID)
+		switch {
+		case !ValidID(b.ID):
+			return nil, &MetaError{What: what, Reason: "has no valid id", Fix: "give each bookmark a UUIDv7"}
+		case seen[b.ID]:
+			return nil, &MetaError{What: what, Reason: "is listed twice", Fix: "send each bookmark once"}
+		case b.AtMS < 0 || b.AtMS > durationMS:
+			return nil, &MetaError{What: what, Reason: fmt.Sprintf("is at %d ms, outside the recording (0 to %d ms)", b.AtMS, durationMS), Fix: "move it inside"}
+		}
+		seen[b.ID] = true
+		b.Name = name
+		b.CreatedAt = b.CreatedAt.UTC().Truncate(time.Millisecond)
+		out = append(out, b)
+	}
+	SortBookmarks(out)
+	return out, nil
+}
+
+// SortBookmarks orders bookmarks by moment, then id (so by creation).
+func SortBookmarks(marks []Bookmark) {
+	slices.SortFunc(marks, func(a, b Bookmark) int {
+		if c := cmp.Compare(a.AtMS, b.AtMS); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }

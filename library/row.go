@@ -37,6 +37,7 @@ type row struct {
 	ResumeState          string
 	Attempts             int
 	NextAttempt          int64
+	RemoteMeta           string // JSON of SyncItem.Base
 }
 
 // col is one stored field: its column, how a read selects it, and where it
@@ -98,6 +99,7 @@ var syncCols = []col{
 	{name: "resume_state", read: "COALESCE(s.resume_state, '')", ref: func(r *row) any { return &r.ResumeState }},
 	{name: "attempts", read: "COALESCE(s.attempts, 0)", ref: func(r *row) any { return &r.Attempts }},
 	{name: "next_attempt", read: "COALESCE(s.next_attempt, 0)", ref: func(r *row) any { return &r.NextAttempt }},
+	{name: "remote_meta", read: "COALESCE(s.remote_meta, '')", ref: func(r *row) any { return &r.RemoteMeta }},
 }
 
 // names lists the columns, for INSERT; exprs the read expressions, for SELECT.
@@ -164,6 +166,7 @@ func toRow(it SyncItem) row {
 		SyncState: string(it.SyncState), SyncError: it.SyncError, RemoteVersion: it.RemoteVersion,
 		PushedVersion: it.PushedVersion, RemoteTitle: it.RemoteTitle, KeepLocal: it.KeepLocal, WantAudio: it.WantAudio,
 		ResumeState: string(it.ResumeState), Attempts: it.Attempts, NextAttempt: msOrZero(it.NextAttempt),
+		RemoteMeta: encodeBase(it.Base),
 	}
 }
 
@@ -179,7 +182,7 @@ func (r row) item() SyncItem {
 			SyncState: SyncState(r.SyncState), SyncError: r.SyncError, RemoteVersion: r.RemoteVersion,
 		},
 		PushedVersion: r.PushedVersion, RemoteTitle: r.RemoteTitle, KeepLocal: r.KeepLocal, WantAudio: r.WantAudio,
-		ResumeState: SyncState(r.ResumeState), Attempts: r.Attempts,
+		ResumeState: SyncState(r.ResumeState), Attempts: r.Attempts, Base: decodeBase(r.RemoteMeta),
 	}
 	if r.NextAttempt > 0 {
 		it.NextAttempt = time.UnixMilli(r.NextAttempt).UTC()

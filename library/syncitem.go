@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/durable"
 )
 
@@ -32,6 +33,13 @@ type SyncItem struct {
 	// Attempts counts failures in a row; NextAttempt is the earliest retry.
 	Attempts    int
 	NextAttempt time.Time
+
+	// Bookmarks are the recording's bookmarks (Tags and Favorite are in
+	// Recording); Meta gathers the three.
+	Bookmarks []api.Bookmark
+	// Base is the tags, favourite and bookmarks the server held at
+	// RemoteVersion, the base of a three-way merge; nil when not known.
+	Base *MetaSet
 }
 
 // Tombstone reports whether the recording was purged here and only its
@@ -41,14 +49,29 @@ func (it SyncItem) Tombstone() bool { return it.DeletedAt != nil }
 // Trashed reports whether the recording is in the trash.
 func (it SyncItem) Trashed() bool { return it.TrashedAt != nil }
 
-// RenamePending reports whether a local rename has not reached the server.
+// RenamePending reports whether a local metadata change (title, tags,
+// favourite, bookmarks) has not reached the server.
 func (it SyncItem) RenamePending() bool { return it.Version != it.PushedVersion }
 
-var syncColumns = readColumns + ", " + exprs(syncCols)
+var syncColumns = readColumns + ", " + exprs(syncCols) + ", " + bookmarksJSON
 
 const syncFrom = ` FROM recordings LEFT JOIN sync_items s USING (id) `
 
-func scanSyncItem(rs rowScanner) (SyncItem, error) { return scanItem(rs, syncCols) }
+func scanSyncItem(rs rowScanner) (SyncItem, error) {
+	var marks sql.NullString
+	it, err := scanItem(scanFunc(func(dest ...any) error { return rs.Scan(append(dest, &marks)...) }), syncCols)
+	if err != nil {
+		return SyncItem{}, err
+	}
+	if it.Bookmarks, err = decodeBookmarks(marks.String); err != nil {
+		return SyncItem{}, err
+	}
+	return it, nil
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // Item returns one recording's sync view, tombstones and trash included.
 func (x *SyncIndex) Item(ctx context.Context, id string) (SyncItem, error) {
@@ -107,6 +130,9 @@ type SyncChange struct {
 	DropAudio bool
 	// History keeps titles that were replaced, with the reason.
 	History []TitleChange
+	// Meta, when set, replaces the recording's tags, favourite and
+	// bookmarks (Item's Tags, Favorite and Bookmarks are not written).
+	Meta *MetaSet
 }
 
 // SyncFunc decides the change to one recording given its current state (nil
@@ -208,14 +234,20 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 	it.ID = id
 	r := toRow(*it)
 	op := Updated
+	metaChanged := ch.Meta != nil && (cur == nil || !ch.Meta.Equal(cur.Meta()))
 	switch {
 	case cur == nil:
 		op = Added
 		if err := insertRow(ctx, tx, r); err != nil {
 			return "", err
 		}
-	case toRow(*cur) == r:
+	case toRow(*cur) == r && !metaChanged:
 		return "", nil
+	case toRow(*cur) == r:
+		if err := writeMeta(ctx, tx, id, *ch.Meta); err != nil {
+			return "", err
+		}
+		return "", logChange(ctx, tx, id, op, now)
 	default:
 		if cur.TrashedAt == nil && it.TrashedAt != nil {
 			op = Trashed
@@ -223,6 +255,11 @@ func (x *SyncIndex) apply(ctx context.Context, tx *sql.Tx, id string, cur *SyncI
 			op = Restored
 		}
 		if err := updateRow(ctx, tx, r); err != nil {
+			return "", err
+		}
+	}
+	if metaChanged {
+		if err := writeMeta(ctx, tx, id, *ch.Meta); err != nil {
 			return "", err
 		}
 	}

@@ -49,6 +49,10 @@ var syncMigrations = []string{
 	BEGIN
 		UPDATE recordings SET sync_state = 'queued' WHERE id = NEW.id;
 	END;`,
+	// 3: the tags, favourite and bookmarks the server held at
+	// remote_version (JSON of a MetaSet; '' unknown), the base of the
+	// three-way merge when both sides changed them.
+	`ALTER TABLE sync_items ADD COLUMN remote_meta TEXT NOT NULL DEFAULT '';`,
 }
 
 // syncTrack is the sync engine's tables.

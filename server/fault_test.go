@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
@@ -126,7 +127,7 @@ func TestStoreFailures(t *testing.T) {
 	fivexx("DELETE", "/v1/recordings/"+id, nil)
 	m.armed.Store(false)
 	after := c.list("", 10)
-	if len(after.Recordings) != 1 || after.Recordings[0] != before.Recordings[0] {
+	if len(after.Recordings) != 1 || !reflect.DeepEqual(after.Recordings[0], before.Recordings[0]) {
 		t.Fatalf("metadata changed by failed requests:\nbefore %+v\nafter  %+v", before.Recordings, after.Recordings)
 	}
 	c.expect(404, "GET", "/v1/recordings/"+id+"/content", nil)

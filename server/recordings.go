@@ -53,6 +53,9 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	if err := checkMeta(&m); err != nil {
 		return err
 	}
+	if err := checkExtras(&m); err != nil {
+		return err
+	}
 	if m.SizeBytes > s.cfg.MaxObjectSize {
 		return errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
 			fmt.Sprintf("recordings may be at most %d bytes", s.cfg.MaxObjectSize))
@@ -72,9 +75,9 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	rec, err := s.meta.UpdateRecording(r.Context(), c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
 		created = false
 		if cur == nil && !hasIfMatch || cur != nil && cur.Deleted && hasIfMatch && ifMatch == cur.Version {
-			return fresh(1+versionOf(cur), used) // a new recording, or a deleted one restored
+			return fitting(fresh(1+versionOf(cur), used)) // a new recording, or a deleted one restored
 		}
-		return retitle(cur, &m, ifMatch, hasIfMatch, now)
+		return fitting(retitle(cur, &m, ifMatch, hasIfMatch, now))
 	})
 	if err != nil {
 		return err
@@ -96,7 +99,8 @@ func versionOf(cur *meta.Recording) int64 {
 }
 
 // retitle decides a PUT of m onto an existing recording cur (nil: none):
-// the new row, nil for no change, or the refusal.
+// the new row (title, tags, favourite and bookmarks as m has them), nil for
+// no change, or the refusal.
 func retitle(cur *meta.Recording, m *api.RecordingMeta, ifMatch int64, hasIfMatch bool, now time.Time) (*meta.Recording, error) {
 	switch {
 	case cur == nil:
@@ -104,7 +108,7 @@ func retitle(cur *meta.Recording, m *api.RecordingMeta, ifMatch int64, hasIfMatc
 	case cur.Deleted:
 		return nil, stale(cur, "this recording was deleted; to restore it, send If-Match with the tombstone's version")
 	case !hasIfMatch:
-		if cur.Title == m.Title && sameContent(cur, m) {
+		if cur.Title == m.Title && sameContent(cur, m) && sameExtras(&cur.RecordingMeta, m) {
 			return nil, nil // a retried create
 		}
 		return nil, stale(cur, "the recording exists; send If-Match with its version to change it")
@@ -112,12 +116,13 @@ func retitle(cur *meta.Recording, m *api.RecordingMeta, ifMatch int64, hasIfMatc
 		return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
 	case !sameContent(cur, m):
 		return nil, errorf(http.StatusConflict, api.CodeConflict,
-			"only the title of a recording can change; new audio needs a new recording id")
-	case cur.Title == m.Title:
+			"only the title, tags, favourite and bookmarks of a recording can change; new audio needs a new recording id")
+	case cur.Title == m.Title && sameExtras(&cur.RecordingMeta, m):
 		return nil, nil
 	}
 	n := *cur
 	n.Title, n.Version, n.UpdatedAt = m.Title, cur.Version+1, now
+	n.Tags, n.Favorite, n.Bookmarks = m.Tags, m.Favorite, m.Bookmarks
 	return &n, nil
 }
 

@@ -147,9 +147,10 @@ func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.S
 				Format: audio.Format(r.Format), SampleRate: r.SampleRate, Channels: r.Channels, Size: r.SizeBytes,
 				SHA256: r.SHA256, Version: 1, SyncState: library.CloudOnly, RemoteVersion: r.Version,
 			},
-			PushedVersion: 1, RemoteTitle: r.Title,
+			PushedVersion: 1,
 		}
-		return library.SyncChange{Item: &it}, true
+		remember(&it, r)
+		return library.SyncChange{Item: &it, Meta: it.Base}, true
 	}
 	if cur.Tombstone() {
 		return library.SyncChange{}, false // purged here: the deletion goes out and wins
@@ -162,21 +163,33 @@ func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.S
 		if r.Version <= cur.RemoteVersion {
 			return
 		}
+		defer remember(&n, r)
+		// Tags, favourite and bookmarks changed here too merge with the
+		// server's; what the server lacks of the merge goes out next.
+		server, want := remoteMeta(r), remoteMeta(r)
+		if cur.RenamePending() {
+			want = mergeMeta(cur.Base, cur.Meta(), server)
+		}
+		if !want.Equal(cur.Meta()) {
+			ch.Meta, changed = &want, true
+		}
 		if cur.RenamePending() && cur.RemoteVersion > 0 && r.Title == cur.RemoteTitle {
 			// The server's title has not changed (another field has): the
 			// rename made here still goes out, against the new version.
-			n.RemoteVersion, n.RemoteTitle = r.Version, r.Title
 			return
 		}
 		if r.Title != n.Title {
-			if cur.RenamePending() {
+			if cur.RenamePending() && cur.Title != cur.RemoteTitle {
 				ch.History = append(ch.History, library.TitleChange{Title: n.Title, ReplacedBy: r.Title, At: now, Reason: reasonLostRename})
 			}
 			n.Title = r.Title
 			n.Version++
 			changed = true
 		}
-		n.PushedVersion, n.RemoteVersion, n.RemoteTitle = n.Version, r.Version, r.Title
+		n.PushedVersion = n.Version
+		if !want.Equal(server) {
+			n.Version++ // the merge holds changes the server has yet to get
+		}
 	}
 	if cur.Trashed() {
 		if st == library.LocalOnly && cur.HasAudio {

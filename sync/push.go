@@ -8,18 +8,21 @@ import (
 	"github.com/earshot/earshot/library"
 )
 
-// pushRename sends a local rename with the server version it was based on.
-// If the server's title changed meanwhile (a rename on another device got
-// there first), the server's version wins: the local title goes to the
-// title history and the server's becomes the title here.
+// pushRename sends local metadata changes (title, tags, favourite,
+// bookmarks) with the server version they were based on. If the server's
+// version moved on meanwhile, the two sides merge: the server's title wins
+// if it changed there (ours goes to the title history), tags, favourite
+// and bookmarks merge by mergeMeta, and the merge goes up against the
+// server's version, so nothing either device did is lost.
 func (e *Engine) pushRename(ctx context.Context, it library.SyncItem) (result, error) {
 	res := result{op: OpRename}
 	base := it.RemoteVersion
+	body := metaOf(it)
 	for tries := 0; ; tries++ {
-		rec, err := e.c.PutMeta(ctx, it.ID, metaOf(it), base)
+		rec, err := e.c.PutMeta(ctx, it.ID, body, base)
 		switch {
 		case err == nil:
-			return res, e.renamed(ctx, it, rec)
+			return res, e.settle(ctx, it, rec)
 		case KindOf(err) == KindNotFound:
 			res.needPull = true // deleted in the cloud: the pull says so
 			return res, nil
@@ -38,47 +41,55 @@ func (e *Engine) pushRename(ctx context.Context, it library.SyncItem) (result, e
 			res.needPull = true
 			return res, nil
 		}
-		if cur.Title == it.RemoteTitle && cur.Version > base && tries < 3 {
-			base = cur.Version // only something else changed: our rename stands
-			continue
+		if cur.Title != it.RemoteTitle && cur.Title != it.Title {
+			body.Title = cur.Title // renamed there too: the server's version wins
+			res.conflict = it.Title != it.RemoteTitle
 		}
-		res.conflict = true
-		return res, e.lostRename(ctx, it, cur)
+		merged := mergeMeta(it.Base, it.Meta(), remoteMeta(cur))
+		body = withMeta(body, merged)
+		switch {
+		case body.Title == cur.Title && merged.Equal(remoteMeta(cur)):
+			return res, e.settle(ctx, it, cur) // the server holds it all already
+		case tries >= 3:
+			res.needPull = true // it keeps moving: learn it, merge again next pass
+			return res, nil
+		}
+		base = cur.Version
 	}
 }
 
-// renamed records an accepted rename.
-func (e *Engine) renamed(ctx context.Context, it library.SyncItem, rec api.Recording) error {
-	_, err := e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
-		if cur == nil {
-			return library.SyncChange{}, nil
-		}
-		n := *cur
-		n.RemoteVersion, n.RemoteTitle = max(rec.Version, n.RemoteVersion), rec.Title
-		if cur.Version == it.Version {
-			n.PushedVersion = it.Version
-		}
-		clearError(&n)
-		return library.SyncChange{Item: &n}, nil
-	})
-	return err
-}
-
-// lostRename adopts the server's title after a conflict and keeps ours in
-// the history.
-func (e *Engine) lostRename(ctx context.Context, it library.SyncItem, rec api.Recording) error {
+// settle records what the server holds after a push of it: its title and
+// metadata become this device's, unless the user changed them again while
+// the push was on its way (then those changes merge in and go out next).
+// A title of ours that lost to the server's goes to the title history.
+func (e *Engine) settle(ctx context.Context, it library.SyncItem, rec api.Recording) error {
 	_, err := e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
 		if cur == nil || cur.Tombstone() {
 			return library.SyncChange{}, nil
 		}
+		if rec.Version < cur.RemoteVersion {
+			return library.SyncChange{}, nil // a pull learnt a newer version meanwhile
+		}
 		n := *cur
 		var ch library.SyncChange
-		if n.Title != rec.Title {
-			ch.History = []library.TitleChange{{Title: n.Title, ReplacedBy: rec.Title, At: time.Now(), Reason: reasonLostRename}}
-			n.Title = rec.Title
-			n.Version++
+		remember(&n, rec)
+		want := remoteMeta(rec)
+		if cur.Version != it.Version {
+			sent := it.Meta()
+			want = mergeMeta(&sent, cur.Meta(), want)
 		}
-		n.PushedVersion, n.RemoteVersion, n.RemoteTitle = n.Version, rec.Version, rec.Title
+		if !want.Equal(cur.Meta()) {
+			ch.Meta = &want
+		}
+		if cur.Title == it.Title && rec.Title != cur.Title {
+			if it.Title != it.RemoteTitle {
+				ch.History = []library.TitleChange{{Title: cur.Title, ReplacedBy: rec.Title, At: time.Now(), Reason: reasonLostRename}}
+			}
+			n.Title = rec.Title
+		}
+		if cur.Version == it.Version {
+			n.PushedVersion = n.Version
+		}
 		clearError(&n)
 		ch.Item = &n
 		return ch, nil
@@ -115,7 +126,7 @@ func (e *Engine) pushDelete(ctx context.Context, it library.SyncItem) (result, e
 		clearError(&n)
 		// A recording restored from the trash while the deletion was on
 		// its way is uploaded again: the restore came last.
-		n.SyncState, n.RemoteVersion, n.RemoteTitle = library.LocalOnly, 0, ""
+		n.SyncState, n.RemoteVersion, n.RemoteTitle, n.Base = library.LocalOnly, 0, "", nil
 		return library.SyncChange{Item: &n}, nil
 	})
 	return res, err

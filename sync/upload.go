@@ -16,11 +16,17 @@ import (
 
 // metaOf is the metadata the server keeps of a recording.
 func metaOf(it library.SyncItem) api.RecordingMeta {
-	return api.RecordingMeta{
+	return withMeta(api.RecordingMeta{
 		Title: it.Title, CreatedAt: it.CreatedAt.UTC(), DurationMS: it.Duration.Milliseconds(),
 		Format: string(it.Format), SampleRate: it.SampleRate, Channels: it.Channels,
 		SizeBytes: it.Size, SHA256: it.SHA256,
-	}
+	}, it.Meta())
+}
+
+// withMeta is m carrying the tags, favourite and bookmarks of set.
+func withMeta(m api.RecordingMeta, set library.MetaSet) api.RecordingMeta {
+	m.Tags, m.Favorite, m.Bookmarks = set.Tags, set.Favorite, set.Bookmarks
+	return m
 }
 
 // upload sends one recording: its metadata (creating it under its own id,
@@ -110,9 +116,9 @@ func (e *Engine) ensureRemote(ctx context.Context, it library.SyncItem) (rec api
 		}
 		n := *cur
 		if rec.Version >= n.RemoteVersion {
-			n.RemoteVersion, n.RemoteTitle = rec.Version, rec.Title
+			remember(&n, rec)
 		}
-		if rec.Title == cur.Title {
+		if rec.Title == cur.Title && remoteMeta(rec).Equal(cur.Meta()) {
 			n.PushedVersion = cur.Version
 		}
 		return library.SyncChange{Item: &n}, nil
@@ -277,7 +283,7 @@ func (e *Engine) markUploaded(ctx context.Context, it library.SyncItem, rec api.
 		}
 		n := *cur
 		if rec.Version > n.RemoteVersion && rec.Title != "" {
-			n.RemoteVersion, n.RemoteTitle = rec.Version, rec.Title
+			remember(&n, rec)
 		}
 		n.RemoteVersion = max(n.RemoteVersion, 1)
 		switch {
