@@ -1,10 +1,37 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/server/meta"
 )
+
+// maxStoredBytes bounds a recording's stored metadata (its JSON), well
+// inside DynamoDB's 400 KB item limit with room for the item's keys.
+const maxStoredBytes = 350_000
+
+// fitting passes on a decided change unless the recording would be too
+// large to store: a recording with many long-named bookmarks could reach
+// it, where the per-field limits alone do not prevent it.
+func fitting(r *meta.Recording, err error) (*meta.Recording, error) {
+	if err != nil || r == nil {
+		return r, err
+	}
+	b, err := json.Marshal(r.Recording)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxStoredBytes {
+		return nil, errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf(
+			"this recording's metadata would take %d KB, more than the %d KB it may; remove some bookmarks or shorten their names",
+			len(b)/1000, maxStoredBytes/1000))
+	}
+	return r, nil
+}
 
 // checkExtras checks the tags and bookmarks of a PUT and puts them in their
 // stored form (normalised, sorted; no list rather than an empty one).

@@ -33,34 +33,32 @@ func metadataVersions(t *testing.T, c *client) {
 	path := "/v1/recordings/" + id
 	c.expect(201, "PUT", path, base)
 	first := c.list("", 10).Cursor
-	fav := true
 	mark := api.Bookmark{ID: api.NewID(), AtMS: 1000, Name: " Intro ", CreatedAt: time.Now()}
 	m := base
-	m.Tags, m.Favorite, m.Bookmarks = []string{"Work", "#draft", "work"}, &fav, []api.Bookmark{mark}
+	m.Tags, m.Favorite, m.Bookmarks = []string{"Work", "#draft", "work"}, true, []api.Bookmark{mark}
 	var r api.Recording
 	c.decode(c.expect(200, "PUT", path, m, "If-Match", "1"), &r)
 	if r.Version != 2 || !slices.Equal(r.Tags, []string{"draft", "work"}) || !r.Favorite ||
 		len(r.Bookmarks) != 1 || r.Bookmarks[0].Name != "Intro" || r.Bookmarks[0].AtMS != 1000 {
 		t.Fatalf("after PUT of tags, favourite, bookmark: %+v", r)
 	}
-	// Sending the same again changes nothing; leaving them out keeps them.
+	// Sending the same again changes nothing; a rename sends the rest as is.
 	m.Tags = []string{"draft", "work"}
 	c.decode(c.expect(200, "PUT", path, m, "If-Match", "2"), &r)
 	if r.Version != 2 {
 		t.Fatalf("a PUT without changes made version %d", r.Version)
 	}
-	plain := base
-	plain.Title = "renamed"
-	c.decode(c.expect(200, "PUT", path, plain, "If-Match", "2"), &r)
+	m.Title = "renamed"
+	c.decode(c.expect(200, "PUT", path, m, "If-Match", "2"), &r)
 	if r.Version != 3 || r.Title != "renamed" || len(r.Tags) != 2 || !r.Favorite || len(r.Bookmarks) != 1 {
-		t.Fatalf("a rename without metadata lost it: %+v", r)
+		t.Fatalf("after a rename: %+v", r)
 	}
 	feed := c.list(first, 10)
 	if len(feed.Recordings) != 1 || feed.Recordings[0].Version != 3 || len(feed.Recordings[0].Tags) != 2 {
 		t.Fatalf("feed after the changes: %+v", feed.Recordings)
 	}
-	// Clearing is sending empty lists.
-	m.Tags, m.Bookmarks, m.Title = []string{}, []api.Bookmark{}, "renamed"
+	// Clearing is sending none.
+	m.Tags, m.Bookmarks = nil, []api.Bookmark{}
 	r = api.Recording{} // decode fills only what the answer has
 	c.decode(c.expect(200, "PUT", path, m, "If-Match", "3"), &r)
 	if r.Version != 4 || r.Tags != nil || r.Bookmarks != nil || !r.Favorite {
@@ -90,6 +88,12 @@ func metadataVersions(t *testing.T, c *client) {
 			t.Errorf("refusal %q is not one line", e.Message)
 		}
 	}
+	// Within every per-field limit, but too large to store as one item.
+	huge := base
+	for range api.MaxBookmarks {
+		huge.Bookmarks = append(huge.Bookmarks, api.Bookmark{ID: api.NewID(), AtMS: 1, Name: strings.Repeat("<", api.MaxBookmarkNameLen)})
+	}
+	c.expect(413, "PUT", path, huge, "If-Match", "4")
 	c.decode(c.expect(200, "GET", path, nil), &r)
 	if r.Version != 4 {
 		t.Fatalf("refused PUTs changed the recording: %+v", r)

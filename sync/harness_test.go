@@ -45,7 +45,8 @@ func sharedServer(t testing.TB) *testenv.Server {
 			t.Fatal(err)
 		}
 		sharedDir = dir
-		s := testenv.NewServer(t, testenv.DataDir(dir))
+		// Every device of every test comes from 127.0.0.1: no per-address cap.
+		s := testenv.NewServer(t, testenv.DataDir(dir), testenv.Args("--max-conns-per-addr", "0"))
 		if err := s.Start(); err != nil {
 			t.Fatal(err)
 		}
