@@ -14,26 +14,29 @@ import (
 // EARSHOT_SERVER_* environment variable (the flag's name in upper case with
 // "-" as "_"); a flag given on the command line wins.
 type Config struct {
-	Addr            string
-	DataDir         string
-	Meta            string // "sqlite" or "dynamodb"
-	Blob            string // "disk" or "s3"
-	DynamoTable     string
-	DynamoEndpoint  string
-	DynamoRegion    string
-	S3Bucket        string
-	S3Prefix        string
-	S3Endpoint      string
-	S3Region        string
-	S3PathStyle     bool
-	S3AccessKey     string
-	S3SecretKey     string
-	S3CreateBucket  bool   // create S3Bucket at start if it is missing
-	S3SpoolDir      string // chunks on their way to S3; empty: os.TempDir()
-	QuotaBytes      int64
-	MaxObjectSize   int64
-	AccessTTL       time.Duration
-	RefreshTTL      time.Duration
+	Addr           string
+	DataDir        string
+	Meta           string // "sqlite" or "dynamodb"
+	Blob           string // "disk" or "s3"
+	DynamoTable    string
+	DynamoEndpoint string
+	DynamoRegion   string
+	S3Bucket       string
+	S3Prefix       string
+	S3Endpoint     string
+	S3Region       string
+	S3PathStyle    bool
+	S3AccessKey    string
+	S3SecretKey    string
+	S3CreateBucket bool   // create S3Bucket at start if it is missing
+	S3SpoolDir     string // chunks on their way to S3; empty: os.TempDir()
+	QuotaBytes     int64
+	MaxObjectSize  int64
+	AccessTTL      time.Duration
+	RefreshTTL     time.Duration
+	// RefreshGrace is how long a refresh token presented again gets the
+	// same new pair (its first answer may have been lost).
+	RefreshGrace    time.Duration
 	TombstoneTTL    time.Duration
 	PresignTTL      time.Duration
 	ShutdownTimeout time.Duration
@@ -98,6 +101,7 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.Int64Var(&c.MaxObjectSize, "max-object-size", 4<<30, "largest recording in bytes")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "lifetime of access tokens")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", 30*24*time.Hour, "lifetime of refresh tokens")
+	fs.DurationVar(&c.RefreshGrace, "refresh-grace", 2*time.Minute, "how long a refresh token presented again returns the same new pair (a lost answer) instead of ending the session")
 	fs.DurationVar(&c.TombstoneTTL, "tombstone-ttl", 30*24*time.Hour, "how long deleted recordings stay in the change feed")
 	fs.DurationVar(&c.PresignTTL, "presign-ttl", 15*time.Minute, "lifetime of presigned upload URLs")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
@@ -196,6 +200,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("--login-limit, --addr-limit and --pair-limit must be at least 1 and --login-window at least 1m")
 	case c.MaxConns < 0 || c.MaxConnsPerAddr < 0:
 		return fmt.Errorf("--max-conns and --max-conns-per-addr must not be negative")
+	case c.RefreshGrace < 0:
+		return fmt.Errorf("--refresh-grace must not be negative")
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.TombstoneTTL < 48*time.Hour:
 		return fmt.Errorf("token lifetimes must be positive and --tombstone-ttl at least 48h")
 	}

@@ -129,10 +129,20 @@ func TestTokens(t *testing.T) {
 	c.expect(401, "GET", "/v1/recordings", nil)
 	c.token = s2.AccessToken
 	c.expect(200, "GET", "/v1/recordings", nil)
-	// Reusing r1 is refused and revokes the session: s2's tokens die too.
+	// r1 again at once (its answer was lost): the same pair, not a new one.
+	var again api.Session
+	c.decode(c.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: r1}), &again)
+	if again.AccessToken != s2.AccessToken || again.RefreshToken != s2.RefreshToken {
+		t.Fatalf("r1 within the grace period got a different pair")
+	}
+	// Once s2's refresh token is used, r1 is an older token: reusing it
+	// is refused and revokes the session, s3's tokens with it.
+	var s3 api.Session
+	c.decode(c.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s2.RefreshToken}), &s3)
 	c.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: r1})
+	c.token = s3.AccessToken
 	c.expect(401, "GET", "/v1/recordings", nil)
-	c.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s2.RefreshToken})
+	c.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s3.RefreshToken})
 	c.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: "esr_nonsense"})
 	c.expect(401, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s2.AccessToken})
 	// Signing out revokes the access and the refresh token; other sessions live on.
@@ -159,9 +169,9 @@ func TestTokens(t *testing.T) {
 	}
 	time.Sleep(time.Until(s.ExpiresAt) + 50*time.Millisecond) // waiting for the clock is the point
 	e.expect(401, "GET", "/v1/recordings", nil)
-	var s3 api.Session
-	e.decode(e.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s.RefreshToken}), &s3)
-	e.token = s3.AccessToken
+	var s4 api.Session
+	e.decode(e.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s.RefreshToken}), &s4)
+	e.token = s4.AccessToken
 	e.expect(200, "GET", "/v1/recordings", nil)
 }
 

@@ -134,3 +134,60 @@ func TestForwardedFor(t *testing.T) {
 		t.Fatalf("an honest client behind the proxy: HTTP %d", code)
 	}
 }
+
+// swallowProxy forwards to target, but the first answer to a refresh is
+// lost: the proxy lets the server answer, then cuts the client off.
+func swallowProxy(t *testing.T, target string) *httptest.Server {
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var once sync.Once
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		swallow := false
+		if r.URL.Path == "/v1/sessions/refresh" {
+			once.Do(func() { swallow = true })
+		}
+		if !swallow {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		rp.ServeHTTP(httptest.NewRecorder(), r) // the server answers; nobody hears it
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+}
+
+// TestLostRefreshAnswer: a refresh whose answer never arrives does not
+// log the device out: the same refresh token again gets a working pair,
+// and rotation goes on from there.
+func TestLostRefreshAnswer(t *testing.T) {
+	t.Run("sqlite+disk", func(t *testing.T) {
+		lostRefreshAnswer(t, startServer(t, nil, "--data-dir", t.TempDir()))
+	})
+	t.Run("dynamodb+s3", func(t *testing.T) {
+		env, args := cloudEnv(t)
+		lostRefreshAnswer(t, startServer(t, env, append(args, "--data-dir", t.TempDir())...))
+	})
+}
+
+func lostRefreshAnswer(t *testing.T, p *testenv.Server) {
+	c := signup(t, p.URL)
+	proxy := swallowProxy(t, p.URL)
+	defer proxy.Close()
+	via := *c
+	via.base = proxy.URL
+	req, _ := json.Marshal(api.RefreshRequest{RefreshToken: c.refresh})
+	if resp, err := http.Post(proxy.URL+"/v1/sessions/refresh", "application/json", strings.NewReader(string(req))); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the proxy let the first refresh answer through: HTTP %d", resp.StatusCode)
+	}
+	var s api.Session
+	via.decode(via.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: c.refresh}), &s)
+	via.token = s.AccessToken
+	via.expect(200, "GET", "/v1/recordings", nil)
+	var s2 api.Session
+	via.decode(via.expect(200, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: s.RefreshToken}), &s2)
+	via.token = s2.AccessToken
+	via.expect(200, "GET", "/v1/recordings", nil)
+}
