@@ -34,6 +34,7 @@ func init() {
 	var lf accountFlags
 	Register(&Command{
 		Name: "login", Summary: "log in to an earshot-server (the session is kept in the OS keyring)",
+		Creates: true,
 		Examples: `earshot login --server https://sync.example.com --email ana@example.com
 			earshot login --password-stdin < password.txt   # the server and email of last time`,
 		Flags: lf.register,
@@ -42,6 +43,7 @@ func init() {
 	var sf accountFlags
 	Register(&Command{
 		Name: "signup", Summary: "create an account on an earshot-server and log in",
+		Creates:  true,
 		Examples: `earshot signup --server https://sync.example.com --email ana@example.com`,
 		Flags:    sf.register,
 		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },

@@ -44,6 +44,10 @@ type Command struct {
 	Run func(ctx context.Context, e *Env, args []string) error
 	// MinArgs and MaxArgs bound len(args); MaxArgs < 0 means no limit.
 	MinArgs, MaxArgs int
+	// Creates lets the command start a new library in a folder that has
+	// none (record, import, login, signup). Any other command refuses such
+	// a folder, so a mistyped --data-dir creates nothing.
+	Creates bool
 }
 
 var commands = map[string]*Command{}
@@ -190,6 +194,7 @@ func fill(e *Env, cc *cobra.Command, c *Command) {
 		return
 	}
 	cc.RunE = func(cmd *cobra.Command, args []string) error {
+		e.creates = c.Creates
 		if err := c.Run(cmd.Context(), e, args); err != nil {
 			return runError{err}
 		}
@@ -261,8 +266,9 @@ type Env struct {
 	Quiet          bool   // -q: results and errors only
 	Verbose        bool   // -v: more detail
 
-	lib  *library.Library
-	root *cobra.Command // the command tree, for completion
+	lib     *library.Library
+	root    *cobra.Command // the command tree, for completion
+	creates bool           // the running command may start a library
 }
 
 // Library opens the library on first use, and tells the user about
@@ -275,7 +281,11 @@ func (e *Env) Library(ctx context.Context) (*library.Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := library.Open(ctx, dir)
+	open := library.OpenExisting
+	if e.creates {
+		open = library.Open
+	}
+	l, err := open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}

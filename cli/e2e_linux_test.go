@@ -19,7 +19,10 @@ func TestDiskFull(t *testing.T) {
 		testenv.Missing(t, "root, to mount a small tmpfs ("+err.Error()+")")
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
-	mustEarshot(t, dir, "list") // create the library first
+	// Create the library first (a read command such as list makes none).
+	id := strings.TrimSpace(mustEarshot(t, dir, "import", "../library/testdata/tone.flac").stdout)
+	mustEarshot(t, dir, "rm", id)
+	mustEarshot(t, dir, "trash", "empty")
 	// Leave about 400 kB: four seconds of WAV.
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {

@@ -11,6 +11,7 @@ func init() {
 	var asJSON bool
 	Register(&Command{
 		Name: "import", Args: "FILE...", Summary: "add audio files (WAV, FLAC, Ogg Opus as they are; MP3 re-encoded to Opus)",
+		Creates: true,
 		Long: `Every file that can be read is imported, even when others cannot; each
 one that fails gets a line saying why, and the exit status is then 1.
 Standard output lists the new ids, one a line (or, with --json, the new

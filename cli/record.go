@@ -28,7 +28,8 @@ type recordFlags struct {
 func init() {
 	var f recordFlags
 	Register(&Command{
-		Name: "record",
+		Name:    "record",
+		Creates: true,
 		Examples: `earshot record                       # until Ctrl-C
 			earshot record --duration 5m --title "Stand-up" --format flac`,
 		Summary: "record from the microphone until Ctrl-C (or --duration); prints the new id",

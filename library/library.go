@@ -67,17 +67,37 @@ func Open(ctx context.Context, dir string) (*Library, error) {
 	return l, nil
 }
 
+// OpenExisting is Open for a library that must already be there: a folder
+// without one gives a *NoLibraryError and is left as it was (a read
+// command with a mistyped --data-dir creates nothing).
+func OpenExisting(ctx context.Context, dir string) (*Library, error) {
+	exists, err := checkIndex(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		return nil, &NoLibraryError{Dir: dir}
+	}
+	return open(ctx, dir, time.Now)
+}
+
 func open(ctx context.Context, dir string, now func() time.Time) (*Library, error) {
+	if _, err := checkIndex(dir); err != nil {
+		return nil, err
+	}
 	for _, d := range []string{dir, filepath.Join(dir, "recordings"), filepath.Join(dir, "incoming")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("open library: %w (choose another folder with --data-dir)", err)
 		}
 	}
+	if err := privateFiles(dir); err != nil {
+		return nil, err
+	}
 	// A plain path: the driver strips the query. Every connection gets the
 	// busy timeout first, then WAL, full fsync on commit, and immediate
 	// transactions (a deferred one that reads then writes can fail with
 	// SQLITE_BUSY without waiting when another process writes).
-	dsn := filepath.Join(dir, "earshot.db") +
+	dsn := filepath.Join(dir, dbName) +
 		"?_busy_timeout=15000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
