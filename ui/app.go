@@ -47,6 +47,7 @@ type UI struct {
 // New builds the window over be. Its goroutines stop when ctx ends. Call
 // it before the app runs, or the system tray will not start (see newTray).
 func New(ctx context.Context, a fyne.App, be Backend) *UI {
+	a.Settings().SetTheme(newTheme())
 	w := a.NewWindow("Earshot")
 	w.Resize(defaultSize())
 	var u *UI
@@ -89,13 +90,6 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyn
 	u.showRecovered()
 	u.analyzeOld()
 	return u
-}
-
-// defaultSize is a comfortable first size measured in lines of text, so it
-// grows with HiDPI scaling and font size instead of being fixed pixels.
-func defaultSize() fyne.Size {
-	text := theme.TextSize()
-	return fyne.NewSize(text*62, text*44)
 }
 
 // background runs fn off the Fyne goroutine: disk, audio device and network

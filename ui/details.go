@@ -69,7 +69,7 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.player = newPlayback(d)
-	d.transfer = widget.NewProgressBar()
+	d.transfer = newProgressBar()
 	d.export = widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), d.askExport)
 	d.download = widget.NewButtonWithIcon("Download", theme.DownloadIcon(), d.startDownload)
 	d.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), d.askDelete)

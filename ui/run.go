@@ -54,6 +54,7 @@ func Run(ctx context.Context, o Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := app.NewWithID(AppID)
+	a.Settings().SetTheme(newTheme())
 	a.SetIcon(appIcon)
 	win := a.NewWindow("Earshot")
 	opening := widget.NewLabel("Opening the library…")
