@@ -2,8 +2,8 @@
 // (Ogg Opus through libopus with Earshot's own Ogg muxer, FLAC, 16-bit WAV)
 // behind Create, decoders with exact seeking behind OpenDecoder, Repair for
 // files a crash left unfinished, Probe and DetectFormat, Convert for imports
-// (WAV, FLAC, Ogg Opus, MP3), Waveform for the seek bar's overview and Meter
-// for the live level. It does no device I/O: capture and playback live in
+// (WAV, FLAC, Ogg Opus, MP3) and exports (the same, MP3 through LAME), and
+// Meter for the live level. It does no device I/O: capture and playback live in
 // audio/device, which feeds an Encoder from its writer goroutine and calls
 // Sync at least every half second.
 //
@@ -34,6 +34,22 @@ const (
 
 // Formats lists the supported formats, default first.
 var Formats = []Format{Opus, FLAC, WAV}
+
+// ExportFormats lists what Export and Save as… write: the stored formats,
+// then MP3 (through libmp3lame), which Earshot writes but never records in.
+var ExportFormats = []Format{Opus, FLAC, WAV, MP3}
+
+// ParseExportFormat is ParseFormat over ExportFormats: a file name's
+// extension (".mp3") or a word chooses the format to export to.
+func ParseExportFormat(s string) (Format, error) {
+	if f, err := ParseFormat(s); err == nil {
+		return f, nil
+	}
+	if f := Format(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), ".")); f == MP3 {
+		return MP3, nil
+	}
+	return "", fmt.Errorf("unknown format %q: use opus, flac, wav or mp3", s)
+}
 
 // ParseFormat turns a user's word ("opus", "FLAC", ".wav") into a Format.
 func ParseFormat(s string) (Format, error) {

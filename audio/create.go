@@ -29,7 +29,8 @@ func WithBitrate(bps int) Option { return func(o *encOptions) { o.bitrate = bps 
 // truncated) at once; see Encoder for the crash-safety contract.
 //
 // WAV and FLAC take any rate from 1 Hz to 655 kHz; Opus takes 8, 12, 16, 24
-// or 48 kHz and always decodes at 48 kHz.
+// or 48 kHz and always decodes at 48 kHz. MP3 (for export: see
+// ExportFormats) takes 8 to 48 kHz through libmp3lame.
 func Create(path string, format Format, sampleRate, channels int, opts ...Option) (Encoder, error) {
 	o := encOptions{bitrate: DefaultOpusBitrate}
 	for _, opt := range opts {
@@ -52,6 +53,8 @@ func Create(path string, format Format, sampleRate, channels int, opts ...Option
 		enc, err = newOpusEncoder(path, sampleRate, channels, o)
 	case FLAC:
 		enc, err = newFLACEncoder(path, sampleRate, channels)
+	case MP3:
+		enc, err = newMP3Encoder(path, sampleRate, channels)
 	default:
 		err = fmt.Errorf("%w: format %q (use opus, flac or wav)", ErrBadParams, format)
 	}

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 )
 
-// MP3 is a format Earshot imports (through Convert) but never records.
+// MP3 is a format Earshot imports and exports (through Convert) but never
+// records in.
 const MP3 Format = "mp3"
 
 // DetectFormat reports the format of the file at path from its content,

@@ -12,6 +12,7 @@ func init() {
 	Register(&Command{
 		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format; - is standard output)",
 		Examples: `earshot export 01jd8k2m call.flac   # converted to FLAC
+			earshot export 01jd8k2m call.mp3    # MP3 (LAME), for any player
 			earshot export 01jd8k2m call.opus
 			earshot export 01jd8k2m call.opus --transcript srt,txt   # and call.srt, call.txt beside it
 			earshot export 01jd8k2m - | ffplay -   # its own format, to standard output`,

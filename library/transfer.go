@@ -78,7 +78,7 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 
 // Export writes a recording's audio to dst: a copy in its own format when
 // dst has no extension or the recording's own, else converted to the format
-// dst's extension names (.opus/.ogg, .flac, .wav). When dst is a folder the
+// dst's extension names (.opus/.ogg, .flac, .wav, .mp3). When dst is a folder the
 // file is named after the title. It returns the path written; dst appears
 // only once complete. progress may be nil.
 func (l *Library) Export(ctx context.Context, id, dst string, progress Progress) (string, error) {
@@ -94,8 +94,8 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 	}
 	format := r.Format
 	if ext := filepath.Ext(dst); ext != "" {
-		if format, err = audio.ParseFormat(ext); err != nil {
-			return "", fmt.Errorf("export to %s: Earshot writes .opus, .flac or .wav files; end the name with one of those", filepath.Base(dst))
+		if format, err = audio.ParseExportFormat(ext); err != nil {
+			return "", fmt.Errorf("export to %s: Earshot writes .opus, .flac, .wav or .mp3 files; end the name with one of those", filepath.Base(dst))
 		}
 	}
 	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".earshot-tmp")

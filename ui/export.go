@@ -16,7 +16,7 @@ import (
 )
 
 // askExport opens one Save dialog. The file name's extension chooses the
-// format (the list is audio.Formats); the default name is the title made
+// format (the list is audio.ExportFormats); the default name is the title made
 // safe for every file system, in the recording's own format.
 func (d *detailsPanel) askExport() {
 	r := d.rec
@@ -70,11 +70,11 @@ func (d *detailsPanel) saveTo(r library.Recording, w fyne.URIWriteCloser) {
 // writes, in words a person can act on.
 func checkExportName(path string) error {
 	ext := filepath.Ext(path)
-	if _, err := audio.ParseFormat(ext); err == nil {
+	if _, err := audio.ParseExportFormat(ext); err == nil {
 		return nil
 	}
 	var names []string
-	for _, f := range audio.Formats {
+	for _, f := range audio.ExportFormats {
 		names = append(names, f.Ext())
 	}
 	return fmt.Errorf("end the file name with %s to choose the format", strings.Join(names, ", "))
