@@ -1,0 +1,176 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/testenv"
+)
+
+// jfk is real speech (transcribe/testdata/README.md says where it is from):
+// "country" is said at 5.86 s and again at 9.98 s, after speech starts at
+// 0.32 s.
+const (
+	jfk          = "../transcribe/testdata/jfk.wav"
+	jfkCountry   = 5860 * time.Millisecond
+	jfkCountry2  = 9980 * time.Millisecond
+	jfkSpeechAt  = 320 * time.Millisecond
+	withinWordMS = 500
+)
+
+type hit struct {
+	ID      string   `json:"id"`
+	Where   string   `json:"where"`
+	AtMS    int64    `json:"at_ms"`
+	At      string   `json:"at"`
+	Snippet string   `json:"snippet"`
+	Marks   [][2]int `json:"marks"`
+	Matched []string `json:"matched"`
+}
+
+func search(t *testing.T, dir string, words ...string) []hit {
+	t.Helper()
+	r := mustEarshot(t, dir, append([]string{"search", "--json"}, words...)...)
+	var hits []hit
+	if err := json.Unmarshal([]byte(r.stdout), &hits); err != nil {
+		t.Fatalf("search --json: %v: %s", err, r.stdout)
+	}
+	return hits
+}
+
+func transcriptState(t *testing.T, dir, id string) string {
+	t.Helper()
+	r := mustEarshot(t, dir, "list", "--json")
+	var ls []struct {
+		ID    string `json:"id"`
+		State string `json:"transcript_state"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &ls); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.ID == id {
+			return l.State
+		}
+	}
+	t.Fatalf("%s not listed", id)
+	return ""
+}
+
+// TestTranscriptCommands drives the command line as a person would:
+// import, transcribe, search, read, correct, redo, export.
+func TestTranscriptCommands(t *testing.T) {
+	dir := t.TempDir()
+	id := strings.TrimSpace(mustEarshot(t, dir, "import", jfk).stdout)
+	if st := transcriptState(t, dir, id); st != "queued" {
+		t.Fatalf("after import: transcript_state %q, want queued", st)
+	}
+	r := earshot(t, dir, nil, "transcript", id)
+	if r.code != 1 || !strings.Contains(r.stderr, "earshot transcribe "+id) {
+		t.Fatalf("transcript before transcribing: exit %d: %s", r.code, r.stderr)
+	}
+	oneLine(t, "transcript before transcribing", r.stderr)
+	if got := strings.TrimSpace(mustEarshot(t, dir, "transcribe", "--all").stdout); got != id {
+		t.Fatalf("transcribe --all printed %q, want the id", got)
+	}
+	if st := transcriptState(t, dir, id); st != "done" {
+		t.Fatalf("after transcribe: %q", st)
+	}
+	hits := search(t, dir, "country")
+	if len(hits) == 0 || hits[0].ID != id || hits[0].Where != "transcript" ||
+		(time.Duration(hits[0].AtMS)*time.Millisecond-jfkCountry).Abs() > withinWordMS*time.Millisecond {
+		t.Fatalf("search country: %+v, want %s at %v ± 0.5 s", hits, id, jfkCountry)
+	}
+	if h := hits[0]; len(h.Matched) == 0 || h.Matched[0] != "country" || h.Snippet[h.Marks[0][0]:h.Marks[0][1]] != "country" {
+		t.Fatalf("snippet marks: %+v", h)
+	}
+	if hits := search(t, dir, "countr"); len(hits) == 0 {
+		t.Fatal("prefix search countr found nothing")
+	}
+	txt := mustEarshot(t, dir, "transcript", id).stdout
+	first := strings.SplitN(txt, "\n", 2)[0]
+	if !strings.HasPrefix(first, "[0:00") || !strings.Contains(txt, "country") {
+		t.Fatalf("transcript txt: %q", txt)
+	}
+	srt := mustEarshot(t, dir, "transcript", id, "--format", "srt").stdout
+	if !strings.HasPrefix(srt, "1\n00:00:00,") || !strings.Contains(srt, " --> ") {
+		t.Fatalf("srt: %q", srt)
+	}
+	// Correct the first segment at the time the listing shows.
+	at := strings.TrimPrefix(strings.SplitN(first, "]", 2)[0], "[")
+	mustEarshot(t, dir, "transcript", "edit", id, at, "and so my fellow Americans, ask not")
+	if hits := search(t, dir, "americans"); len(hits) != 1 {
+		t.Fatalf("the corrected words are not found: %+v", hits)
+	}
+	r = mustEarshot(t, dir, "transcribe", "--redo", id)
+	if !strings.Contains(r.stderr, "keeping your 1 corrected segments") {
+		t.Fatalf("redo did not say it keeps the correction: %s", r.stderr)
+	}
+	if hits := search(t, dir, "americans"); len(hits) != 1 {
+		t.Fatalf("the redo lost the correction: %+v", hits)
+	}
+	out := filepath.Join(t.TempDir(), "speech.opus")
+	mustEarshot(t, dir, "export", id, out, "--transcript", "srt,vtt,txt")
+	for _, ext := range []string{".opus", ".srt", ".vtt", ".txt"} {
+		b, err := os.ReadFile(strings.TrimSuffix(out, ".opus") + ext)
+		if err != nil || len(b) == 0 {
+			t.Fatalf("export %s: %v", ext, err)
+		}
+	}
+	if r := earshot(t, dir, nil, "transcript", id, "--format", "doc"); r.code != 2 {
+		t.Fatalf("unknown format: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestSpokenWordFound is the whole path: a person speaks into the
+// (virtual) microphone, earshot records, transcribes, and search finds a
+// word they said at the moment they said it.
+func TestSpokenWordFound(t *testing.T) {
+	env := pulse(t)
+	dir := t.TempDir()
+	rec := startRecord(t, dir, env, "--duration", "14s", "--format", "opus", "--title", "inaugural")
+	play := exec.Command("paplay", jfk)
+	if err := play.Start(); err != nil {
+		testenv.Missing(t, "paplay (pulseaudio-utils): "+err.Error())
+	}
+	defer play.Process.Kill()
+	if err := <-rec.waitErr; err != nil {
+		t.Fatalf("record: %v: %s", err, rec.stderr.String())
+	}
+	rec.waitErr <- nil
+	play.Wait()
+	id := strings.TrimSpace(rec.stdout.String())
+	mustEarshot(t, dir, "transcribe", id)
+	pcm, info := decodeAll(t, filepath.Join(dir, "recordings", id+".opus"))
+	onset := speechOnset(pcm, info.SampleRate)
+	// Through a microphone the recogniser may miss one of the two; a hit
+	// is at the first one it heard.
+	want := []time.Duration{onset - jfkSpeechAt + jfkCountry, onset - jfkSpeechAt + jfkCountry2}
+	hits := search(t, dir, "country")
+	for _, h := range hits {
+		for _, w := range want {
+			if h.ID == id && (time.Duration(h.AtMS)*time.Millisecond-w).Abs() <= withinWordMS*time.Millisecond {
+				return
+			}
+		}
+	}
+	t.Fatalf("search country: %+v, want %s at %v ± 0.5 s (speech started at %v)\n%s", hits, id, want, onset,
+		mustEarshot(t, dir, "transcript", id).stdout)
+}
+
+// speechOnset is when the recording first gets loud (10 ms frames over
+// -30 dBFS): where the played speech begins.
+func speechOnset(pcm []float64, rate int) time.Duration {
+	frame := rate / 100
+	for i := 0; i+frame <= len(pcm); i += frame {
+		if rmsDB(pcm[i:i+frame]) > -30 {
+			return time.Duration(i) * time.Second / time.Duration(rate)
+		}
+	}
+	return 0
+}
