@@ -114,7 +114,7 @@ func queueTranscriptions(ctx context.Context, e *Env, f transcribeFlags, args []
 			continue
 		}
 		if n := editedSegments(info); f.redo && n > 0 && !f.discard {
-			e.note("%s: keeping your %d corrected segments (--discard-edits replaces them)", r.ID, n)
+			e.note("%s: keeping your corrections in %s (--discard-edits replaces them)", r.ID, plural(n, "segment", "segments"))
 		}
 		if err := e.lib.QueueTranscription(ctx, r.ID, library.QueueOptions{Redo: f.redo, DiscardEdits: f.discard}); err != nil {
 			if errors.Is(err, library.ErrNoAudio) {
@@ -188,3 +188,4 @@ func reportTranscribed(ctx context.Context, e *Env, ids []string) error {
 	}
 	return nil
 }
+

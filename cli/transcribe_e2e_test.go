@@ -108,7 +108,7 @@ func TestTranscriptCommands(t *testing.T) {
 		t.Fatalf("the corrected words are not found: %+v", hits)
 	}
 	r = mustEarshot(t, dir, "transcribe", "--redo", id)
-	if !strings.Contains(r.stderr, "keeping your 1 corrected segments") {
+	if !strings.Contains(r.stderr, "keeping your corrections in 1 segment") {
 		t.Fatalf("redo did not say it keeps the correction: %s", r.stderr)
 	}
 	if hits := search(t, dir, "americans"); len(hits) != 1 {

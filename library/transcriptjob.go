@@ -337,3 +337,23 @@ func (l *Library) TranscriptJobIDs(ctx context.Context) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// TranscriptProgress says how far each running transcription is (0..1),
+// by recording id.
+func (l *Library) TranscriptProgress(ctx context.Context) (map[string]float64, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT id, progress FROM transcript_jobs WHERE state = 'running'`)
+	if err != nil {
+		return nil, fmt.Errorf("read transcription progress: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var id string
+		var p float64
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, fmt.Errorf("read transcription progress: %w", err)
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}

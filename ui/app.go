@@ -89,6 +89,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, be Backend, tray *fyn
 	u.list.reload()
 	u.showRecovered()
 	u.analyzeOld()
+	u.startTranscriber()
 	return u
 }
 

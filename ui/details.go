@@ -56,6 +56,7 @@ type detailSection struct {
 // newDetailSections lists the sections of the details pane in order.
 func newDetailSections(d *detailsPanel) []detailSection {
 	return []detailSection{
+		newTranscriptSection(d),
 		newTitleHistorySection(d),
 	}
 }

@@ -45,11 +45,13 @@ type libraryPanel struct {
 	items    []library.Recording
 	index    map[string]int      // id → position in items
 	progress map[string]Progress // running transfers
-	selected string              // id of the selected recording
-	want     string              // id to select once a query returns it
-	gen      int                 // query generation; older answers are dropped
-	shown    library.ListOptions // the query items answer
-	timer    *time.Timer
+	// transcribing is how far running transcriptions are, by id.
+	transcribing map[string]float64
+	selected     string              // id of the selected recording
+	want         string              // id to select once a query returns it
+	gen          int                 // query generation; older answers are dropped
+	shown        library.ListOptions // the query items answer
+	timer        *time.Timer
 	// live is the recording in progress, shown at the top of the list
 	// (not selectable) until it is committed; nil when none.
 	live    *library.Pending
@@ -199,10 +201,12 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 		return
 	}
 	sortRecordings(rs, order)
+	transcribing := transcriptProgress(ctx, p.u.be.Library)
 	onMain(func() {
 		if gen != p.gen {
 			return
 		}
+		p.transcribing = transcribing
 		p.apply(q, rs, total)
 	})
 }
@@ -398,7 +402,7 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	r.title.SetText(rec.Title)
-	r.sub.SetText(subtitle(rec, time.Now()))
+	r.sub.SetText(subtitle(rec, time.Now()) + transcribingNote(p.transcribing, rec.ID))
 	r.badge.SetText(transferOf(rec, p.progress[rec.ID], p.signedIn()).label)
 	r.badge.Importance = badgeImportance(rec.SyncState)
 	r.badge.Refresh()

@@ -37,6 +37,10 @@ type playback struct {
 	position *widget.Label
 	tools    *fyne.Container
 
+	// onPosition hears the position each time it is shown (the
+	// transcript follows the playhead); Fyne goroutine.
+	onPosition []func(time.Duration)
+
 	rec     library.Recording
 	player  *device.Player
 	start   time.Duration // where Play starts when no player is open yet
@@ -196,6 +200,9 @@ func (p *playback) track() {
 
 func (p *playback) showPosition(pos, dur time.Duration, playing bool) {
 	p.position.SetText(clock(pos) + " / " + clock(dur))
+	for _, f := range p.onPosition {
+		f(pos)
+	}
 	if dur > 0 {
 		p.seek.SetPlayhead(float64(pos) / float64(dur))
 	}
