@@ -188,4 +188,3 @@ func reportTranscribed(ctx context.Context, e *Env, ids []string) error {
 	}
 	return nil
 }
-
