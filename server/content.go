@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -379,6 +380,38 @@ func (s *Server) uploadStatus(w http.ResponseWriter, r *http.Request, c caller) 
 	return nil
 }
 
+// attachment is a download's Content-Disposition: a file to save (never
+// shown in a browser), named after the recording's title, in ASCII for old
+// clients and in UTF-8 (RFC 8187) for the rest.
+func attachment(title, format string) string {
+	name := strings.TrimSpace(title)
+	if name == "" {
+		name = "recording"
+	}
+	name += "." + format
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, extValue(name))
+}
+
+// extValue percent-encodes every byte of s but RFC 8187's attr-chars.
+func extValue(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0) {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
 // contentType maps a recording's format to its media type.
 func contentType(format string) string {
 	switch format {
@@ -416,6 +449,7 @@ func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) er
 	sum, _ := hex.DecodeString(rec.SHA256)
 	hd := w.Header()
 	hd.Set("Content-Type", contentType(rec.Format))
+	hd.Set("Content-Disposition", attachment(rec.Title, rec.Format))
 	hd.Set("Content-Length", strconv.FormatInt(n, 10))
 	hd.Set("Accept-Ranges", "bytes")
 	hd.Set("ETag", `"`+rec.SHA256+`"`)

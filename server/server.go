@@ -60,7 +60,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, api.CodeNotFound, "no such route; see docs/api.md")
 	}))
-	return s.logRequests(s.refuseOverCap(s.deadlines(mux)))
+	return s.logRequests(nosniff(s.refuseOverCap(s.deadlines(mux))))
+}
+
+// nosniff tells browsers to take every answer as its Content-Type says,
+// never to guess (an uploaded "recording" could be HTML).
+func nosniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

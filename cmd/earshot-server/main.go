@@ -52,6 +52,11 @@ func run(args []string) error {
 	if setup {
 		return dynamoSetup(ctx, cfg, log)
 	}
+	if cfg.Meta == "sqlite" || cfg.Blob == "disk" {
+		if err := privateDir(cfg.DataDir, log); err != nil {
+			return err
+		}
+	}
 	m, b, err := stores.Open(ctx, cfg)
 	if err != nil {
 		return err
@@ -88,4 +93,25 @@ func newLogger(cfg server.Config) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// privateDir makes an existing data directory that other users can read or
+// enter private (0700), and says so loudly: it holds account emails,
+// password hashes and the audio. (Refusing to start would break every
+// setup made under a usual umask; the files inside are made 0600 anyway.)
+func privateDir(dir string, log *slog.Logger) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // created 0700 when the stores open
+	}
+	if err != nil {
+		return fmt.Errorf("check the data directory: %w", err)
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		if err := os.Chmod(dir, perm&0o700); err != nil {
+			return fmt.Errorf("the data directory %s is open to other users (mode %04o) and could not be made private; run: chmod 700 %s", dir, perm, dir)
+		}
+		log.Warn("the data directory was open to other users; it is now private (0700)", "dir", dir, "was", fmt.Sprintf("%04o", perm))
+	}
+	return nil
 }

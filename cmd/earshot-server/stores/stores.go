@@ -32,9 +32,17 @@ func Open(ctx context.Context, cfg server.Config) (meta.Store, blob.Store, error
 	var m meta.Store
 	switch cfg.Meta {
 	case "sqlite":
-		s, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "earshot-server.db"))
+		db := filepath.Join(cfg.DataDir, "earshot-server.db")
+		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			return nil, nil, err
+		}
+		// Files an older server made with the default umask.
+		for _, f := range []string{db, db + "-wal", db + "-shm"} {
+			if err := os.Chmod(f, 0o600); err != nil && !os.IsNotExist(err) {
+				s.Close()
+				return nil, nil, fmt.Errorf("make %s private: %w", f, err)
+			}
 		}
 		m = s
 	case "dynamodb":
