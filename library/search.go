@@ -118,23 +118,33 @@ func (l *Library) searchTitles(ctx context.Context, q string, limit int) ([]Sear
 	return hits, rows.Err()
 }
 
-// searchSegments ranks in two steps: the best segment ids first (bm25 and
-// recency, integers only), then text and word times for those few.
+// candidates bounds the work of ranking: a word said in a hundred
+// thousand segments is scored in the most recent this many of them (by
+// segment row, which grows as transcripts are made), so a common word or a
+// two-letter prefix answers as fast as a rare one. Fewer matches than this
+// are all ranked.
+const candidates = 2000
+
+// searchSegments ranks in three steps: the newest candidates with their
+// bm25 score (integers only), the best of those after recency, then text
+// and word times for those few.
 func (l *Library) searchSegments(ctx context.Context, q string, limit int) ([]SearchHit, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := l.db.QueryContext(ctx, `WITH top AS (
-			SELECT transcript_fts.rowid AS sid, round(bm25(transcript_fts), 3) AS score, r.created_at AS created
-			FROM transcript_fts JOIN transcript_segments s ON s.sid = transcript_fts.rowid
-				JOIN recordings r ON r.id = s.id
-			WHERE transcript_fts MATCH ?1 AND r.trashed_at IS NULL AND r.deleted_at IS NULL
-			ORDER BY score, created DESC, s.start_ms LIMIT ?2)
+	rows, err := l.db.QueryContext(ctx, `WITH cand AS (
+			SELECT rowid AS sid, round(bm25(transcript_fts), 3) AS score FROM transcript_fts
+			WHERE transcript_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3),
+		top AS (
+			SELECT cand.sid, cand.score, r.created_at AS created, s.start_ms AS start
+			FROM cand JOIN transcript_segments s ON s.sid = cand.sid JOIN recordings r ON r.id = s.id
+			WHERE r.trashed_at IS NULL AND r.deleted_at IS NULL
+			ORDER BY cand.score, created DESC, start LIMIT ?2)
 		SELECT s.sid, s.id, r.title, r.created_at, s.idx, s.start_ms, s.end_ms,
 			highlight(transcript_fts, 0, char(1), char(2)), top.score
 		FROM top JOIN transcript_fts ON transcript_fts.rowid = top.sid
 			JOIN transcript_segments s ON s.sid = top.sid JOIN recordings r ON r.id = s.id
-		WHERE transcript_fts MATCH ?1`, q, limit)
+		WHERE transcript_fts MATCH ?1`, q, limit, candidates)
 	if err != nil {
 		return nil, err
 	}

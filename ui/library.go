@@ -47,6 +47,7 @@ type libraryPanel struct {
 	progress map[string]Progress // running transfers
 	// transcribing is how far running transcriptions are, by id.
 	transcribing map[string]float64
+	hits         *spokenHits         // where the words searched for were said
 	selected     string              // id of the selected recording
 	want         string              // id to select once a query returns it
 	gen          int                 // query generation; older answers are dropped
@@ -61,7 +62,7 @@ type libraryPanel struct {
 func newLibraryPanel(u *UI) *libraryPanel {
 	p := &libraryPanel{u: u, index: map[string]int{}, progress: map[string]Progress{}}
 	p.search = newShortcutEntry(u)
-	p.search.SetPlaceHolder("Search titles (Ctrl+F)")
+	p.search.SetPlaceHolder("Search titles and words (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.reloadSoon() }
 	p.count = widget.NewLabel("")
 	p.count.Importance = widget.LowImportance
@@ -77,7 +78,8 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.order.SetSelectedIndex(0)
 	p.order.OnChanged = func(string) { p.reload() }
 	p.tools = container.NewHBox(p.filter, p.order)
-	bar := container.NewBorder(nil, nil, nil, p.tools, p.search)
+	p.hits = newSpokenHits(p)
+	bar := container.NewVBox(container.NewBorder(nil, nil, nil, p.tools, p.search), p.hits.box)
 	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
 	return p
 }
@@ -202,11 +204,13 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 	}
 	sortRecordings(rs, order)
 	transcribing := transcriptProgress(ctx, p.u.be.Library)
+	hits := p.hits.find(ctx, q.Query)
 	onMain(func() {
 		if gen != p.gen {
 			return
 		}
 		p.transcribing = transcribing
+		p.hits.show(hits)
 		p.apply(q, rs, total)
 	})
 }
