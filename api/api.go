@@ -25,6 +25,11 @@ type Recording struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 	// Seq is the user's change sequence number of the last change.
 	Seq int64 `json:"seq"`
+	// TranscriptVersion is the version of the recording's transcript (0:
+	// none), counted apart from Version; a new one moves the recording in
+	// the change feed. TranscriptSHA256 is the SHA-256 of its stored form.
+	TranscriptVersion int64  `json:"transcript_version,omitempty"`
+	TranscriptSHA256  string `json:"transcript_sha256,omitempty"`
 }
 
 // RecordingMeta is the body of PUT /v1/recordings/{id}, and the part of a

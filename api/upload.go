@@ -22,6 +22,9 @@ const (
 	// HeaderVersion carries a recording's Version on answers about it; the
 	// same value also comes as a quoted ETag.
 	HeaderVersion = "Earshot-Version"
+	// HeaderTranscriptVersion carries a transcript's version on answers
+	// about it (GET and PUT /v1/recordings/{id}/transcript).
+	HeaderTranscriptVersion = "Earshot-Transcript-Version"
 )
 
 // PresignedUpload is the answer to POST /v1/recordings/{id}/upload-url: a

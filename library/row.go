@@ -38,6 +38,7 @@ type row struct {
 	Attempts             int
 	NextAttempt          int64
 	RemoteMeta           string // JSON of SyncItem.Base
+	RemoteTranscript     int64
 }
 
 // col is one stored field: its column, how a read selects it, and where it
@@ -100,6 +101,7 @@ var syncCols = []col{
 	{name: "attempts", read: "COALESCE(s.attempts, 0)", ref: func(r *row) any { return &r.Attempts }},
 	{name: "next_attempt", read: "COALESCE(s.next_attempt, 0)", ref: func(r *row) any { return &r.NextAttempt }},
 	{name: "remote_meta", read: "COALESCE(s.remote_meta, '')", ref: func(r *row) any { return &r.RemoteMeta }},
+	{name: "remote_transcript", read: "COALESCE(s.remote_transcript, 0)", ref: func(r *row) any { return &r.RemoteTranscript }},
 }
 
 // names lists the columns, for INSERT; exprs the read expressions, for SELECT.
@@ -166,7 +168,7 @@ func toRow(it SyncItem) row {
 		SyncState: string(it.SyncState), SyncError: it.SyncError, RemoteVersion: it.RemoteVersion,
 		PushedVersion: it.PushedVersion, RemoteTitle: it.RemoteTitle, KeepLocal: it.KeepLocal, WantAudio: it.WantAudio,
 		ResumeState: string(it.ResumeState), Attempts: it.Attempts, NextAttempt: msOrZero(it.NextAttempt),
-		RemoteMeta: encodeBase(it.Base),
+		RemoteMeta: encodeBase(it.Base), RemoteTranscript: it.RemoteTranscript,
 	}
 }
 
@@ -183,6 +185,7 @@ func (r row) item() SyncItem {
 		},
 		PushedVersion: r.PushedVersion, RemoteTitle: r.RemoteTitle, KeepLocal: r.KeepLocal, WantAudio: r.WantAudio,
 		ResumeState: SyncState(r.ResumeState), Attempts: r.Attempts, Base: decodeBase(r.RemoteMeta),
+		RemoteTranscript: r.RemoteTranscript,
 	}
 	if r.NextAttempt > 0 {
 		it.NextAttempt = time.UnixMilli(r.NextAttempt).UTC()

@@ -40,6 +40,9 @@ type SyncItem struct {
 	// Base is the tags, favourite and bookmarks the server held at
 	// RemoteVersion, the base of a three-way merge; nil when not known.
 	Base *MetaSet
+	// RemoteTranscript is the transcript version the server last listed
+	// (0: none); TranscriptsBehind compares it with the local one.
+	RemoteTranscript int64
 }
 
 // Tombstone reports whether the recording was purged here and only its

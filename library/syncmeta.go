@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -115,4 +116,27 @@ func writeMeta(ctx context.Context, tx *sql.Tx, id string, m MetaSet) error {
 		}
 	}
 	return nil
+}
+
+// TranscriptsBehind lists the recordings whose transcript the server holds
+// in a newer version than this device, and which have no local change
+// waiting to go up (those are merged when pushed): the ones to fetch.
+func (x *SyncIndex) TranscriptsBehind(ctx context.Context) ([]string, error) {
+	rows, err := x.l.db.QueryContext(ctx, `SELECT s.id FROM sync_items s
+		JOIN recordings r ON r.id = s.id LEFT JOIN transcripts t ON t.id = s.id
+		WHERE s.remote_transcript > COALESCE(t.remote_version, 0) AND COALESCE(t.dirty, 0) = 0
+			AND r.deleted_at IS NULL ORDER BY r.created_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list transcripts to fetch: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list transcripts to fetch: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -53,6 +53,9 @@ var syncMigrations = []string{
 	// remote_version (JSON of a MetaSet; '' unknown), the base of the
 	// three-way merge when both sides changed them.
 	`ALTER TABLE sync_items ADD COLUMN remote_meta TEXT NOT NULL DEFAULT '';`,
+	// 4: the transcript version the server last said it holds; above the
+	// local transcript's remote_version, it is to be fetched.
+	`ALTER TABLE sync_items ADD COLUMN remote_transcript INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // syncTrack is the sync engine's tables.

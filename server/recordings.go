@@ -47,7 +47,8 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 		return err
 	}
 	var m api.RecordingMeta
-	if err := decodeJSON(w, r, &m); err != nil {
+	// Bookmarks can make it larger than other JSON bodies (see fitting).
+	if err := decodeJSONFrom(http.MaxBytesReader(w, r.Body, maxStoredBytes+64<<10), &m); err != nil {
 		return err
 	}
 	if err := checkMeta(&m); err != nil {
@@ -160,7 +161,11 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 	}
 	ctx := r.Context()
 	now := time.Now().UTC()
+	var transcript meta.Recording // its transcript goes with it
 	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
+		if cur != nil {
+			transcript = *cur
+		}
 		switch {
 		case cur == nil:
 			return nil, errNotFound
@@ -171,6 +176,7 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		}
 		n := *cur
 		n.Deleted, n.DeletedAt, n.Available = true, &now, false
+		n.TranscriptVersion, n.TranscriptSHA256 = 0, ""
 		n.Version, n.UpdatedAt, n.ExpiresAt = cur.Version+1, now, now.Add(s.cfg.TombstoneTTL)
 		return &n, nil
 	})
@@ -188,6 +194,7 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 	if err := s.removeAudio(r, c.userID, id); err != nil {
 		return err
 	}
+	s.deleteTranscript(ctx, c.userID, id, transcript.TranscriptVersion, transcript.TranscriptSHA256)
 	writeRecording(w, http.StatusOK, rec.Recording)
 	return nil
 }

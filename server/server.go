@@ -55,6 +55,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("PUT /v1/recordings/{id}/content", s.authed(s.putContent))
 	mux.Handle("GET /v1/recordings/{id}/content", s.authed(s.getContent))
 	mux.Handle("GET /v1/recordings/{id}/upload", s.authed(s.uploadStatus))
+	mux.Handle("PUT /v1/recordings/{id}/transcript", s.authed(s.putTranscript))
+	mux.Handle("GET /v1/recordings/{id}/transcript", s.authed(s.getTranscript))
 	mux.Handle("POST /v1/recordings/{id}/upload-url", s.authed(s.presign))
 	mux.Handle("POST /v1/recordings/{id}/upload/complete", s.authed(s.completePresigned))
 	mux.Handle("/", s.handle(func(http.ResponseWriter, *http.Request) error {

@@ -16,6 +16,8 @@ type Summary struct {
 	BytesUp, BytesDown                     int64
 	// Remote counts changes made on other devices and applied here.
 	Remote int
+	// TranscriptsUp and TranscriptsDown count transcripts sent and fetched.
+	TranscriptsUp, TranscriptsDown int
 	// Conflicts counts renames here that lost to a rename elsewhere (the
 	// lost titles are in the title history).
 	Conflicts int
@@ -85,7 +87,12 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 		}
 		o.force = false // what failed this pass had its tries
 	}
-	return sum, nil
+	// Transcripts after the metadata: a new recording is in the cloud by
+	// now, and a fetched transcript finds its recording here.
+	if err := e.fetchTranscripts(ctx, &sum); err != nil {
+		return sum, err
+	}
+	return sum, e.pushTranscripts(ctx, &sum)
 }
 
 // retry runs f until it succeeds, fails for good, or has had its

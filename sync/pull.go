@@ -76,6 +76,7 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 	conflicts := map[string]bool{}
 	err := e.x.Update(ctx, ids, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
 		ch, changed := reconcile(cur, byID[id], now)
+		noteTranscript(&ch, cur, byID[id])
 		delete(events, id)
 		conflicts[id] = len(ch.History) > 0
 		if changed {
