@@ -5,7 +5,9 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // smallScreen is the smallest screen the first window must fit, in pixels,
@@ -36,4 +38,34 @@ func userScale() float32 {
 		return a.Settings().Scale()
 	}
 	return 1
+}
+
+// wideSelect lays s out at least as wide as its widest option, so no choice
+// is cut short ("On this dev…", fault 23): Fyne sizes a Select by its
+// placeholder alone.
+func wideSelect(s *widget.Select) fyne.CanvasObject {
+	return container.New(optionsWidth{s}, s)
+}
+
+// optionsWidth is wideSelect's layout.
+type optionsWidth struct{ s *widget.Select }
+
+// MinSize is the Select's own, widened to the widest option plus the
+// Select's chrome (its padding and the drop-down icon).
+func (l optionsWidth) MinSize([]fyne.CanvasObject) fyne.Size {
+	m := l.s.MinSize()
+	text := l.s.Theme().Size(theme.SizeNameText)
+	chrome := m.Width - fyne.MeasureText(l.s.PlaceHolder, text, fyne.TextStyle{}).Width
+	for _, o := range l.s.Options {
+		m.Width = max(m.Width, fyne.MeasureText(o, text, fyne.TextStyle{}).Width+chrome)
+	}
+	return m
+}
+
+// Layout gives the Select all the room.
+func (optionsWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestFirstWindowFitsTheScreen (fault 21): at scales 1, 1.5 and 2 the
@@ -34,5 +35,24 @@ func TestUserScaleReadsFYNE_SCALE(t *testing.T) {
 	t.Setenv("FYNE_SCALE", "1.5")
 	if s := userScale(); s != 1.5 {
 		t.Fatalf("userScale() = %v with FYNE_SCALE=1.5", s)
+	}
+}
+
+// TestFilterChoicesFitUncut (fault 23): at the first window size every
+// choice of the filter and the sort fits its box whole — Fyne's own chrome
+// (padding, icon) plus the text — instead of "On this dev…".
+func TestFilterChoicesFitUncut(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.do(func() { u.win.Resize(defaultSize()) })
+	for _, s := range []*widget.Select{u.list.filter, u.list.order} {
+		onMainWait(func() {
+			text := s.Theme().Size(theme.SizeNameText)
+			chrome := s.MinSize().Width - fyne.MeasureText(s.PlaceHolder, text, fyne.TextStyle{}).Width
+			for _, o := range s.Options {
+				if need := fyne.MeasureText(o, text, fyne.TextStyle{}).Width + chrome; s.Size().Width < need {
+					t.Errorf("%q gets %.0f px of the %.0f it needs: cut short", o, s.Size().Width, need)
+				}
+			}
+		})
 	}
 }

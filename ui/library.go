@@ -77,7 +77,7 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.order = widget.NewSelect(sortNames(), nil)
 	p.order.SetSelectedIndex(0)
 	p.order.OnChanged = func(string) { p.reload() }
-	p.tools = container.NewHBox(p.filter, p.order)
+	p.tools = container.NewHBox(wideSelect(p.filter), wideSelect(p.order))
 	p.hits = newSpokenHits(p)
 	bar := container.NewVBox(container.NewBorder(nil, nil, nil, p.tools, p.search), p.hits.box)
 	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
