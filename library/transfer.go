@@ -82,6 +82,20 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 // file is named after the title. It returns the path written; dst appears
 // only once complete. progress may be nil.
 func (l *Library) Export(ctx context.Context, id, dst string, progress Progress) (string, error) {
+	return l.export(ctx, id, dst, func(r Recording, src, tmp string, format audio.Format) error {
+		if format == r.Format {
+			// The mode audio.Convert gives a converted export: the same file
+			// whatever the format.
+			return copyFile(ctx, src, tmp, 0o644, progress)
+		}
+		_, err := audio.Convert(ctx, src, tmp, format, progress)
+		return err
+	})
+}
+
+// export resolves dst and its format for recording id, has write make the
+// file at tmp from the audio at src, and renames it into place.
+func (l *Library) export(ctx context.Context, id, dst string, write func(r Recording, src, tmp string, format audio.Format) error) (string, error) {
 	r, err := l.Get(ctx, id)
 	if err != nil {
 		return "", err
@@ -100,13 +114,7 @@ func (l *Library) Export(ctx context.Context, id, dst string, progress Progress)
 	}
 	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".earshot-tmp")
 	src := l.audioPath(r.ID, r.Format)
-	if format == r.Format {
-		// The mode audio.Convert gives a converted export: the same file
-		// whatever the format.
-		err = copyFile(ctx, src, tmp, 0o644, progress)
-	} else {
-		_, err = audio.Convert(ctx, src, tmp, format, progress)
-	}
+	err = write(r, src, tmp, format)
 	if err == nil {
 		err = os.Rename(tmp, dst)
 	}

@@ -127,8 +127,8 @@ func TestExport(t *testing.T) {
 	}
 
 	// An extension Earshot cannot write is refused, and nothing is left behind.
-	if _, err := l.Export(ctx, r.ID, filepath.Join(out, "talk.mp3"), nil); err == nil {
-		t.Fatal("export to .mp3 succeeded")
+	if _, err := l.Export(ctx, r.ID, filepath.Join(out, "talk.aac"), nil); err == nil {
+		t.Fatal("export to .aac succeeded")
 	}
 	es, _ := os.ReadDir(out)
 	if len(es) != 3 {

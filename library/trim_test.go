@@ -183,3 +183,27 @@ func firstDiff(a, b []int16) int {
 	}
 	return min(len(a), len(b))
 }
+
+// TestExportEnhancedLeavesTheRecording writes an enhanced copy and checks
+// the stored audio is the same file as before.
+func TestExportEnhancedLeavesTheRecording(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	pcm := ta.AddNoise(ta.Tone(2*time.Second, 300, 0.05), 0.001, 0, 4)
+	r := commitPCM(t, l, "noisy", audio.Opus, pcm)
+	dst := filepath.Join(t.TempDir(), "clear.flac")
+	path, err := l.ExportEnhanced(ctx, r.ID, dst, nil)
+	if err != nil || path != dst {
+		t.Fatalf("export enhanced: %q, %v", path, err)
+	}
+	if info, err := audio.Probe(dst); err != nil || info.Format != audio.FLAC || (info.Duration-2*time.Second).Abs() > 10*time.Millisecond {
+		t.Fatalf("enhanced copy %+v, %v", info, err)
+	}
+	after, err := l.Get(ctx, r.ID)
+	if err != nil || after.SHA256 != r.SHA256 {
+		t.Fatalf("the recording changed: %v", err)
+	}
+	if _, h, err := hashFile(l.AudioPath(r)); err != nil || h != r.SHA256 {
+		t.Fatalf("stored audio hash %s, want %s (%v)", h, r.SHA256, err)
+	}
+}
