@@ -25,6 +25,7 @@ var jsonRuns = map[string][]string{
 	"record":   {"--json", "--duration", "1s"},
 	"import":   {"--json", "../library/testdata/tone.flac"},
 	"search":   {"tone", "--json"},
+	"check":    {"--json"},
 }
 
 // TestConventions holds every command (found in the binary's own command

@@ -85,6 +85,12 @@ func open(ctx context.Context, dir string, now func() time.Time) (*Library, erro
 	if _, err := checkIndex(dir); err != nil {
 		return nil, err
 	}
+	return openUnchecked(ctx, dir, now)
+}
+
+// openUnchecked opens the library in dir, creating its folders and index as
+// needed, whatever recordings/ holds (Reindex fills a new index from it).
+func openUnchecked(ctx context.Context, dir string, now func() time.Time) (*Library, error) {
 	for _, d := range []string{dir, filepath.Join(dir, "recordings"), filepath.Join(dir, "incoming")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("open library: %w (choose another folder with --data-dir)", err)
@@ -128,6 +134,10 @@ func (l *Library) start(ctx context.Context) error {
 		return err
 	}
 	if _, err := l.PurgeExpired(ctx); err != nil {
+		n.close()
+		return err
+	}
+	if err := l.checkAtOpen(ctx); err != nil {
 		n.close()
 		return err
 	}
