@@ -4,6 +4,7 @@
 package api
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -19,10 +20,15 @@ type Recording struct {
 	Version int64 `json:"version"`
 	// Available is true once the content has been uploaded and verified.
 	Available bool `json:"available"`
-	// Deleted marks a tombstone: the recording was deleted at DeletedAt.
+	// Deleted marks a tombstone: the recording was deleted at DeletedAt,
+	// in DeleteScope.
 	Deleted   bool       `json:"deleted"`
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// DeleteScope says what a tombstone's deletion meant: ScopeEverywhere
+	// (devices move their copies to the trash) or ScopeCloud (only the cloud
+	// copy went; devices keep theirs). Empty on older tombstones: everywhere.
+	DeleteScope string    `json:"delete_scope,omitempty"`
+	UpdatedAt   time.Time `json:"updated_at"`
 	// Seq is the user's change sequence number of the last change.
 	Seq int64 `json:"seq"`
 	// TranscriptVersion is the version of the recording's transcript (0:
@@ -132,4 +138,24 @@ const (
 type StaleError struct {
 	Error
 	Current Recording `json:"current"`
+}
+
+// The scopes of DELETE /v1/recordings/{id}?scope=…, kept on the tombstone.
+const (
+	// ScopeEverywhere deletes the recording: every device moves its copy
+	// to the trash. The default.
+	ScopeEverywhere = "everywhere"
+	// ScopeCloud removes the cloud copy only: devices that hold the audio
+	// keep it, as a recording of their own that is not uploaded again
+	// unless asked; devices without it drop the entry.
+	ScopeCloud = "cloud"
+)
+
+// CheckDeleteScope accepts the scopes above and "" (everywhere).
+func CheckDeleteScope(s string) error {
+	switch s {
+	case "", ScopeEverywhere, ScopeCloud:
+		return nil
+	}
+	return fmt.Errorf("unknown delete scope %q: use %s or %s", s, ScopeEverywhere, ScopeCloud)
 }

@@ -36,7 +36,7 @@ func init() {
 	})
 	var rsf sessionFlags
 	Register(&Command{
-		Name: "cloud rm", Args: "ID...", Summary: "delete the cloud copy of recordings (this device keeps its copy)",
+		Name: "cloud rm", Args: "ID...", Summary: "remove the cloud copy of recordings (every device that has the audio keeps it)",
 		MinArgs: 1, MaxArgs: -1, Flags: rsf.register,
 		Examples: `earshot cloud rm 01jd8k2m`,
 		Run:      func(ctx context.Context, e *Env, args []string) error { return e.cloudRemove(ctx, rsf, args) },
@@ -200,51 +200,6 @@ func (e *Env) cloudRemove(ctx context.Context, sf sessionFlags, args []string) e
 			return err
 		}
 	}
-	return nil
-}
-
-// deleteScoped records a deletion and carries its cloud part out now when
-// the server can be reached (else the next sync does).
-func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope sync.Scope) error {
-	title := id
-	err := sync.Delete(ctx, ce.x, id, scope)
-	switch {
-	case errors.Is(err, library.ErrNotFound):
-		// Not in this library: only the cloud knows it.
-		if ce.sess == nil || (scope != sync.FromCloud && scope != sync.Everywhere) {
-			return err
-		}
-		if err := ce.sess.Client().Delete(ctx, id); err != nil && sync.KindOf(err) != sync.KindNotFound {
-			return err
-		}
-		fmt.Fprintf(e.Stderr, "deleted from the cloud: %s\n", id)
-		return nil
-	case err != nil:
-		return err
-	}
-	if it, err := ce.x.Item(ctx, id); err == nil {
-		title = fmt.Sprintf("%q (%s)", it.Title, id)
-	}
-	if scope == sync.FromDevice {
-		fmt.Fprintf(e.Stderr, "removed from this device: %s; it stays in the cloud (`earshot pull %s` fetches it again)\n", title, id)
-		return nil
-	}
-	if ce.eng == nil {
-		fmt.Fprintf(e.Stderr, "deletion of %s from %s recorded; it goes out with the next `earshot sync`\n", title, scope)
-		return nil
-	}
-	if err := ce.eng.SyncOne(ctx, id); err != nil {
-		if sync.Retryable(err) {
-			fmt.Fprintf(e.Stderr, "%s: cannot reach the server now (%s); the deletion waits for the next sync\n", title, oneLine(err.Error()))
-			return nil
-		}
-		return err
-	}
-	where := "from the cloud; this device keeps it (local only)"
-	if scope == sync.Everywhere {
-		where = "everywhere; it is in the trash here (`earshot restore " + id + "`), and goes to the trash of your other devices"
-	}
-	fmt.Fprintf(e.Stderr, "deleted %s %s\n", title, where)
 	return nil
 }
 

@@ -24,7 +24,7 @@ func init() {
 			earshot rm 01jd8k2m --everywhere`,
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&local, "local", false, "remove the audio from this device only; the cloud keeps it")
-			fs.BoolVar(&cloud, "cloud", false, "delete the cloud copy only; this device keeps it")
+			fs.BoolVar(&cloud, "cloud", false, "remove the cloud copy only; every device that has the audio keeps it, local only")
 			fs.BoolVar(&everywhere, "everywhere", false, "delete the cloud copy and move it to the trash here and on your other devices")
 			sf.register(fs)
 		},

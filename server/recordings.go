@@ -159,6 +159,13 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 	if err != nil {
 		return err
 	}
+	scope := r.URL.Query().Get("scope")
+	if err := api.CheckDeleteScope(scope); err != nil {
+		return errorf(http.StatusBadRequest, api.CodeBadRequest, err.Error())
+	}
+	if scope == "" {
+		scope = api.ScopeEverywhere
+	}
 	ctx := r.Context()
 	now := time.Now().UTC()
 	var transcript meta.Recording // its transcript goes with it
@@ -175,7 +182,7 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 			return nil, stale(cur, fmt.Sprintf("version %d is stale; the recording is at version %d", ifMatch, cur.Version))
 		}
 		n := *cur
-		n.Deleted, n.DeletedAt, n.Available = true, &now, false
+		n.Deleted, n.DeletedAt, n.DeleteScope, n.Available = true, &now, scope, false
 		n.TranscriptVersion, n.TranscriptSHA256 = 0, ""
 		n.Version, n.UpdatedAt, n.ExpiresAt = cur.Version+1, now, now.Add(s.cfg.TombstoneTTL)
 		return &n, nil

@@ -17,8 +17,9 @@ const (
 	// FromDevice removes the audio from this device only; the cloud keeps
 	// it and the entry becomes cloud-only.
 	FromDevice Scope = iota + 1
-	// FromCloud deletes the cloud copy only; this device keeps its audio
-	// as local-only and never uploads it again.
+	// FromCloud deletes the cloud copy only: every device that holds the
+	// audio keeps it as local-only, not uploaded again unless asked
+	// (UploadAgain); devices without it, this one included, drop the entry.
 	FromCloud
 	// Everywhere deletes the cloud copy and moves the recording to the trash
 	// here; other devices move it to their trash when they hear of it.
@@ -123,10 +124,6 @@ func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.Syn
 		n.HasAudio, n.SyncState, n.WantAudio = false, library.CloudOnly, false
 		return library.SyncChange{Item: &n, DropAudio: true}, nil
 	case FromCloud:
-		if !cur.HasAudio {
-			// A cloud-only entry has nothing here to keep: the same as everywhere.
-			return deleteChange(cur, Everywhere, now)
-		}
 		if cur.RemoteVersion == 0 {
 			// Nothing up there: just never upload it.
 			if !cur.HasAudio {
@@ -135,6 +132,8 @@ func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.Syn
 			n.KeepLocal, n.SyncState = true, library.LocalOnly
 			return library.SyncChange{Item: &n}, nil
 		}
+		// A cloud-only entry goes once the cloud copy is gone (the push);
+		// devices holding the audio keep theirs.
 		n.KeepLocal, n.SyncState = true, library.PendingDelete
 		return library.SyncChange{Item: &n}, nil
 	case Everywhere:
@@ -150,4 +149,49 @@ func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.Syn
 		return library.SyncChange{Item: &n}, nil
 	}
 	return library.SyncChange{}, fmt.Errorf("unknown delete scope %d", scope)
+}
+
+// ErrInCloud: the recording is in the cloud already.
+var ErrInCloud = errors.New("in the cloud already")
+
+// UploadAgain undoes "keep on this device only" (what a delete from the
+// cloud leaves on every device that holds the audio): the recording is
+// uploaded with the next pass. A cloud deletion not yet sent is cancelled.
+func (e *Engine) UploadAgain(ctx context.Context, id string) error {
+	if err := UploadAgain(ctx, e.x, id); err != nil {
+		return err
+	}
+	e.Trigger()
+	return nil
+}
+
+// UploadAgain records the choice without an engine; the next pass of any
+// engine on the library uploads the recording.
+func UploadAgain(ctx context.Context, x *library.SyncIndex, id string) error {
+	_, err := x.UpdateOne(ctx, id, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+		switch {
+		case cur == nil || cur.Tombstone():
+			return library.SyncChange{}, &library.NotFoundError{ID: id}
+		case !cur.HasAudio:
+			return library.SyncChange{}, fmt.Errorf("%w: nothing to upload from here", ErrNotHere)
+		case cur.Trashed():
+			return library.SyncChange{}, fmt.Errorf("%w: restore it first", ErrDeleting)
+		case !cur.KeepLocal:
+			if effectiveState(*cur) == library.LocalOnly {
+				return library.SyncChange{}, nil // uploaded by itself anyway
+			}
+			return library.SyncChange{}, ErrInCloud
+		}
+		n := *cur
+		clearError(&n)
+		n.KeepLocal = false
+		if n.SyncState != library.PendingDelete {
+			n.SyncState = library.LocalOnly
+		}
+		return library.SyncChange{Item: &n}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("upload %s again: %w", id, err)
+	}
+	return nil
 }

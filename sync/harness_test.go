@@ -24,9 +24,14 @@ import (
 // testenv.StartServer).
 
 // startServer starts a server with args for one test (killed at its end).
+// serverArgs are every test server's flags: the tests' devices all
+// connect from 127.0.0.1, like many devices behind one address, so the
+// per-address connection cap (a defence against one client) is off.
+var serverArgs = []string{"--max-conns-per-addr", "0"}
+
 func startServer(t testing.TB, args ...string) *testenv.Server {
 	t.Helper()
-	return testenv.StartServer(t, testenv.Args(args...))
+	return testenv.StartServer(t, testenv.Args(append(append([]string{}, serverArgs...), args...)...))
 }
 
 // The shared server serves the tests that need no special flags; each test
@@ -45,8 +50,7 @@ func sharedServer(t testing.TB) *testenv.Server {
 			t.Fatal(err)
 		}
 		sharedDir = dir
-		// Every device of every test comes from 127.0.0.1: no per-address cap.
-		s := testenv.NewServer(t, testenv.DataDir(dir), testenv.Args("--max-conns-per-addr", "0"))
+		s := testenv.NewServer(t, testenv.DataDir(dir), testenv.Args(serverArgs...))
 		if err := s.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -115,7 +115,7 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 	}
 	now := time.Now()
 	return e.x.Update(ctx, gone, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
-		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true}, now)
+		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeEverywhere}, now)
 		if changed {
 			sum.Remote++
 		}
@@ -136,7 +136,7 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 //     deletion, keeps going: its upload brings it back.
 func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.SyncChange, bool) {
 	if r.Deleted {
-		return reconcileDeleted(cur, now)
+		return reconcileDeleted(cur, r.DeleteScope, now)
 	}
 	if !r.Available {
 		return library.SyncChange{}, false // an upload still in progress
@@ -226,7 +226,11 @@ func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.S
 	return ch, changed
 }
 
-func reconcileDeleted(cur *library.SyncItem, now time.Time) (library.SyncChange, bool) {
+// reconcileDeleted applies a tombstone. Deleted everywhere ("" on older
+// servers), a recording goes to the trash here; removed from the cloud
+// only, a copy here stays, local-only and not uploaded again unless asked.
+// Either way an entry without audio here goes.
+func reconcileDeleted(cur *library.SyncItem, scope string, now time.Time) (library.SyncChange, bool) {
 	if cur == nil {
 		return library.SyncChange{}, false
 	}
@@ -241,12 +245,17 @@ func reconcileDeleted(cur *library.SyncItem, now time.Time) (library.SyncChange,
 		return library.SyncChange{Purge: true}, !cur.Trashed() // a cloud-only entry: nothing left to keep
 	case cur.Trashed():
 		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
+		n.KeepLocal = scope == api.ScopeCloud
 		return library.SyncChange{Item: &n}, false
 	case cur.RemoteVersion == 0 && (st == library.LocalOnly || st == library.Queued || st == library.Uploading):
 		return library.SyncChange{}, false // not uploaded yet, or restored since: the upload brings it back
 	case cur.KeepLocal:
 		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
 		return library.SyncChange{Item: &n}, false
+	case scope == api.ScopeCloud:
+		// Removed from the cloud on another device: ours stays, here only.
+		n.SyncState, n.RemoteVersion, n.KeepLocal = library.LocalOnly, 0, true
+		return library.SyncChange{Item: &n}, true
 	}
 	// Deleted on another device: to the trash here, restorable.
 	t := now.UTC()

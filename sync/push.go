@@ -105,14 +105,14 @@ func clearError(n *library.SyncItem) {
 	n.SyncError, n.ResumeState, n.Attempts, n.NextAttempt = "", "", 0, time.Time{}
 }
 
-// pushDelete passes a deletion on to the server (which keeps a tombstone so
-// other devices learn of it), then settles the local entry: a tombstone
-// goes for good, a recording in the trash stays there (restorable) as
-// local-only, one deleted from the cloud only stays here as local-only, a
-// cloud-only entry goes.
+// pushDelete passes a deletion on to the server (which keeps a tombstone,
+// with the scope, so other devices learn of it), then settles the local
+// entry: a tombstone goes for good, a recording in the trash stays there
+// (restorable) as local-only, one deleted from the cloud only stays here as
+// local-only, a cloud-only entry goes.
 func (e *Engine) pushDelete(ctx context.Context, it library.SyncItem) (result, error) {
 	res := result{op: OpDelete}
-	if err := e.c.Delete(ctx, it.ID); err != nil && KindOf(err) != KindNotFound {
+	if err := e.c.Delete(ctx, it.ID, deleteScope(it)); err != nil && KindOf(err) != KindNotFound {
 		return res, err
 	}
 	_, err := e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
@@ -130,4 +130,14 @@ func (e *Engine) pushDelete(ctx context.Context, it library.SyncItem) (result, e
 		return library.SyncChange{Item: &n}, nil
 	})
 	return res, err
+}
+
+// deleteScope is what a pending deletion means for other devices: a
+// recording removed from the cloud only (kept local here, not in the trash)
+// stays on theirs too; anything trashed or purged is deleted everywhere.
+func deleteScope(it library.SyncItem) string {
+	if it.KeepLocal && !it.Trashed() && !it.Tombstone() {
+		return api.ScopeCloud
+	}
+	return api.ScopeEverywhere
 }

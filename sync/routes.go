@@ -84,9 +84,11 @@ func (c *Client) PutMeta(ctx context.Context, id string, meta api.RecordingMeta,
 	return out, err
 }
 
-// Delete deletes a recording (the server keeps a tombstone).
-func (c *Client) Delete(ctx context.Context, id string) error {
-	return c.doJSON(ctx, request{op: "delete " + id, method: http.MethodDelete, path: recPath(id), authed: true}, nil)
+// Delete deletes a recording in scope (api.ScopeEverywhere or
+// api.ScopeCloud); the server keeps a tombstone that says which.
+func (c *Client) Delete(ctx context.Context, id, scope string) error {
+	return c.doJSON(ctx, request{op: "delete " + id, method: http.MethodDelete, path: recPath(id),
+		query: url.Values{"scope": {scope}}, authed: true}, nil)
 }
 
 // UploadStatus says how many bytes of the content the server holds.

@@ -188,21 +188,28 @@ func TestReconcile(t *testing.T) {
 
 func TestReconcileDeleted(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		cur  *library.SyncItem
-		want outcome
+		name  string
+		cur   *library.SyncItem
+		scope string
+		want  outcome
 	}{
-		{"unknown here: nothing", nil, outcome{noItem: true}},
-		{"our own purge, confirmed: the tombstone goes", ptr(item(library.Synced, tombstone)), outcome{purge: true}},
-		{"a cloud-only entry: dropped", ptr(item(library.CloudOnly, noAudio)), outcome{changed: true, purge: true}},
-		{"a cloud-only entry in the trash: dropped quietly", ptr(item(library.PendingDelete, noAudio, inTrash)), outcome{purge: true}},
-		{"in the trash here: stays there, local-only", ptr(item(library.PendingDelete, inTrash)), outcome{state: library.LocalOnly, trashed: true}},
-		{"not uploaded yet: the upload brings it back", ptr(item(library.Queued)), outcome{noItem: true}},
-		{"deleted from the cloud here: local-only", ptr(item(library.PendingDelete, keepLocal)), outcome{state: library.LocalOnly, keep: true}},
-		{"synced here, deleted elsewhere: to the trash", ptr(item(library.Synced)), outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"failed here, deleted elsewhere: to the trash, the failure cleared", ptr(item(library.Synced, failedFrom(library.Synced))), outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"unknown here: nothing", nil, "", outcome{noItem: true}},
+		{"our own purge, confirmed: the tombstone goes", ptr(item(library.Synced, tombstone)), "", outcome{purge: true}},
+		{"a cloud-only entry: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeEverywhere, outcome{changed: true, purge: true}},
+		{"a cloud-only entry in the trash: dropped quietly", ptr(item(library.PendingDelete, noAudio, inTrash)), "", outcome{purge: true}},
+		{"in the trash here: stays there, local-only", ptr(item(library.PendingDelete, inTrash)), "", outcome{state: library.LocalOnly, trashed: true}},
+		{"not uploaded yet: the upload brings it back", ptr(item(library.Queued)), "", outcome{noItem: true}},
+		{"deleted from the cloud here: local-only", ptr(item(library.PendingDelete, keepLocal)), api.ScopeCloud, outcome{state: library.LocalOnly, keep: true}},
+		{"synced here, deleted elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhere, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"an older server's tombstone means everywhere", ptr(item(library.Synced)), "", outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"failed here, deleted elsewhere: to the trash, the failure cleared", ptr(item(library.Synced, failedFrom(library.Synced))), "", outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"removed from the cloud elsewhere, synced here: kept here only", ptr(item(library.Synced)), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"removed from the cloud elsewhere while failed here: kept here only", ptr(item(library.Synced, failedFrom(library.Synced))), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"removed from the cloud elsewhere, cloud-only here: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeCloud, outcome{changed: true, purge: true}},
+		{"removed from the cloud elsewhere, in the trash here: stays there, not to be uploaded", ptr(item(library.PendingDelete, inTrash)), api.ScopeCloud, outcome{state: library.LocalOnly, trashed: true, keep: true}},
+		{"removed from the cloud elsewhere while a rename waits here: kept here only", ptr(item(library.Synced, renamed)), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
 	} {
-		ch, changed := reconcileDeleted(c.cur, ruleNow)
+		ch, changed := reconcileDeleted(c.cur, c.scope, ruleNow)
 		c.want.check(t, c.name, ch, changed)
 	}
 }

@@ -303,7 +303,7 @@ func testRecordingLifecycle(t *testing.T, s meta.Store) {
 	del := time.Now().UTC()
 	r3, err := s.UpdateRecording(ctx, u.ID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
 		n := *cur
-		n.Deleted, n.DeletedAt, n.ExpiresAt = true, &del, del.Add(30*24*time.Hour)
+		n.Deleted, n.DeletedAt, n.DeleteScope, n.ExpiresAt = true, &del, api.ScopeCloud, del.Add(30*24*time.Hour)
 		return &n, nil
 	})
 	if err != nil || !r3.Deleted || r3.Seq <= r2.Seq {
@@ -313,11 +313,13 @@ func testRecordingLifecycle(t *testing.T, s meta.Store) {
 		t.Fatalf("UsedBytes after delete = %d, want 0", uu.UsedBytes)
 	}
 	got, err = s.GetRecording(ctx, u.ID, id)
-	if err != nil || !got.Deleted || got.DeletedAt == nil || got.ExpiresAt.IsZero() {
+	if err != nil || !got.Deleted || got.DeletedAt == nil || got.ExpiresAt.IsZero() || got.DeleteScope != api.ScopeCloud {
 		t.Fatalf("tombstone = %+v, %v", got, err)
 	}
+	// The scope travels with the tombstone: other devices tell "removed
+	// from the cloud" from "deleted everywhere" by it.
 	ch, err := s.ListChanges(ctx, u.ID, r1.Seq, 10)
-	if err != nil || len(ch) != 1 || ch[0].ID != id || !ch[0].Deleted {
+	if err != nil || len(ch) != 1 || ch[0].ID != id || !ch[0].Deleted || ch[0].DeleteScope != api.ScopeCloud {
 		t.Fatalf("ListChanges since create = %+v, %v", ch, err)
 	}
 	if ch, _ := s.ListChanges(ctx, u.ID, r3.Seq, 10); len(ch) != 0 {
