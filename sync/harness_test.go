@@ -23,12 +23,12 @@ import (
 // The tests run the real earshot-server binary on loopback (see
 // testenv.StartServer).
 
-// startServer starts a server with args for one test (killed at its end).
 // serverArgs are every test server's flags: the tests' devices all
 // connect from 127.0.0.1, like many devices behind one address, so the
 // per-address connection cap (a defence against one client) is off.
 var serverArgs = []string{"--max-conns-per-addr", "0"}
 
+// startServer starts a server with args for one test (killed at its end).
 func startServer(t testing.TB, args ...string) *testenv.Server {
 	t.Helper()
 	return testenv.StartServer(t, testenv.Args(append(append([]string{}, serverArgs...), args...)...))
