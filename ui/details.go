@@ -36,6 +36,7 @@ type detailsPanel struct {
 	del      *widget.Button
 	actions  *fyne.Container
 	sections []detailSection
+	tags     *tagEditor // tags.go
 
 	rec library.Recording
 }
@@ -56,6 +57,7 @@ type detailSection struct {
 // newDetailSections lists the sections of the details pane in order.
 func newDetailSections(d *detailsPanel) []detailSection {
 	return []detailSection{
+		newTagSection(d),
 		newTranscriptSection(d),
 		newTitleHistorySection(d),
 	}

@@ -38,6 +38,7 @@ type libraryPanel struct {
 	filter  *widget.Select
 	order   *widget.Select
 	tools   *fyne.Container
+	tags    *tagFilter // tags.go
 	list    *recordList
 	count   *widget.Label
 	empty   *widget.Label
@@ -77,9 +78,12 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.order = widget.NewSelect(sortNames(), nil)
 	p.order.SetSelectedIndex(0)
 	p.order.OnChanged = func(string) { p.reload() }
-	p.tools = container.NewHBox(wideSelect(p.filter), wideSelect(p.order))
+	p.tags = newTagFilter(p)
+	p.tools = container.NewHBox(wideSelect(p.tags.sel), wideSelect(p.filter), wideSelect(p.order))
 	p.hits = newSpokenHits(p)
-	bar := container.NewVBox(container.NewBorder(nil, nil, nil, p.tools, p.search), p.hits.box)
+	// The search gets a row of its own: beside three choices it was too
+	// narrow to read what was typed.
+	bar := container.NewVBox(p.search, p.tools, p.hits.box)
 	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
 	return p
 }
@@ -156,7 +160,9 @@ func (p *libraryPanel) moveSelection(delta int) {
 // query is what the list shows: the filter's index is a library.Presence
 // (filterNames is in the same order).
 func (p *libraryPanel) query() library.ListOptions {
-	return library.ListOptions{Query: p.search.Text, Presence: library.Presence(p.filter.SelectedIndex())}
+	q := library.ListOptions{Query: p.search.Text, Presence: library.Presence(p.filter.SelectedIndex())}
+	p.tags.narrow(&q)
+	return q
 }
 
 // reloadSoon debounces reloads while the user types.
@@ -195,7 +201,7 @@ func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, gen int) {
 	rs, err := p.u.be.Library.List(ctx, q)
 	total := len(rs)
-	if err == nil && (q.Query != "" || q.Presence != library.AnyPresence) {
+	if err == nil && (q.Query != "" || q.Presence != library.AnyPresence || len(q.Tags) > 0 || q.Favorites) {
 		total, err = p.u.be.Library.Count(ctx, library.ListOptions{})
 	}
 	if err != nil {
@@ -205,10 +211,12 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 	sortRecordings(rs, order)
 	transcribing := transcriptProgress(ctx, p.u.be.Library)
 	hits := p.hits.find(ctx, q.Query)
+	tagCounts := p.tags.load(ctx)
 	onMain(func() {
 		if gen != p.gen {
 			return
 		}
+		p.tags.setCounts(tagCounts)
 		p.transcribing = transcribing
 		p.hits.show(hits)
 		p.apply(q, rs, total)
@@ -262,6 +270,8 @@ func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
 		p.empty.SetText("No recordings yet.\nPress Record (Ctrl+R) to make one, or drop audio files here to import them.")
 	case q.Query != "":
 		p.empty.SetText(fmt.Sprintf("No recordings match %q (of %s).", q.Query, thousands(total)))
+	case p.tags.active():
+		p.empty.SetText(fmt.Sprintf("None of the %s recordings is %s.", thousands(total), p.tags.describe()))
 	default:
 		p.empty.SetText(fmt.Sprintf("None of the %s recordings is %s.", thousands(total), filterNames[q.Presence]))
 	}
