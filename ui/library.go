@@ -79,7 +79,7 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	p.order.SetSelectedIndex(0)
 	p.order.OnChanged = func(string) { p.reload() }
 	p.tags = newTagFilter(p)
-	p.tools = container.NewHBox(wideSelect(p.tags.sel), wideSelect(p.filter), wideSelect(p.order))
+	p.tools = container.NewHBox(p.tags.sel, wideSelect(p.filter), wideSelect(p.order)) // tags can be long: not widened
 	p.hits = newSpokenHits(p)
 	// The search gets a row of its own: beside three choices it was too
 	// narrow to read what was typed.
