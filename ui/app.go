@@ -42,6 +42,8 @@ type UI struct {
 	// quitting is set once the window is closing: a recording that ends
 	// (or starts) from then on quits the app.
 	quitting bool
+	// cjkAsked is set once fontsFor has looked for a bold CJK face.
+	cjkAsked bool
 }
 
 // New builds the window over be. Its goroutines stop when ctx ends. Call

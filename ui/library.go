@@ -137,6 +137,7 @@ func (p *libraryPanel) setItems(rs []library.Recording) {
 		rs = append([]library.Recording{live}, rs...)
 	}
 	p.items = rs
+	p.u.fontsFor(titlesOf(rs))
 	clear(p.index)
 	for i, r := range rs {
 		p.index[r.ID] = i

@@ -16,13 +16,24 @@ import (
 // Disabled colour, so that colour is a readable grey, not a faint one;
 // disabled buttons still read as disabled by their flat background.
 type earshotTheme struct {
-	fyne.Theme // sizes, icons and (fonts.go) fonts
+	fyne.Theme // sizes, icons and fonts
+	// bold is the bold face to use instead of Fyne's (a CJK one: see
+	// fonts.go); nil keeps Fyne's.
+	bold fyne.Resource
 }
 
 var _ fyne.Theme = (*earshotTheme)(nil)
 
 // newTheme returns the window's theme.
 func newTheme() *earshotTheme { return &earshotTheme{Theme: theme.DefaultTheme()} }
+
+// Font returns the face for style: Fyne's, with bold from t.bold when set.
+func (t *earshotTheme) Font(style fyne.TextStyle) fyne.Resource {
+	if t.bold != nil && style.Bold && !style.Monospace && !style.Symbol && !style.Italic {
+		return t.bold
+	}
+	return t.Theme.Font(style)
+}
 
 // Color returns name's colour in variant v; names Earshot does not set come
 // from Fyne's default theme.
