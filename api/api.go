@@ -71,6 +71,19 @@ type ListResponse struct {
 type Credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// Invite is the invite code a sign-up needs on a server with
+	// --signup invite (made by its owner: earshot-server invite create).
+	Invite string `json:"invite,omitempty"`
+}
+
+// PasswordChange is the body of PUT /v1/account/password: the current
+// password, or a one-time reset code from the server's owner, and the new
+// password.
+type PasswordChange struct {
+	Email           string `json:"email,omitempty"` // with ResetCode: the account's
+	CurrentPassword string `json:"current_password,omitempty"`
+	ResetCode       string `json:"reset_code,omitempty"`
+	NewPassword     string `json:"new_password"`
 }
 
 // Account is the answer to POST /v1/accounts.
@@ -129,6 +142,12 @@ const (
 	// CodeTimeout (408): the request's body came too slowly or stalled and
 	// the server stopped waiting; send it again (a chunked upload resumes).
 	CodeTimeout = "timeout"
+	// CodeForbidden (403): the server does not allow this (sign-up closed,
+	// an invite needed or not valid, an account disabled).
+	CodeForbidden = "forbidden"
+	// CodeWeakPassword (400): the new password is too easy to guess; the
+	// message says why.
+	CodeWeakPassword = "weak_password"
 )
 
 // StaleError is the body of a 412 answer to PUT or DELETE /v1/recordings/{id}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 
@@ -104,32 +103,6 @@ func readCredentials(w http.ResponseWriter, r *http.Request) (c api.Credentials,
 	return c, email, err
 }
 
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
-	c, email, err := readCredentials(w, r)
-	if err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(c.Password) < minPasswordLen || len(c.Password) > maxPasswordLen {
-		return badRequest(fmt.Sprintf("the password must have at least %d characters", minPasswordLen))
-	}
-	release, err := s.hashing(r.Context())
-	if err != nil {
-		return err
-	}
-	hash := hashPassword(c.Password)
-	release()
-	u := meta.User{ID: api.NewID(), Email: email, PasswordHash: hash, CreatedAt: time.Now().UTC()}
-	if err := s.meta.CreateUser(r.Context(), u); err != nil {
-		if errors.Is(err, meta.ErrExists) {
-			err = errorf(http.StatusConflict, api.CodeConflict, "an account with this email exists; sign in instead")
-		}
-		return err
-	}
-	s.log.Info("account created", "user", u.ID)
-	writeJSON(w, http.StatusCreated, api.Account{UserID: u.ID, Email: email})
-	return nil
-}
-
 var errWrongPassword = errorf(http.StatusUnauthorized, api.CodeUnauthorized, "wrong email or password")
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -138,24 +111,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	addr := s.clientAddr(r)
-	pair := email + " " + addr
-	refund, err := s.takeAttempt(ctx, email, addr, pair)
+	u, err := s.signIn(ctx, email, s.clientAddr(r), c.Password)
 	if err != nil {
-		if errors.As(err, new(*httpError)) {
-			s.log.Warn("sign-in refused: rate limited", "addr", addr)
-		}
-		return err
-	}
-	u, err := s.checkCredentials(ctx, email, c.Password)
-	if errors.Is(err, errWrongPassword) {
-		s.log.Info("sign-in failed", "addr", addr)
-	}
-	if err != nil {
-		return err // the attempt stays counted
-	}
-	refund()
-	if err := s.markKnownGood(ctx, pair); err != nil {
 		return err
 	}
 	sess, err := s.issue(ctx, u.ID, api.NewID())
@@ -164,6 +121,28 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, sess)
 	return nil
+}
+
+// signIn checks email and password as one sign-in attempt from addr:
+// counted against the limits first, taken back when it succeeds.
+func (s *Server) signIn(ctx context.Context, email, addr, password string) (meta.User, error) {
+	pair := email + " " + addr
+	refund, err := s.takeAttempt(ctx, email, addr, pair)
+	if err != nil {
+		if errors.As(err, new(*httpError)) {
+			s.log.Warn("sign-in refused: rate limited", "addr", addr)
+		}
+		return meta.User{}, err
+	}
+	u, err := s.checkCredentials(ctx, email, password)
+	if errors.Is(err, errWrongPassword) {
+		s.log.Info("sign-in failed", "addr", addr)
+	}
+	if err != nil {
+		return u, err // the attempt stays counted
+	}
+	refund()
+	return u, s.markKnownGood(ctx, pair)
 }
 
 // checkCredentials returns the user whose email and password these are,

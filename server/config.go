@@ -31,9 +31,15 @@ type Config struct {
 	S3CreateBucket bool   // create S3Bucket at start if it is missing
 	S3SpoolDir     string // chunks on their way to S3; empty: os.TempDir()
 	QuotaBytes     int64
-	MaxObjectSize  int64
-	AccessTTL      time.Duration
-	RefreshTTL     time.Duration
+	// Signup is who may create accounts: SignupOpen, SignupInvite or
+	// SignupClosed; SignupLimit and SignupTotal cap new accounts an hour
+	// per client address and in all.
+	Signup        string
+	SignupLimit   int
+	SignupTotal   int
+	MaxObjectSize int64
+	AccessTTL     time.Duration
+	RefreshTTL    time.Duration
 	// RefreshGrace is how long a refresh token presented again gets the
 	// same new pair (its first answer may have been lost).
 	RefreshGrace    time.Duration
@@ -97,6 +103,9 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "S3 secret key; prefer EARSHOT_SERVER_S3_SECRET_KEY")
 	fs.BoolVar(&c.S3CreateBucket, "s3-create-bucket", false, "create --s3-bucket at start if it is missing (private)")
 	fs.StringVar(&c.S3SpoolDir, "s3-spool-dir", "", "directory for chunks on their way to S3, one chunk per upload in flight (empty: the system's temporary directory)")
+	fs.StringVar(&c.Signup, "signup", "invite", "who may create accounts: open (anyone), invite (the first account, then invite codes from: earshot-server invite create) or closed")
+	fs.IntVar(&c.SignupLimit, "signup-limit", 5, "new accounts an hour from one client address")
+	fs.IntVar(&c.SignupTotal, "signup-total", 50, "new accounts an hour in all")
 	fs.Int64Var(&c.QuotaBytes, "quota-bytes", 10<<30, "storage quota per user in bytes")
 	fs.Int64Var(&c.MaxObjectSize, "max-object-size", 4<<30, "largest recording in bytes")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "lifetime of access tokens")
@@ -124,13 +133,29 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 
 // Parse fills c from args and the environment.
 func (c *Config) Parse(name string, args []string, getenv func(string) string) error {
+	rest, err := c.ParseCommand(name, args, getenv, nil)
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("unexpected argument %q", rest[0])
+	}
+	return err
+}
+
+// ParseCommand fills c like Parse for a subcommand: extra adds the
+// command's own flags, and the arguments after the flags are returned.
+func (c *Config) ParseCommand(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) ([]string, error) {
 	fs := c.FlagSet(name)
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
+	return fs.Args(), c.fromEnv(fs, getenv)
+}
+
+// fromEnv sets the flags not given on the command line from EARSHOT_SERVER_*
+// variables, then checks c.
+func (c *Config) fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var err error
@@ -192,6 +217,10 @@ func (c *Config) check() error {
 		return fmt.Errorf("--blob must be disk or s3, not %q", c.Blob)
 	case c.Blob == "s3" && c.S3Bucket == "":
 		return fmt.Errorf("--blob s3 needs --s3-bucket (or EARSHOT_SERVER_S3_BUCKET)")
+	case c.Signup != SignupOpen && c.Signup != SignupInvite && c.Signup != SignupClosed:
+		return fmt.Errorf("--signup must be open, invite or closed, not %q", c.Signup)
+	case c.SignupLimit < 1 || c.SignupTotal < 1:
+		return fmt.Errorf("--signup-limit and --signup-total must be at least 1")
 	case c.QuotaBytes <= 0 || c.MaxObjectSize <= 0:
 		return fmt.Errorf("--quota-bytes and --max-object-size must be positive")
 	case c.BodyTimeout <= 0 || c.WriteTimeout <= 0 || c.RateWindow <= 0 || c.MinRate <= 0:

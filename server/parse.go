@@ -61,14 +61,30 @@ func checkID(id string) error {
 	return nil
 }
 
-// normaliseEmail trims and lower-cases an email and checks its shape.
+// normaliseEmail trims and lower-cases an email and checks its shape: one
+// @, a local part of at most 64 bytes, a domain of dot-separated labels
+// (letters, digits, hyphens; at least two labels), and no spaces, control
+// or invisible characters (U+200B and the like), which would make two
+// accounts look the same.
 func normaliseEmail(s string) (string, error) {
+	bad := badRequest("enter a valid email address, such as name@example.com")
 	e := strings.ToLower(strings.TrimSpace(s))
-	at := strings.IndexByte(e, '@')
-	if len(e) < 3 || len(e) > 254 || at < 1 || at == len(e)-1 || strings.Count(e, "@") != 1 ||
-		strings.ContainsFunc(e, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) ||
-		!utf8.ValidString(e) {
-		return "", badRequest("enter a valid email address")
+	local, domain, ok := strings.Cut(e, "@")
+	if !ok || !utf8.ValidString(e) || len(e) > 254 || local == "" || len(local) > 64 ||
+		strings.ContainsFunc(e, func(r rune) bool {
+			return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
+		}) {
+		return "", bad
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return "", bad
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.ContainsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+			return "", bad
+		}
 	}
 	return e, nil
 }

@@ -191,3 +191,15 @@ func lostRefreshAnswer(t *testing.T, p *testenv.Server) {
 	via.token = s2.AccessToken
 	via.expect(200, "GET", "/v1/recordings", nil)
 }
+
+// postFrom posts v as JSON from a loopback address and returns the status.
+func postFrom(t *testing.T, local, url string, v any) int {
+	t.Helper()
+	body, _ := json.Marshal(v)
+	resp, err := clientFrom(local).Post(url, "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("POST %s from %s: %v", url, local, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

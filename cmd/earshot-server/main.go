@@ -24,6 +24,7 @@ import (
 )
 
 func main() {
+	privateFiles()
 	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
 		fmt.Println(version.String("earshot-server"))
 		return
@@ -38,6 +39,11 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 {
+		if cmd, ok := ownerCommands[args[0]]; ok {
+			return cmd(args[1:])
+		}
+	}
 	setup := len(args) > 0 && args[0] == "dynamodb-setup"
 	if setup {
 		args = args[1:]

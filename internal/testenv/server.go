@@ -143,7 +143,11 @@ func (s *Server) Start() error {
 	if s.cmd != nil {
 		return fmt.Errorf("start earshot-server %s: already running", s.URL)
 	}
-	args := []string{"--addr", s.Addr, "--log-level", s.logLevel}
+	// Tests sign up as many accounts as they like: open sign-up without
+	// its hourly limits, unless the test's own Args say otherwise (the
+	// last value of a flag wins).
+	args := []string{"--addr", s.Addr, "--log-level", s.logLevel,
+		"--signup", "open", "--signup-limit", "1000000", "--signup-total", "1000000"}
 	if s.DataDir != "" {
 		args = append(args, "--data-dir", s.DataDir)
 	}

@@ -32,7 +32,8 @@ export EARSHOT_SERVER_S3_ACCESS_KEY="$EARSHOT_TEST_S3_ACCESS_KEY" EARSHOT_SERVER
 start_server() {
   local name=$1; shift
   local port; port=$(free_port)
-  "$work/earshot-server" --addr "127.0.0.1:$port" --data-dir "$work/data-$name" --log-level warn "$@" \
+  "$work/earshot-server" --addr "127.0.0.1:$port" --data-dir "$work/data-$name" --log-level warn \
+    --signup open --signup-limit 100000 --signup-total 100000 "$@" \
     >"$work/$name.log" 2>&1 &
   PID=$!
   TESTENV_PIDS+=("$PID")

@@ -48,7 +48,7 @@ URL="http://127.0.0.1:$port"
 EARSHOT_SERVER_S3_ACCESS_KEY=$EARSHOT_TEST_S3_ACCESS_KEY EARSHOT_SERVER_S3_SECRET_KEY=$EARSHOT_TEST_S3_SECRET_KEY \
   bin/earshot-server --addr "127.0.0.1:$port" --data-dir "$W/server" --log-level warn \
   --blob s3 --s3-bucket earshot-bench --s3-endpoint "$EARSHOT_TEST_S3_ENDPOINT" --s3-path-style --s3-region us-east-1 \
-  --quota-bytes 100000000000 >"$W/server.log" 2>&1 &
+  --quota-bytes 100000000000 --signup open --signup-limit 100000 --signup-total 100000 >"$W/server.log" 2>&1 &
 TESTENV_PIDS+=("$!")
 wait_until 20 curl -sf "$URL/healthz"
 

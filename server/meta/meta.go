@@ -56,6 +56,12 @@ type Users interface {
 	UserByEmail(ctx context.Context, email string) (User, error)
 	// UserByID finds an account by id; ErrNotFound.
 	UserByID(ctx context.Context, id string) (User, error)
+	// ListUsers returns up to limit accounts (0: all), in no set order;
+	// for the owner's commands and the first sign-up: on DynamoDB it
+	// scans the table.
+	ListUsers(ctx context.Context, limit int) ([]User, error)
+	// SetPassword replaces an account's password hash; ErrNotFound.
+	SetPassword(ctx context.Context, id, hash string) error
 }
 
 // Token kinds.

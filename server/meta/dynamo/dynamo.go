@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -182,10 +183,56 @@ func (s *Store) UserByID(ctx context.Context, id string) (meta.User, error) {
 	if err != nil {
 		return meta.User{}, fmt.Errorf("find user: %w", err)
 	}
+	return userFrom(id, it), nil
+}
+
+func userFrom(id string, it item) meta.User {
 	return meta.User{
 		ID: id, Email: getS(it, "email"), PasswordHash: getS(it, "password_hash"),
 		CreatedAt: meta.FromUnixNano(getN(it, "created_at")), UsedBytes: getN(it, "used_bytes"),
-	}, nil
+	}
+}
+
+// ListUsers implements meta.Users with a scan of the table's user items.
+func (s *Store) ListUsers(ctx context.Context, limit int) ([]meta.User, error) {
+	var out []meta.User
+	in := &dynamodb.ScanInput{
+		TableName: &s.table, FilterExpression: aws.String("sk = :u"),
+		ExpressionAttributeValues: item{":u": str("user")},
+	}
+	for {
+		page, err := s.db.Scan(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", s.wrap(err))
+		}
+		for _, it := range page.Items {
+			out = append(out, userFrom(strings.TrimPrefix(getS(it, "pk"), "user#"), it))
+			if limit > 0 && len(out) == limit {
+				return out, nil
+			}
+		}
+		if page.LastEvaluatedKey == nil {
+			return out, nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
+// SetPassword implements meta.Users.
+func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key("user#"+id, "user"),
+		UpdateExpression:          aws.String("SET password_hash = :h"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: item{":h": str(hash)},
+	})
+	if conditionFailed(err) {
+		return fmt.Errorf("set password: %w", meta.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("set password: %w", s.wrap(err))
+	}
+	return nil
 }
 
 // PutToken implements meta.Tokens.

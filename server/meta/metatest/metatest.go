@@ -84,6 +84,32 @@ func testUsers(t *testing.T, s meta.Store) {
 	if _, err := s.UserByID(ctx, randHex(16)); !errors.Is(err, meta.ErrNotFound) {
 		t.Fatalf("unknown id: err = %v", err)
 	}
+	if err := s.SetPassword(ctx, u.ID, "$argon2id$new"); err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	if got, _ := s.UserByEmail(ctx, u.Email); got.PasswordHash != "$argon2id$new" {
+		t.Fatalf("after SetPassword the hash is %q", got.PasswordHash)
+	}
+	if err := s.SetPassword(ctx, randHex(16), "h"); !errors.Is(err, meta.ErrNotFound) {
+		t.Fatalf("SetPassword of an unknown id: err = %v", err)
+	}
+	v := newUser(t, s)
+	all, err := s.ListUsers(ctx, 0)
+	if err != nil {
+		t.Fatalf("ListUsers: %v", err)
+	}
+	found := 0
+	for _, x := range all {
+		if x.ID == u.ID && x.Email == u.Email || x.ID == v.ID && x.Email == v.Email {
+			found++
+		}
+	}
+	if found != 2 {
+		t.Fatalf("ListUsers found %d of the 2 users in %d", found, len(all))
+	}
+	if one, err := s.ListUsers(ctx, 1); err != nil || len(one) != 1 {
+		t.Fatalf("ListUsers(1) = %d users, %v", len(one), err)
+	}
 }
 
 func testTokens(t *testing.T, s meta.Store) {

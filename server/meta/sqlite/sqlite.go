@@ -150,6 +150,44 @@ func (s *Store) UserByID(ctx context.Context, id string) (meta.User, error) {
 	return s.userWhere(ctx, "id = ?", id)
 }
 
+// ListUsers implements meta.Users.
+func (s *Store) ListUsers(ctx context.Context, limit int) ([]meta.User, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, email, password_hash, created_at, used_bytes FROM users ORDER BY email LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []meta.User
+	for rows.Next() {
+		var u meta.User
+		var created int64
+		if err := rows.Scan(&u.ID, &u.Email, &u.PasswordHash, &created, &u.UsedBytes); err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		u.CreatedAt = meta.FromUnixNano(created)
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// SetPassword implements meta.Users.
+func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set password: %w", meta.ErrNotFound)
+	}
+	return nil
+}
+
 // PutToken implements meta.Tokens.
 func (s *Store) PutToken(ctx context.Context, t meta.Token) error {
 	_, err := s.db.ExecContext(ctx,
