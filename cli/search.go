@@ -41,7 +41,7 @@ func init() {
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&asJSON, "json", false, "print a JSON array")
 			fs.BoolVar(&whole, "whole-words", false, "the last word must match whole")
-			fs.IntVar(&limit, "limit", 50, "at most this many hits")
+			fs.IntVar(&limit, "limit", 20, "at most this many hits")
 		},
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			lib, err := e.Library(ctx)

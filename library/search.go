@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -28,10 +27,10 @@ type SearchHit struct {
 // Mark is a byte range [Start, End) of a snippet.
 type Mark struct{ Start, End int }
 
-// SearchOptions shape a Search. The zero value finds up to 50 hits and
+// SearchOptions shape a Search. The zero value finds up to 20 hits and
 // treats the last word as a prefix (search as you type).
 type SearchOptions struct {
-	Limit      int  // 0: 50
+	Limit      int  // 0: 20
 	WholeWords bool // the last word must match whole, not as a prefix
 }
 
@@ -47,7 +46,7 @@ func (l *Library) Search(ctx context.Context, text string, opts SearchOptions) (
 	}
 	limit := opts.Limit
 	if limit <= 0 {
-		limit = 50
+		limit = 20
 	}
 	titles, err := l.searchTitles(ctx, q, limit)
 	if err != nil {
@@ -123,75 +122,148 @@ func (l *Library) searchTitles(ctx context.Context, q string, limit int) ([]Sear
 // segment row, which grows as transcripts are made), so a common word or a
 // two-letter prefix answers as fast as a rare one. Fewer matches than this
 // are all ranked.
-const candidates = 2000
+const candidates = 1000
 
-// searchSegments ranks in three steps: the newest candidates with their
-// bm25 score (integers only), the best of those after recency, then text
-// and word times for those few.
+// searchSegments ranks in two steps: the newest candidates with their
+// bm25 score, then the best of those after recency, joined to their
+// segments and recordings (integers only); then text and word times for
+// those few, one indexed lookup each (a join back to the full-text match
+// would walk every match of a common word).
 func (l *Library) searchSegments(ctx context.Context, q string, limit int) ([]SearchHit, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	rows, err := l.db.QueryContext(ctx, `WITH cand AS (
 			SELECT rowid AS sid, round(bm25(transcript_fts), 3) AS score FROM transcript_fts
-			WHERE transcript_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3),
-		top AS (
-			SELECT cand.sid, cand.score, r.created_at AS created, s.start_ms AS start
-			FROM cand JOIN transcript_segments s ON s.sid = cand.sid JOIN recordings r ON r.id = s.id
-			WHERE r.trashed_at IS NULL AND r.deleted_at IS NULL
-			ORDER BY cand.score, created DESC, start LIMIT ?2)
-		SELECT s.sid, s.id, r.title, r.created_at, s.idx, s.start_ms, s.end_ms,
-			highlight(transcript_fts, 0, char(1), char(2)), top.score
-		FROM top JOIN transcript_fts ON transcript_fts.rowid = top.sid
-			JOIN transcript_segments s ON s.sid = top.sid JOIN recordings r ON r.id = s.id
-		WHERE transcript_fts MATCH ?1`, q, limit, candidates)
+			WHERE transcript_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)
+		SELECT cand.sid, s.id, r.title, r.created_at, s.idx, s.start_ms, s.end_ms
+		FROM cand JOIN transcript_segments s ON s.sid = cand.sid JOIN recordings r ON r.id = s.id
+		WHERE r.trashed_at IS NULL AND r.deleted_at IS NULL
+		ORDER BY cand.score, r.created_at DESC, s.start_ms LIMIT ?2`, q, limit, candidates)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	type ranked struct {
-		SearchHit
-		sid   int64
-		score float64
-	}
-	var found []ranked
+	var hits []SearchHit
+	var sids []int64
 	for rows.Next() {
-		var h ranked
-		var created, start, end int64
-		var marked string
-		if err := rows.Scan(&h.sid, &h.ID, &h.Title, &created, &h.Segment, &start, &end, &marked, &h.score); err != nil {
+		var h SearchHit
+		var sid, created, start, end int64
+		if err := rows.Scan(&sid, &h.ID, &h.Title, &created, &h.Segment, &start, &end); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		h.CreatedAt = time.UnixMilli(created).UTC()
 		h.At, h.End = time.Duration(start)*time.Millisecond, time.Duration(end)*time.Millisecond
-		h.Snippet, h.Marks = snippet(marked)
-		h.At = wordTime(ctx, l.db, h.sid, marked, h.At)
-		found = append(found, h)
+		hits = append(hits, h)
+		sids = append(sids, sid)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(found, func(i, j int) bool {
-		a, b := found[i], found[j]
-		if a.score != b.score {
-			return a.score < b.score
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	terms := queryTerms(q)
+	word, err := l.db.PrepareContext(ctx, `SELECT start_ms FROM transcript_words WHERE sid = ? AND idx = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer word.Close()
+	for i := range hits {
+		marked, err := l.markSegment(ctx, q, terms, sids[i])
+		if err != nil {
+			return nil, err
 		}
-		if !a.CreatedAt.Equal(b.CreatedAt) {
-			return a.CreatedAt.After(b.CreatedAt)
-		}
-		return a.At < b.At
-	})
-	hits := make([]SearchHit, len(found))
-	for i, f := range found {
-		hits[i] = f.SearchHit
+		hits[i].Snippet, hits[i].Marks = snippet(marked)
+		hits[i].At = wordTime(ctx, word, sids[i], marked, hits[i].At)
 	}
 	return hits, nil
+}
+
+// markSegment is a segment's text with the words the query matched
+// between the markers. The porter stemmer here finds them from the plain
+// text; FTS5's highlight() (one full-text query per hit, far slower) is
+// asked only when it found none (a word with accents, say).
+func (l *Library) markSegment(ctx context.Context, q string, terms []term, sid int64) (string, error) {
+	var text string
+	if err := l.db.QueryRowContext(ctx, `SELECT text FROM transcript_segments WHERE sid = ?`, sid).Scan(&text); err != nil {
+		return "", err
+	}
+	if marked, ok := markTerms(text, terms); ok {
+		return marked, nil
+	}
+	err := l.db.QueryRowContext(ctx, `SELECT highlight(transcript_fts, 0, char(1), char(2)) FROM transcript_fts
+		WHERE transcript_fts MATCH ? AND rowid = ?`, q, sid).Scan(&text)
+	return text, err
+}
+
+// term is one word of a query as the index holds it: its stem, and
+// whether it matches as a prefix.
+type term struct {
+	stem   string
+	prefix bool
+}
+
+// queryTerms reads back the words of a query matchQuery built.
+func queryTerms(q string) []term {
+	var out []term
+	for _, f := range strings.Fields(q) {
+		prefix := strings.HasSuffix(f, "*")
+		w := strings.ToLower(strings.Trim(f, `"*`))
+		out = append(out, term{stem: porterStem(w), prefix: prefix})
+	}
+	return out
+}
+
+// markTerms marks the tokens of text (runs of letters and digits, as the
+// index's unicode61 tokenizer cuts them) whose stem a term matches; ok is
+// false when none did.
+func markTerms(text string, terms []term) (string, bool) {
+	var b strings.Builder
+	found := false
+	start := -1
+	flush := func(end int) {
+		tok := text[start:end]
+		if matchesAny(porterStem(strings.ToLower(tok)), terms) {
+			b.WriteString(markOpen + tok + markClose)
+			found = true
+		} else {
+			b.WriteString(tok)
+		}
+		start = -1
+	}
+	for i, r := range text {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			flush(i)
+		}
+		if !word {
+			b.WriteRune(r)
+		}
+	}
+	if start >= 0 {
+		flush(len(text))
+	}
+	return b.String(), found
+}
+
+func matchesAny(stem string, terms []term) bool {
+	for _, t := range terms {
+		if stem == t.stem || (t.prefix && strings.HasPrefix(stem, t.stem)) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordTime finds when the first marked word is said: segment text is its
 // words joined by spaces, so the number of words before the first marker
 // is that word's index. Edited segments have no word times: their start.
-func wordTime(ctx context.Context, db *sql.DB, sid int64, marked string, start time.Duration) time.Duration {
+func wordTime(ctx context.Context, word *sql.Stmt, sid int64, marked string, start time.Duration) time.Duration {
 	i := strings.Index(marked, markOpen)
 	if i < 0 {
 		return start
@@ -201,7 +273,7 @@ func wordTime(ctx context.Context, db *sql.DB, sid int64, marked string, start t
 		n-- // the marker sits inside a word ("don't"): that word
 	}
 	var ms int64
-	err := db.QueryRowContext(ctx, `SELECT start_ms FROM transcript_words WHERE sid = ? AND idx = ?`, sid, n).Scan(&ms)
+	err := word.QueryRowContext(ctx, sid, n).Scan(&ms)
 	if err != nil {
 		return start
 	}

@@ -120,6 +120,18 @@ var transcriptMigrations = []string{
 		DELETE FROM transcript_partial WHERE id = OLD.id;
 		DELETE FROM title_fts WHERE rec = OLD.id;
 	END;`,
+	// 2: prefix indexes for every prefix a person types before the word
+	// set narrows (2 to 6 letters): without one, a prefix query expands to
+	// every term that starts with it, for each hit's snippet.
+	`DROP TABLE transcript_fts;
+	CREATE VIRTUAL TABLE transcript_fts USING fts5(text,
+		content='transcript_segments', content_rowid='sid',
+		tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6');
+	INSERT INTO transcript_fts (transcript_fts) VALUES ('rebuild');
+	DROP TABLE title_fts;
+	CREATE VIRTUAL TABLE title_fts USING fts5(rec UNINDEXED, title,
+		tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6');
+	INSERT INTO title_fts (rec, title) SELECT id, title FROM recordings WHERE deleted_at IS NULL;`,
 }
 
 // transcriptTrack is the transcript tables; Open migrates it after the
