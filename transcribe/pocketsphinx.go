@@ -7,9 +7,17 @@ package transcribe
 #include <sphinxbase/logmath.h>
 
 // cmd_ln_init is variadic, which cgo cannot call.
+//
+// -remove_silence no: the splitter already cut the long pauses, and the
+// decoder's own silence removal would drop the short ones inside an
+// utterance, shifting every later word time (by over a second in the JFK
+// clip). -maxhmmpf 10000 -maxwpf 20 (defaults 30000, unlimited) prune the
+// search: 22 % less CPU on the JFK clips with the same words
+// (scripts/bench/transcribe.sh measures both against pocketsphinx_continuous).
 static ps_decoder_t *es_ps_init(const char *hmm, const char *lm, const char *dict) {
 	cmd_ln_t *cfg = cmd_ln_init(NULL, ps_args(), TRUE,
-		"-hmm", hmm, "-lm", lm, "-dict", dict, "-logfn", "/dev/null", "-remove_silence", "no", NULL);
+		"-hmm", hmm, "-lm", lm, "-dict", dict, "-logfn", "/dev/null", "-remove_silence", "no",
+		"-maxhmmpf", "10000", "-maxwpf", "20", NULL);
 	if (cfg == NULL) return NULL;
 	ps_decoder_t *ps = ps_init(cfg);
 	cmd_ln_free_r(cfg);

@@ -37,6 +37,8 @@ type detailsPanel struct {
 	actions  *fyne.Container
 	sections []detailSection
 	tags     *tagEditor // tags.go
+	// transcriptView is the transcript section (set by newTranscriptSection).
+	transcriptView *transcriptView
 
 	rec library.Recording
 }

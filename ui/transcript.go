@@ -48,6 +48,7 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, v.action), v.status, v.segs)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
+	d.transcriptView = v
 	return detailSection{content: v.box, show: v.show, clear: v.box.Hide}
 }
 

@@ -122,8 +122,8 @@ metric() { echo "$search" | awk -v m="$1" '{ for (i = 1; i <= NF; i++) if ($i ==
   read -r we ue se me <<<"${T[earshot_long]}"; read -r wr ur sr mr <<<"${T[ref_long]}"
   awk -v we="$we" -v ue="$ue" -v se="$se" -v wr="$wr" -v ur="$ur" -v sr="$sr" -v s="$secs_long" -v me="$me" -v mr="$mr" 'BEGIN {
     ce = ue + se; cr = ur + sr
-    printf "earshot                  %6.2f s CPU per audio minute, real-time factor %.3f (wall on one core %.1f s for %.1f s), max RSS %.0f MB\n", 60*ce/s, we/s, we, s, me/1024
-    printf "pocketsphinx_continuous  %6.2f s CPU per audio minute, real-time factor %.3f (wall on one core %.1f s), max RSS %.0f MB\n", 60*cr/s, wr/s, wr, mr/1024
+    printf "earshot                  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall at nice 19 on this shared machine: %.1f s for %.1f s), max RSS %.0f MB\n", 60*ce/s, ce/s, we/s, we, s, me/1024
+    printf "pocketsphinx_continuous  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall at nice 0: %.1f s), max RSS %.0f MB\n", 60*cr/s, cr/s, wr/s, wr, mr/1024
     printf "CPU ratio earshot / continuous: %.2f (goal <= 1.0)\n", ce/cr }'
   echo
   echo "## Memory transcribing a 2-hour recording (silence with the clip every 10 minutes), RSS sampled every second"
@@ -135,8 +135,9 @@ metric() { echo "$search" | awk -v m="$1" '{ for (i = 1; i <= NF; i++) if ($i ==
     printf "pocketsphinx_continuous max RSS on the same file: %.0f MB\n", ref/1024 }' "$work/rss"
   echo
   echo "## Search, $(metric recordings | cut -d. -f1) recordings / $(metric segments | cut -d. -f1) segments ($HOURS hours, 150 words a minute, seeded in $(metric seed_s) s)"
-  echo "word query (whole word, $(metric word_queries | cut -d. -f1) queries, common to rare): p50 $(metric word_p50_ms) ms, p99 $(metric word_p99_ms) ms (goal p99 < 20 ms)"
-  echo "prefix as typed (every prefix of those words from 2 letters, $(metric prefix_queries | cut -d. -f1) queries): p50 $(metric prefix_p50_ms) ms, p99 $(metric prefix_p99_ms) ms (goal p99 < 20 ms)"
+  echo "word query (whole word, the command line's 20 hits, $(metric word_queries | cut -d. -f1) queries, common to rare): wall p50 $(metric word_p50_ms) ms, p99 $(metric word_p99_ms) ms (goal p99 < 20 ms)"
+  echo "prefix as typed (every prefix of those words from 2 letters, the window's 10 hits, $(metric prefix_queries | cut -d. -f1) queries): wall p50 $(metric prefix_p50_ms) ms, p99 $(metric prefix_p99_ms) ms (goal p99 < 20 ms)"
+  echo "the same, CPU time of the searching thread (what a search costs without the other processes' share of the 2 cores): word p50 $(metric word_cpu_p50_ms) ms, p99 $(metric word_cpu_p99_ms) ms; prefix p50 $(metric prefix_cpu_p50_ms) ms, p99 $(metric prefix_cpu_p99_ms) ms"
 } >"$out.tmp"
 mv "$out.tmp" "$out"
 cat "$out"
