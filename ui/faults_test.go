@@ -2,9 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
 )
 
@@ -435,4 +440,101 @@ func TestControlsKeepTheirPlace(t *testing.T) {
 	if w1 != w2 {
 		t.Fatalf("the details pane's width went from %v to %v with the selection", w1, w2)
 	}
+}
+
+// virtualSink loads a PulseAudio null sink for this test (unloaded at the
+// end) and returns its name; its monitor is an input device.
+func virtualSink(t *testing.T) (name string, unplug func()) {
+	t.Helper()
+	testenv.Pulse(t)
+	name = fmt.Sprintf("earshot_ui_%d_%d", os.Getpid(), sinkSeq.Add(1))
+	out, err := exec.Command("pactl", "load-module", "module-null-sink", "sink_name="+name,
+		"format=s16le", "rate=48000", "channels=1", "sink_properties=device.description="+name).Output()
+	if err != nil {
+		t.Fatalf("pactl load-module: %v", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	unplug = func() { _ = exec.Command("pactl", "unload-module", mod).Run() }
+	t.Cleanup(unplug)
+	return name, unplug
+}
+
+var sinkSeq atomic.Int64
+
+// Faults 1 and 14: the chosen input is applied once the device list has
+// loaded (after a restart) and used for recording; a device plugged in
+// while running appears when the picker opens; an unplugged one is said,
+// and recording falls back to the system default.
+func TestChosenInputRestoredAndRefreshed(t *testing.T) {
+	chosen, unplug := virtualSink(t)
+	lib, err := library.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefDevice, chosen+".monitor") // chosen in an earlier run
+	ctx, cancel := context.WithCancel(context.Background())
+	var u *UI
+	onMainWait(func() { u = New(ctx, a, NewBackend(lib, "pulse")) })
+	t.Cleanup(func() { cancel(); u.wait(); onMainWait(u.win.Close) })
+	u.settle()
+	ip := u.rec.input
+	var sel, id string
+	onMainWait(func() { sel, id = ip.sel.Selected, ip.inputID() })
+	if sel != "Monitor of "+chosen || id != chosen+".monitor" {
+		t.Fatalf("after the start the picker shows %q and records from %q, want %s", sel, id, chosen)
+	}
+
+	plugged, _ := virtualSink(t)
+	u.do(func() { test.Tap(ip.sel) }) // opening the picker refreshes it
+	u.settle()
+	var opts []string
+	onMainWait(func() {
+		opts = ip.sel.Options
+		u.win.Canvas().Overlays().Top().Hide() // close the pop-up
+	})
+	if !slices.Contains(opts, "Monitor of "+plugged) {
+		t.Fatalf("a device plugged in while running is not offered: %q", opts)
+	}
+
+	unplug()
+	u.do(ip.load)
+	onMainWait(func() { sel, id = ip.sel.Selected, ip.inputID() })
+	if sel != systemDefault || id != "" || !strings.Contains(u.notices.text(), "is not connected") {
+		t.Fatalf("after unplugging: picker %q, records from %q, notice %q", sel, id, u.notices.text())
+	}
+}
+
+// The recording in progress heads the list (not selectable) while a
+// search shows nothing else, and once stopped it is the selection.
+func TestLiveRowWhileSearching(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.importTones(t, "Memo")
+	u.do(func() { u.list.search.SetText("nothing matches this") })
+	waitUntil(t, "the search to apply", func() bool {
+		u.settle()
+		var n int
+		onMainWait(func() { n = len(u.list.items) })
+		return n == 0
+	})
+	u.tapAndWait(u.rec.record)
+	u.do(u.list.reload)
+	var first string
+	onMainWait(func() { first = u.badgeOf(u.rec.session.p.ID) })
+	if first != "● Recording" {
+		t.Fatalf("the live row's badge is %q", first)
+	}
+	u.do(func() { u.list.list.Select(0) }) // not a recording yet: ignored
+	if u.details.rec.ID != "" {
+		t.Fatalf("the live row was selectable: details show %q", u.details.rec.Title)
+	}
+	u.do(func() { u.list.search.SetText("") })
+	u.tapAndWait(u.rec.record)
+	waitUntil(t, "the new recording selected", func() bool {
+		u.settle()
+		var ok bool
+		onMainWait(func() { ok = u.details.rec.ID != "" && u.details.rec.ID == u.list.selected && u.list.items[0].ID == u.details.rec.ID })
+		return ok
+	})
 }

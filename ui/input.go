@@ -137,8 +137,13 @@ func (ip *inputPicker) chosen(name string) {
 }
 
 // inputID is the device to record from: "" for the system default, also
-// while the chosen device is not connected.
+// while the chosen device is not connected. Before the list has loaded
+// (Ctrl+R pressed at once after the start) it is the chosen id as kept;
+// if that device is gone, start falls back to the default and says so.
 func (ip *inputPicker) inputID() string {
+	if ip.devs == nil {
+		return ip.want
+	}
 	if d, ok := ip.find(ip.want); ok {
 		return d.ID
 	}

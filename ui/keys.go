@@ -118,5 +118,9 @@ func (l *recordList) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// Tapped takes a click on the list's empty space: it releases the focus a
+// text field held (committing a rename being typed), as a person expects.
+func (l *recordList) Tapped(*fyne.PointEvent) { l.u.win.Canvas().Unfocus() }
+
 // TypedShortcut implements fyne.Shortcutable: the window's shortcuts.
 func (l *recordList) TypedShortcut(s fyne.Shortcut) { l.u.shortcut(s) }

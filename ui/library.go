@@ -56,8 +56,9 @@ type libraryPanel struct {
 	timer        *time.Timer
 	// live is the recording in progress, shown at the top of the list
 	// (not selectable) until it is committed; nil when none.
-	live    *library.Pending
-	liveLen time.Duration
+	live      *library.Pending
+	liveLen   time.Duration
+	liveShown bool // the live row heads items (live is not committed yet)
 }
 
 func newLibraryPanel(u *UI) *libraryPanel {
@@ -106,7 +107,15 @@ func (p *libraryPanel) onSelected(i widget.ListItemID) {
 	p.u.details.show(p.items[i])
 }
 
-func (p *libraryPanel) isLive(id string) bool { return p.live != nil && p.live.ID == id }
+// tapped is a click on row i: the list takes the focus and selects it.
+func (p *libraryPanel) tapped(i widget.ListItemID) {
+	p.u.win.Canvas().Focus(p.list)
+	p.list.Select(i)
+}
+
+// isLive reports whether id is the live row's: the recording in
+// progress, not yet in the library.
+func (p *libraryPanel) isLive(id string) bool { return p.liveShown && p.live.ID == id }
 
 // showLive shows the recording in progress at the top of the list with
 // its length so far; nil takes it away.
@@ -117,13 +126,16 @@ func (p *libraryPanel) showLive(pend *library.Pending, elapsed time.Duration) {
 	case pend == nil && was == nil:
 	case pend == nil || was == nil || was.ID != pend.ID:
 		rs := p.items
-		if was != nil && len(rs) > 0 && rs[0].ID == was.ID && rs[0].SHA256 == "" {
-			rs = rs[1:] // the live row, not the committed recording
+		if p.liveShown {
+			rs = rs[1:]
 		}
 		p.setItems(rs)
 		p.empty.Hidden = len(p.items) > 0
 		p.empty.Refresh()
 		p.list.Refresh()
+		if i, ok := p.index[p.selected]; ok {
+			p.list.Select(i) // its row moved with the live row
+		}
 	default:
 		p.list.RefreshItem(0)
 	}
@@ -132,7 +144,8 @@ func (p *libraryPanel) showLive(pend *library.Pending, elapsed time.Duration) {
 // setItems makes rs, with the live recording first, what the list shows.
 func (p *libraryPanel) setItems(rs []library.Recording) {
 	committed := p.live != nil && slices.ContainsFunc(rs, func(r library.Recording) bool { return r.ID == p.live.ID })
-	if p.live != nil && !committed {
+	p.liveShown = p.live != nil && !committed
+	if p.liveShown {
 		live := library.Recording{ID: p.live.ID, Title: p.live.Title, CreatedAt: p.live.CreatedAt, Format: p.live.Format}
 		rs = append([]library.Recording{live}, rs...)
 	}
@@ -246,7 +259,7 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 		selectID, p.want = p.want, ""
 	}
 	i, ok := p.index[selectID]
-	if !ok {
+	if !ok || p.isLive(selectID) {
 		p.list.UnselectAll()
 		p.selected = ""
 		p.u.details.show(library.Recording{})
@@ -257,7 +270,7 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 	// OnSelected alone.
 	p.selected = selectID
 	p.list.Select(i)
-	p.u.details.show(rs[i])
+	p.u.details.show(p.items[i]) // items, not rs: the live row may lead
 }
 
 // showCount fills the footer and, for an empty list, says why and what
@@ -408,6 +421,7 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	rec := p.items[i]
 	r := o.(*row)
+	r.index, r.onTap = i, p.tapped
 	if p.isLive(rec.ID) {
 		r.title.SetText(rec.Title)
 		r.sub.SetText("Recording now · " + clock(p.liveLen.Truncate(time.Second)))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"time"
@@ -141,6 +142,12 @@ func (p *recordPanel) start() {
 		// closed window stops it through stop, which commits it, instead
 		// of cutting it off for crash recovery to find.
 		s, err := p.u.be.startTake(context.WithoutCancel(ctx), "", input, f)
+		if errors.Is(err, device.ErrNoDevice) && input != "" {
+			s, err = p.u.be.startTake(context.WithoutCancel(ctx), "", "", f)
+			if err == nil {
+				p.u.fail(fmt.Errorf("the chosen input %q could not be opened; recording from the system default instead", input))
+			}
+		}
 		onMain(func() {
 			if err != nil {
 				p.setState(recIdle)

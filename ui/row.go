@@ -18,6 +18,17 @@ import (
 type row struct {
 	widget.BaseWidget
 	title, sub, badge *widget.Label
+	index             widget.ListItemID
+	onTap             func(widget.ListItemID)
+}
+
+// Tapped selects the row and gives the list the focus, so the keys that
+// follow (Delete, Space, arrows) act on the selection instead of going to
+// a text field that had focus before.
+func (r *row) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil {
+		r.onTap(r.index)
+	}
 }
 
 func newRow() fyne.CanvasObject {
