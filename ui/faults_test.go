@@ -534,7 +534,9 @@ func TestLiveRowWhileSearching(t *testing.T) {
 	waitUntil(t, "the new recording selected", func() bool {
 		u.settle()
 		var ok bool
-		onMainWait(func() { ok = u.details.rec.ID != "" && u.details.rec.ID == u.list.selected && u.list.items[0].ID == u.details.rec.ID })
+		onMainWait(func() {
+			ok = u.details.rec.ID != "" && u.details.rec.ID == u.list.selected && u.list.items[0].ID == u.details.rec.ID
+		})
 		return ok
 	})
 }
