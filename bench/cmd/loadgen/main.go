@@ -30,6 +30,7 @@ var hc = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, Disab
 
 type client struct {
 	base, token string
+	email       string // the account's, for signing in again
 }
 
 func (c *client) do(method, path string, body io.Reader, size int64, out any, hdr ...string) (int, error) {
@@ -71,7 +72,7 @@ func jsonBody(v any) (io.Reader, int64) {
 
 // session signs up (if needed) and signs in.
 func session(base, email string) *client {
-	c := &client{base: base}
+	c := &client{base: base, email: email}
 	cred := api.Credentials{Email: email, Password: "benchmark password"}
 	b, n := jsonBody(cred)
 	c.do("POST", "/v1/accounts", b, n, nil)
@@ -423,10 +424,11 @@ func cmdLoad(args []string) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: loadgen upload|populate|listlat|concurrent|load [flags]"))
+		fail(fmt.Errorf("usage: loadgen upload|populate|listlat|concurrent|load|hardening [flags]"))
 	}
 	cmds := map[string]func([]string){
 		"upload": cmdUpload, "populate": cmdPopulate, "listlat": cmdListLat, "concurrent": cmdConcurrent, "load": cmdLoad,
+		"hardening": cmdHardening,
 	}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
