@@ -200,7 +200,9 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	close(stop)
 	<-drawn
 	cancel()
-	fmt.Fprintln(e.Stderr, summaryLine(sum))
+	if line := summaryLine(sum, err); line != "" {
+		e.Infof("%s", line)
+	}
 	if err != nil {
 		if sync.KindOf(err) == sync.KindOffline {
 			return fmt.Errorf("offline: cannot reach %s (%s); %s for the next sync", ce.key.Server, oneLine(err.Error()), plural(sum.Waiting, "recording waits", "recordings wait"))
@@ -213,7 +215,10 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	return nil
 }
 
-func summaryLine(s sync.Summary) string {
+// summaryLine says what a pass did. A pass that failed as a whole (server
+// down, session ended, interrupted) says only what it did before; the
+// error says the rest.
+func summaryLine(s sync.Summary, err error) string {
 	var parts []string
 	add := func(n int, what string) {
 		if n > 0 {
@@ -233,10 +238,17 @@ func summaryLine(s sync.Summary) string {
 	add(s.Deleted, "deleted in the cloud")
 	add(s.Renamed, "renamed in the cloud")
 	add(s.Remote, "changed in the cloud")
-	add(s.Conflicts, "renamed elsewhere at the same time (your title is in the history)")
+	add(s.Conflicts, "renamed elsewhere at the same time (your title is in `earshot history ID`)")
 	add(len(s.Failed), "failed")
-	if len(parts) == 0 {
-		parts = append(parts, "nothing to do")
+	switch {
+	case err != nil && len(parts) == 0:
+		return ""
+	case err != nil:
+		return "sync stopped early; before that: " + strings.Join(parts, ", ")
+	case len(parts) == 0 && s.Waiting == 0:
+		return "sync: everything was in sync already"
+	case len(parts) == 0:
+		parts = append(parts, "nothing sent now")
 	}
 	line := "sync: " + strings.Join(parts, ", ")
 	if s.Waiting > 0 {

@@ -1,0 +1,75 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testenv"
+)
+
+func title(t *testing.T, dir, id string) string {
+	t.Helper()
+	ls, _ := listJSON(t, dir)
+	return find(t, ls, id).Title
+}
+
+// TestLostRenameCanBeTakenBack (issue 9 fault 7): the title that lost a
+// rename conflict is in `earshot history`, and --restore brings it back
+// everywhere.
+func TestLostRenameCanBeTakenBack(t *testing.T) {
+	a, b, _ := threeDevices(t)
+	id := importTone(t, a)
+	mustIn(t, a, "", "sync")
+	mustIn(t, b, "", "sync")
+	mustEarshot(t, a, "rename", id, "title from A")
+	mustEarshot(t, b, "rename", id, "title from B")
+	mustIn(t, a, "", "sync")
+	if r := mustIn(t, b, "", "sync"); !strings.Contains(r.stderr, "earshot history") {
+		t.Fatalf("the losing sync does not say where the title went: %q", r.stderr)
+	}
+	if got := title(t, b, id); got != "title from A" {
+		t.Fatalf("B's title after losing: %q", got)
+	}
+	var hist []struct {
+		N          int
+		Title      string
+		ReplacedBy string `json:"replaced_by"`
+	}
+	if err := json.Unmarshal([]byte(mustEarshot(t, b, "history", id, "--json").stdout), &hist); err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 1 || hist[0].N != 1 || hist[0].Title != "title from B" || hist[0].ReplacedBy != "title from A" {
+		t.Fatalf("history --json: %+v", hist)
+	}
+	if r := earshot(t, b, nil, "history", id, "--restore", "2"); r.code == 0 || !strings.Contains(r.stderr, "no title 2") {
+		t.Fatalf("restore of a title that is not there: %d %q", r.code, r.stderr)
+	}
+	mustEarshot(t, b, "history", id, "--restore", "1")
+	mustIn(t, b, "", "sync")
+	mustIn(t, a, "", "sync")
+	if ga, gb := title(t, a, id), title(t, b, id); ga != "title from B" || gb != "title from B" {
+		t.Fatalf("after restoring the lost title: A %q, B %q", ga, gb)
+	}
+}
+
+// TestSyncSummaryIsTrue (issue 9 fault 9): a sync that fails as a whole
+// does not first claim there was nothing to do.
+func TestSyncSummaryIsTrue(t *testing.T) {
+	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+	url, stop := startSyncServer(t)
+	dir := t.TempDir()
+	email := "sum-" + api.NewID()[24:] + "@example.com"
+	mustIn(t, dir, "a long enough password\n", "signup", "--server", url, "--email", email, "--password-stdin")
+	if r := mustIn(t, dir, "", "sync"); !strings.Contains(r.stderr, "in sync already") {
+		t.Fatalf("a sync with nothing to do: %q", r.stderr)
+	}
+	importTone(t, dir)
+	stop()
+	r := earshotIn(t, dir, "", nil, "sync")
+	if r.code == 0 || strings.Contains(r.stderr, "nothing") || strings.Contains(r.stderr, "in sync") {
+		t.Fatalf("sync with the server down: exit %d, %q", r.code, r.stderr)
+	}
+	oneLine(t, "sync with the server down", r.stderr)
+}
