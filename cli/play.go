@@ -6,17 +6,15 @@ import (
 	"fmt"
 
 	"github.com/earshot/earshot/audio/device"
-	"github.com/earshot/earshot/audio/stretch"
-	"github.com/earshot/earshot/audio/vad"
 	"github.com/earshot/earshot/internal/human"
+	"github.com/earshot/earshot/internal/listen"
 	"github.com/earshot/earshot/library"
 	flag "github.com/spf13/pflag"
 )
 
 type playFlags struct {
-	speed       float64
-	skipSilence bool
-	from        string
+	listen.Settings
+	from string
 }
 
 func init() {
@@ -24,15 +22,18 @@ func init() {
 	Register(&Command{
 		Name: "play", Args: "ID", Summary: "play a recording (Ctrl-C stops)",
 		Long: "--speed plays faster or slower with the voice's pitch kept (0.5 to 3). " +
-			"--skip-silence leaves out pauses longer than 0.6 s (the first play of a recording finds them, once).",
+			"--skip-silence leaves out pauses longer than 0.6 s. --enhance suppresses noise and evens the loudness " +
+			"(the recording itself is not changed).",
 		Examples: `earshot play 01jd8k2m
 earshot play 01jd8k2m --speed 1.5 --skip-silence
+earshot play 01jd8k2m --enhance
 earshot play 01jd8k2m --from 1:23   # from 1 min 23 s (a time earshot search printed)`,
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			f = playFlags{}
-			fs.Float64Var(&f.speed, "speed", 1, "playback speed, 0.5 to 3, pitch kept")
-			fs.BoolVar(&f.skipSilence, "skip-silence", false, "leave out long pauses")
+			fs.Float64Var(&f.Speed, "speed", 1, "playback speed, 0.5 to 3, pitch kept")
+			fs.BoolVar(&f.SkipSilence, "skip-silence", false, "leave out long pauses")
+			fs.BoolVar(&f.Enhance, "enhance", false, "suppress noise and even the loudness while playing")
 			fs.StringVar(&f.from, "from", "", "start at this time (1:23, 1:02:03, 83.5)")
 		},
 		Run: func(ctx context.Context, e *Env, args []string) error { return play(ctx, e, args[0], f) },
@@ -40,7 +41,7 @@ earshot play 01jd8k2m --from 1:23   # from 1 min 23 s (a time earshot search pri
 }
 
 func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
-	if err := stretch.CheckSpeed(f.speed); err != nil {
+	if err := f.Check(); err != nil {
 		return Usagef("--speed: %v", err)
 	}
 	start, err := playStart(f.from)
@@ -63,23 +64,19 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 		return err
 	}
 	defer p.Close()
-	if err := p.SetSpeed(f.speed); err != nil {
+	skipped, err := listen.Apply(ctx, e.lib, p, r, f.Settings)
+	if err != nil {
 		return err
 	}
 	note := ""
-	if f.skipSilence {
-		m, err := e.lib.SpeechMap(ctx, r)
-		if err != nil {
-			return err
-		}
-		pauses := m.Pauses(vad.SkipMinPause, vad.SkipKeep)
-		if err := p.SetSkips(pauses); err != nil {
-			return err
-		}
-		note = fmt.Sprintf(", skipping %s of pauses", formatDuration(vad.Skipped(pauses)))
+	if f.SkipSilence {
+		note = fmt.Sprintf(", skipping %s of pauses", formatDuration(skipped))
 	}
-	if f.speed != 1 {
-		note += fmt.Sprintf(" at %g×", f.speed)
+	if f.Speed != 1 {
+		note += fmt.Sprintf(" at %g×", f.Speed)
+	}
+	if f.Enhance {
+		note += ", enhanced"
 	}
 	if start > 0 {
 		if err := p.Seek(start); err != nil {

@@ -20,6 +20,7 @@ import (
 var analyses = []analysisKind{
 	{name: overviewName, start: newOverviewAnalyzer},
 	{name: speechName, start: newSpeechAnalyzer},
+	{name: loudnessName, start: newLoudnessAnalyzer},
 }
 
 // analysisKind names one analysis and starts it for a stream of audio.

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +95,29 @@ func writeCache(t *testing.T, path string, c speechCache) {
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLoudnessAgreesWithFFmpeg(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	pcm := ta.AddNoise(ta.Tone(3*time.Second, 1000, 0.1), 0.0001, 0, 2)
+	r := commitPCM(t, l, "tone", audio.WAV, pcm)
+	lufs, err := l.Loudness(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := ta.Run(t, "ffmpeg", "-nostats", "-hide_banner", "-i", l.AudioPath(r), "-af", "ebur128", "-f", "null", "-")
+	var ff float64
+	if i := strings.LastIndex(out, "I:"); i < 0 {
+		t.Fatalf("no loudness from ffmpeg:\n%s", out)
+	} else if _, err := fmt.Sscanf(out[i:], "I: %f LUFS", &ff); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(lufs-ff) > 0.1 {
+		t.Errorf("loudness %.2f LUFS, ffmpeg says %.2f", lufs, ff)
+	}
+	if _, err := os.Stat(l.analysisPath(r.ID, loudnessName)); err != nil {
+		t.Errorf("the analysis pass stored no loudness: %v", err)
 	}
 }

@@ -62,14 +62,21 @@ func (l *Library) Trim(ctx context.Context, id string, from, to time.Duration) (
 	return l.Get(ctx, nr.ID)
 }
 
+// trimRangeError is a span that cannot be trimmed, said in plain words; it
+// matches audio.ErrTrimRange.
+type trimRangeError struct{ msg string }
+
+func (e *trimRangeError) Error() string        { return e.msg }
+func (e *trimRangeError) Is(target error) bool { return target == audio.ErrTrimRange }
+
 func checkTrim(r Recording, from, to time.Duration) error {
 	switch {
 	case from < 0 || to > r.Duration:
-		return fmt.Errorf("trim %s: %w: %s to %s is not within the recording, which is %s long; give times within it",
-			r.ID, audio.ErrTrimRange, human.Moment(from), human.Moment(to), human.Moment(r.Duration))
+		return &trimRangeError{fmt.Sprintf("%s to %s is not within %q, which is %s long; give times within it",
+			human.Moment(from), human.Moment(to), r.Title, human.Moment(r.Duration))}
 	case to <= from:
-		return fmt.Errorf("trim %s: %w: nothing to keep from %s to %s; the end must come after the start",
-			r.ID, audio.ErrTrimRange, human.Moment(from), human.Moment(to))
+		return &trimRangeError{fmt.Sprintf("nothing to keep from %s to %s; the end must come after the start",
+			human.Moment(from), human.Moment(to))}
 	}
 	return nil
 }

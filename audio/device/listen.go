@@ -1,6 +1,9 @@
 package device
 
 import (
+	"fmt"
+
+	"github.com/earshot/earshot/audio/enhance"
 	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/audio/vad"
 )
@@ -28,6 +31,16 @@ func (p *Player) Speed() float64 {
 func (p *Player) SetSkips(pauses []vad.Span) error {
 	skips := skipSpans(pauses, p.info.SampleRate)
 	return p.retune(func(s *source) { s.skips = skips })
+}
+
+// SetEnhance turns enhanced playback on or off: noise suppression and a
+// gain to enhance.TargetLUFS from the recording's loudness (LUFS, as
+// library.Loudness measures it). Only 48 kHz audio can be enhanced.
+func (p *Player) SetEnhance(on bool, loudness float64) error {
+	if on && p.info.SampleRate != enhance.Rate {
+		return fmt.Errorf("play: %w", enhance.ErrRate)
+	}
+	return p.retune(func(s *source) { s.enhanceOn, s.loudness = on, loudness })
 }
 
 // retune changes how the source plays and restarts it where playback is,

@@ -1,12 +1,14 @@
 package device
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/audio/enhance"
 	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/audio/vad"
 )
@@ -27,6 +29,13 @@ type source struct {
 	buf   []int16            // decoded
 	out   []int16            // stretched
 	ended bool               // decoder and stretcher are both drained
+
+	enhanceOn bool              // wanted
+	loudness  float64           // LUFS of the recording, for the enhancer's gain
+	enh       *enhance.Enhancer // nil when off
+
+	drained   bool // the decoder is at its end and the enhancer emptied
+	stFlushed bool
 }
 
 func newSource(dec audio.Decoder) *source {
@@ -48,8 +57,29 @@ func (s *source) reset(frame int64) error {
 		}
 		s.st = st
 	}
-	s.ended = false
+	if err := s.resetEnhancer(); err != nil {
+		return err
+	}
+	s.ended, s.drained, s.stFlushed = false, false, false
 	return s.seek(frame)
+}
+
+// resetEnhancer makes the enhancer match enhanceOn, emptied for a new start.
+func (s *source) resetEnhancer() error {
+	switch {
+	case !s.enhanceOn && s.enh != nil:
+		s.enh.Close()
+		s.enh = nil
+	case s.enhanceOn && s.enh == nil:
+		e, err := enhance.NewEnhancer(context.Background(), s.info.SampleRate, s.info.Channels, s.loudness)
+		if err != nil {
+			return err
+		}
+		s.enh = e
+	case s.enh != nil:
+		s.enh.Reset()
+	}
+	return nil
 }
 
 func (s *source) seek(frame int64) error {
@@ -66,32 +96,49 @@ func (s *source) read() ([]int16, error) {
 	for !s.ended {
 		pcm, err := s.readKept()
 		if errors.Is(err, io.EOF) {
-			if s.st == nil {
-				s.ended = true
-				break
-			}
-			s.st.Flush()
-			n := s.st.Read(s.out)
-			if n == 0 {
-				s.ended = true
-				break
-			}
-			return s.out[:n], nil
+			pcm, err = s.drain()
 		}
 		if err != nil {
 			return nil, err
 		}
+		if s.enh != nil && !s.drained {
+			if pcm, err = s.enh.Process(pcm); err != nil {
+				return nil, err
+			}
+		}
 		if s.st == nil {
-			return pcm, nil
+			if len(pcm) > 0 || !s.drained {
+				return pcm, nil
+			}
+			s.ended = true
+			break
 		}
 		if err := s.st.Write(pcm); err != nil {
 			return nil, err
 		}
+		if s.drained && !s.stFlushed {
+			s.st.Flush()
+			s.stFlushed = true
+		}
 		if n := s.st.Read(s.out); n > 0 {
 			return s.out[:n], nil
 		}
+		s.ended = s.drained
 	}
 	return nil, io.EOF
+}
+
+// drain returns, once, what the enhancer still holds at the end of the
+// recording; after it the stretcher is flushed.
+func (s *source) drain() ([]int16, error) {
+	if s.drained {
+		return nil, nil
+	}
+	s.drained = true
+	if s.enh == nil {
+		return nil, nil
+	}
+	return s.enh.Flush()
 }
 
 // readKept decodes the next samples that are not in a skipped pause,
@@ -181,6 +228,10 @@ func (s *source) close() error {
 	if s.st != nil {
 		s.st.Close()
 		s.st = nil
+	}
+	if s.enh != nil {
+		s.enh.Close()
+		s.enh = nil
 	}
 	return s.dec.Close()
 }

@@ -2,7 +2,10 @@ package device
 
 import (
 	"context"
+	"errors"
+	"io"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/audio/enhance"
 	"github.com/earshot/earshot/audio/vad"
 	ta "github.com/earshot/earshot/internal/testaudio"
 )
@@ -170,5 +174,87 @@ func TestRecordingFrameCountsSkippedPausesAsPassed(t *testing.T) {
 		if got := recordingFrame(c.origin, c.out, c.speed, skips, 1000); got != c.want {
 			t.Errorf("recordingFrame(%d, %d, %g) = %d, want %d", c.origin, c.out, c.speed, got, c.want)
 		}
+	}
+}
+
+// TestEnhancedPlaybackReachesTheTarget plays quiet noisy speech plain and
+// enhanced through the virtual sink: the enhanced playback is louder by
+// what brings the recording to enhance.TargetLUFS (the
+// sink's own volume cancels out). Noise suppression itself is measured in
+// audio/enhance.
+func TestEnhancedPlaybackReachesTheTarget(t *testing.T) {
+	var clean []int16
+	for _, s := range []string{"the meeting starts at nine", "bring your questions"} {
+		clean = append(clean, ta.Silence(800*time.Millisecond)...)
+		u := ta.Speech(t, s)
+		for i := range u {
+			u[i] /= 8 // about -18 dB: a quiet recording
+		}
+		clean = append(clean, u...)
+	}
+	clean = append(clean, ta.Silence(800*time.Millisecond)...)
+	noisy := ta.AddNoise(clean, ta.Power(clean), 8, 21)
+	path := filepath.Join(t.TempDir(), "quiet.wav")
+	ta.WriteFile(t, path, audio.WAV, noisy)
+	lufs := loudness(t, noisy)
+	plain, _ := hear(t, path, func(*Player) error { return nil })
+	enhanced, _ := hear(t, path, func(p *Player) error { return p.SetEnhance(true, lufs) })
+	raised := loudness(t, enhanced) - loudness(t, plain)
+	want := enhance.TargetLUFS - lufs
+	t.Logf("recording %.1f LUFS; enhanced playback %.1f LU louder than plain, for %.1f LU to the target", lufs, raised, want)
+	if math.Abs(raised-want) > 1.5 {
+		t.Errorf("enhanced playback %.1f LU louder than plain, want %.1f ± 1.5", raised, want)
+	}
+}
+
+func loudness(t *testing.T, pcm []int16) float64 {
+	t.Helper()
+	m, err := enhance.NewMeter(ta.Rate, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Add(pcm); err != nil {
+		t.Fatal(err)
+	}
+	l, err := m.Loudness()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestEnhancedSourceKeepsEverySample reads a whole file through the
+// player's source with enhancing on, alone and with a 2× stretch: nothing
+// is lost or added by the enhancer's frames and look-ahead.
+func TestEnhancedSourceKeepsEverySample(t *testing.T) {
+	pcm := ta.AddNoise(ta.Tone(1234*time.Millisecond, 300, 0.2), 0.001, 0, 8)
+	path := filepath.Join(t.TempDir(), "t.flac")
+	ta.WriteFile(t, path, audio.FLAC, pcm)
+	for _, speed := range []float64{1, 2} {
+		dec, err := audio.OpenDecoder(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newSource(dec)
+		s.enhanceOn, s.loudness, s.speed = true, -30, speed
+		if err := s.reset(0); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			b, err := s.read()
+			n += len(b)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := float64(len(pcm)) / speed; !within(float64(n), want, 0.002) {
+			t.Errorf("at %g×: %d samples out, want %.0f", speed, n, want)
+		}
+		s.close()
 	}
 }
