@@ -3,8 +3,8 @@ package device
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
