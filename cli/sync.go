@@ -181,7 +181,9 @@ func pastTense(op sync.Op) string {
 	case sync.OpDelete:
 		return "deleted in the cloud"
 	case sync.OpRename:
-		return "renamed in the cloud"
+		return "updated in the cloud (title, tags, favourite, bookmarks)"
+	case sync.OpTranscript:
+		return "transcript synced"
 	}
 	return string(op)
 }
@@ -236,9 +238,18 @@ func summaryLine(s sync.Summary, err error) string {
 	add(s.Uploaded, up)
 	add(s.Downloaded, down)
 	add(s.Deleted, "deleted in the cloud")
-	add(s.Renamed, "renamed in the cloud")
+	add(s.Renamed, "updated in the cloud")
 	add(s.Remote, "changed in the cloud")
+	addN := func(n int, one, many string) {
+		if n > 0 {
+			parts = append(parts, plural(n, one, many))
+		}
+	}
+	addN(s.TranscriptsUp, "transcript sent", "transcripts sent")
+	addN(s.TranscriptsDown, "transcript fetched", "transcripts fetched")
 	add(s.Conflicts, "renamed elsewhere at the same time (your title is in `earshot history ID`)")
+	addN(s.TranscriptConflicts, "transcript corrected elsewhere at the same time (the correction that reached the server first was kept)",
+		"transcripts corrected elsewhere at the same time (the corrections that reached the server first were kept)")
 	add(len(s.Failed), "failed")
 	switch {
 	case err != nil && len(parts) == 0:

@@ -16,8 +16,10 @@ type Summary struct {
 	BytesUp, BytesDown                     int64
 	// Remote counts changes made on other devices and applied here.
 	Remote int
-	// TranscriptsUp and TranscriptsDown count transcripts sent and fetched.
-	TranscriptsUp, TranscriptsDown int
+	// TranscriptsUp and TranscriptsDown count transcripts sent and fetched;
+	// TranscriptConflicts those where a segment corrected here had been
+	// corrected on another device first (the server's correction stands).
+	TranscriptsUp, TranscriptsDown, TranscriptConflicts int
 	// Conflicts counts renames here that lost to a rename elsewhere (the
 	// lost titles are in the title history).
 	Conflicts int

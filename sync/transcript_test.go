@@ -96,8 +96,8 @@ func transcriptSync(t *testing.T, url string) {
 	a.net.offline.Store(false)
 	b.net.offline.Store(false)
 	a.sync(t)
-	if sum := b.sync(t); sum.Conflicts != 1 {
-		t.Fatalf("B: %+v, want one conflict (segment 3 corrected on both)", sum)
+	if sum := b.sync(t); sum.TranscriptConflicts != 1 || sum.Conflicts != 0 {
+		t.Fatalf("B: %+v, want one transcript conflict (segment 3 corrected on both)", sum)
 	}
 	a.sync(t)
 	for _, d := range []*device{a, b} {

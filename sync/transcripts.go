@@ -120,7 +120,7 @@ func (e *Engine) pushTranscript(ctx context.Context, d library.DirtyTranscript, 
 		}
 		out, lost := mergeTranscript(server, local)
 		if lost > 0 {
-			sum.Conflicts++
+			sum.TranscriptConflicts++
 		}
 		if sameSegments(out.Segments, server.Segments) {
 			sum.TranscriptsDown++

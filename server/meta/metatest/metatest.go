@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) meta.Store) {
 		{"FeedPaging", testFeedPaging},
 		{"ConcurrentFeed", testConcurrentFeed},
 		{"Uploads", testUploads},
+		{"Metadata", testMetadata},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -615,5 +617,32 @@ func testUploads(t *testing.T, s meta.Store) {
 	}
 	if err := s.DeleteUpload(ctx, "u1", id); err != nil {
 		t.Fatalf("deleting an absent upload: %v", err)
+	}
+}
+
+// testMetadata: tags, favourite, bookmarks and the transcript's version
+// and checksum are stored and listed as they were written.
+func testMetadata(t *testing.T, s meta.Store) {
+	ctx := context.Background()
+	u := newUser(t, s)
+	id := api.NewID()
+	r := rec(10, "tagged")
+	r.Tags, r.Favorite = []string{"big meeting", "work"}, true
+	r.Bookmarks = []api.Bookmark{{ID: api.NewID(), AtMS: 250, Name: "Intro", CreatedAt: r.CreatedAt}, {ID: api.NewID(), AtMS: 900}}
+	r.TranscriptVersion, r.TranscriptSHA256 = 3, randHex(32)
+	if _, err := s.UpdateRecording(ctx, u.ID, id, create(r)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetRecording(ctx, u.ID, id)
+	feed, ferr := s.ListChanges(ctx, u.ID, 0, 10)
+	if err != nil || ferr != nil || len(feed) != 1 {
+		t.Fatalf("read back: %v, %v, %d in the feed", err, ferr, len(feed))
+	}
+	for _, g := range []meta.Recording{got, feed[0]} {
+		if !slices.Equal(g.Tags, r.Tags) || !g.Favorite || len(g.Bookmarks) != 2 || g.Bookmarks[0].Name != "Intro" ||
+			!g.Bookmarks[0].CreatedAt.Equal(r.CreatedAt) || g.Bookmarks[1].AtMS != 900 ||
+			g.TranscriptVersion != 3 || g.TranscriptSHA256 != r.TranscriptSHA256 {
+			t.Fatalf("stored %+v", g.Recording)
+		}
 	}
 }
