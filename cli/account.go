@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	flag "github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
@@ -19,15 +15,17 @@ import (
 // accountFlags are the flags of login and signup.
 type accountFlags struct {
 	server, email string
-	passwordStdin bool
+	pw            passwordFlags
 	noKeyring     bool
+	tokenFile     bool
 }
 
 func (f *accountFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.server, "server", "", "the earshot-server's address, e.g. https://sync.example.com")
 	fs.StringVar(&f.email, "email", "", "the account's email")
-	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	f.pw.register(fs)
 	fs.BoolVar(&f.noKeyring, "no-keyring", false, "keep the session in this process only (nothing is saved)")
+	fs.BoolVar(&f.tokenFile, "token-file", false, "keep the session in "+tokenFileName+" in the data folder (0600) instead of the OS keyring: for servers and cron without a keyring")
 }
 
 func init() {
@@ -70,11 +68,21 @@ func (e *Env) syncIndex(ctx context.Context) (*library.SyncIndex, error) {
 }
 
 func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
+	if f.noKeyring && f.tokenFile {
+		return Usagef("choose one of --no-keyring and --token-file")
+	}
 	x, err := e.syncIndex(ctx)
 	if err != nil {
 		return err
 	}
-	acct := sync.NewAccount(x, e.store(f.noKeyring), nil)
+	store := sync.SessionStore(sync.KeyringStore{})
+	switch {
+	case f.noKeyring:
+		store = processStore
+	case f.tokenFile:
+		store = e.tokenStore(x)
+	}
+	acct := sync.NewAccount(x, store, nil)
 	last, _ := acct.Last(ctx)
 	if f.server == "" {
 		f.server = last.Server
@@ -82,14 +90,21 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	if f.email == "" && f.server == last.Server {
 		f.email = last.Email
 	}
+	if f.server == "" {
+		return Usagef("no server: pass --server URL (the address of your earshot-server)")
+	}
 	if f.email == "" {
-		return errors.New("no email: pass --email ADDRESS")
+		return Usagef("no email: pass --email ADDRESS")
 	}
 	c, err := acct.Client(f.server)
 	if err != nil {
 		return err
 	}
-	pw, err := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", f.email, c.Server()), signup)
+	rule := passwordRule{}
+	if signup {
+		rule = e.serverPasswordRule(ctx, c)
+	}
+	pw, err := e.readPassword(f.pw, fmt.Sprintf("Password%s for %s at %s: ", rule.hint(), f.email, c.Server()), signup, rule)
 	if err != nil {
 		return err
 	}
@@ -102,78 +117,36 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 		return err
 	}
 	if signup {
-		fmt.Fprintf(e.Stderr, "created account %s at %s\n", f.email, c.Server())
+		e.Infof("created account %s at %s", f.email, c.Server())
 	}
-	if f.noKeyring {
-		fmt.Fprintf(e.Stderr, "logged in as %s at %s for this process only (--no-keyring: nothing was saved; cloud commands take --no-keyring to log in again)\n", f.email, c.Server())
-		return nil
+	if !f.noKeyring {
+		if err := e.rememberStore(ctx, x, f.tokenFile); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(e.Stderr, "logged in as %s at %s; the session is in the OS keyring\n", f.email, c.Server())
+	switch {
+	case f.noKeyring:
+		e.Infof("logged in as %s at %s for this process only (--no-keyring: nothing was saved; cloud commands take --no-keyring or a password to log in again)", f.email, c.Server())
+	case f.tokenFile:
+		e.Infof("logged in as %s at %s; the session is in %s (readable by you only; `earshot logout` revokes it)", f.email, c.Server(), tokenFileName)
+	default:
+		e.Infof("logged in as %s at %s; the session is in the OS keyring", f.email, c.Server())
+	}
 	return nil
 }
 
-// processStore keeps sessions made with --no-keyring: in memory, for this
-// process only.
-var processStore = sync.NewMemoryStore()
-
-// store is where sessions live: the OS keyring, or this process's memory.
-func (e *Env) store(noKeyring bool) sync.SessionStore {
-	if noKeyring {
-		return processStore
-	}
-	return sync.KeyringStore{}
-}
-
-// password reads a password without echo from the terminal, or from the
-// first line of stdin with --password-stdin.
-func (e *Env) password(fromStdin bool, prompt string, confirm bool) (string, error) {
-	if fromStdin {
-		line, err := bufio.NewReader(e.Stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return "", errors.New("--password-stdin: nothing on standard input")
-		}
-		pw := strings.TrimRight(line, "\r\n")
-		if pw == "" {
-			return "", errors.New("--password-stdin: the password is empty")
-		}
-		return pw, nil
-	}
-	in, ok := e.Stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(in.Fd())) {
-		return "", errors.New("no terminal to ask for the password: pipe it in with --password-stdin")
-	}
-	read := func(p string) (string, error) {
-		fmt.Fprint(e.Stderr, p)
-		b, err := term.ReadPassword(int(in.Fd()))
-		fmt.Fprintln(e.Stderr)
-		return string(b), err
-	}
-	pw, err := read(prompt)
-	if err != nil {
-		return "", fmt.Errorf("read the password: %w", err)
-	}
-	if confirm {
-		again, err := read("Again: ")
-		if err != nil {
-			return "", fmt.Errorf("read the password: %w", err)
-		}
-		if again != pw {
-			return "", errors.New("the two passwords differ; try again")
-		}
-	}
-	if pw == "" {
-		return "", errors.New("the password is empty")
-	}
-	return pw, nil
-}
-
-// account is the library's account, with sessions in the OS keyring.
+// account is the library's account, with sessions where the library keeps
+// them (the OS keyring, or the token file).
 func (e *Env) account(ctx context.Context) (*sync.Account, error) {
 	x, err := e.syncIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return sync.NewAccount(x, sync.KeyringStore{}, nil), nil
+	store, err := e.savedStore(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	return sync.NewAccount(x, store, nil), nil
 }
 
 func (e *Env) logout(ctx context.Context) error {

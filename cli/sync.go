@@ -12,62 +12,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	flag "github.com/spf13/pflag"
 
-	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
 )
-
-// sessionFlags are how the cloud commands get a session.
-type sessionFlags struct {
-	noKeyring, passwordStdin bool
-}
-
-func (f *sessionFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&f.noKeyring, "no-keyring", false, "log in for this command only (asks for the password; nothing is saved)")
-	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "with --no-keyring: read the password from standard input")
-}
-
-// cloudEnv is what a cloud command works with.
-type cloudEnv struct {
-	x    *library.SyncIndex
-	key  sync.AccountKey
-	sess *sync.Session
-	eng  *sync.Engine
-}
-
-// cloud resumes the library's account session (from the OS keyring, or by
-// logging in again with --no-keyring) and makes an engine for it.
-func (e *Env) cloud(ctx context.Context, f sessionFlags, opts sync.Options) (*cloudEnv, error) {
-	x, err := e.syncIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !f.noKeyring {
-		acct := sync.NewAccount(x, sync.KeyringStore{}, nil)
-		_, s, err := acct.Open(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return &cloudEnv{x: x, key: s.Key(), sess: s, eng: acct.Engine(s, opts)}, nil
-	}
-	// --no-keyring: log in again, for this process only.
-	acct := sync.NewAccount(x, processStore, nil)
-	key, ok, err := acct.Key(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, sync.ErrNotLoggedIn
-	}
-	pw, err := e.password(f.passwordStdin, fmt.Sprintf("Password for %s at %s: ", key.Email, key.Server), false)
-	if err != nil {
-		return nil, err
-	}
-	s, err := acct.LogIn(ctx, key.Server, key.Email, pw)
-	if err != nil {
-		return nil, err
-	}
-	return &cloudEnv{x: x, key: s.Key(), sess: s, eng: acct.Engine(s, opts)}, nil
-}
 
 func init() {
 	var sf sessionFlags

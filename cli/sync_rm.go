@@ -86,7 +86,7 @@ func (e *Env) cloudOrLocal(ctx context.Context, sf sessionFlags) (*cloudEnv, err
 	if err == nil {
 		return ce, nil
 	}
-	if sf.noKeyring {
+	if sf.noKeyring || sf.pw.given() {
 		return nil, err
 	}
 	x, xerr := e.syncIndex(ctx)
