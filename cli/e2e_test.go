@@ -243,8 +243,8 @@ func TestBadInput(t *testing.T) {
 		}
 		oneLine(t, strings.Join(tc.args, " "), r.stderr)
 	}
-	r := earshot(t, dir, nil, "export", mustID(t, dir), filepath.Join(t.TempDir(), "x.mp3"))
-	if r.code != 1 || !strings.Contains(r.stderr, ".opus, .flac or .wav") {
+	r := earshot(t, dir, nil, "export", mustID(t, dir), filepath.Join(t.TempDir(), "x.aac"))
+	if r.code != 1 || !strings.Contains(r.stderr, ".mp3") {
 		t.Errorf("export to mp3: exit %d, %q", r.code, r.stderr)
 	}
 	if ls, _ := listJSON(t, dir); len(ls) != 1 {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	flag "github.com/spf13/pflag"
@@ -40,7 +42,7 @@ func (e *Env) passwd(ctx context.Context, f passwdFlags) error {
 	if err != nil {
 		return err
 	}
-	acct := sync.NewAccount(x, e.store(f.noKeyring), nil)
+	acct := sync.NewAccount(x, processStore, nil) // for the account of last time only
 	last, _ := acct.Last(ctx)
 	if f.server == "" {
 		f.server, f.email = last.Server, cmp.Or(f.email, last.Email)
@@ -66,20 +68,28 @@ func (e *Env) passwd(ctx context.Context, f passwdFlags) error {
 // passwords fills in the current (unless a reset code is given) and the
 // new password: from the terminal, or with --password-stdin one a line.
 func (e *Env) passwords(f passwdFlags, ch *api.PasswordChange) error {
-	if !f.passwordStdin {
+	if !f.pw.given() {
 		var err error
 		if ch.ResetCode == "" {
-			if ch.CurrentPassword, err = e.password(false, "Current password: ", false); err != nil {
+			if ch.CurrentPassword, err = e.promptPassword("Current password: ", false); err != nil {
 				return err
 			}
 		}
-		ch.NewPassword, err = e.password(false, "New password: ", true)
+		ch.NewPassword, err = e.promptPassword("New password: ", true)
 		return err
 	}
-	in := bufio.NewScanner(e.Stdin)
+	src := io.Reader(e.Stdin)
+	if f.pw.file != "" {
+		b, err := os.ReadFile(f.pw.file)
+		if err != nil {
+			return fmt.Errorf("--password-file: %w", err)
+		}
+		src = strings.NewReader(string(b))
+	}
+	in := bufio.NewScanner(src)
 	next := func(what string) (string, error) {
 		if !in.Scan() || strings.TrimRight(in.Text(), "\r") == "" {
-			return "", fmt.Errorf("--password-stdin: no %s on standard input (one password a line: current, then new)", what)
+			return "", fmt.Errorf("no %s given (one password a line: current, then new)", what)
 		}
 		return strings.TrimRight(in.Text(), "\r"), nil
 	}
