@@ -6,9 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
 )
 
@@ -173,4 +175,111 @@ func speechOnset(pcm []float64, rate int) time.Duration {
 		}
 	}
 	return 0
+}
+
+// TestTranscriptOnSecondDevice: device A transcribes and syncs; device B,
+// on the same account, finds the spoken word at its moment without
+// downloading the audio; B's correction reaches A.
+func TestTranscriptOnSecondDevice(t *testing.T) {
+	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+	url, _ := startSyncServer(t)
+	a, b := t.TempDir(), t.TempDir()
+	email := "tr-" + api.NewID()[24:] + "@example.com"
+	const pw = "a long enough password\n"
+	mustIn(t, a, pw, "signup", "--server", url, "--email", email, "--password-stdin")
+	id := strings.TrimSpace(mustEarshot(t, a, "import", jfk).stdout)
+	mustEarshot(t, a, "transcribe", id)
+	mustIn(t, a, "", "sync")
+
+	mustIn(t, b, pw, "login", "--server", url, "--email", email, "--password-stdin")
+	mustIn(t, b, "", "sync")
+	if ls, _ := listJSON(t, b); find(t, ls, id).SyncState != "cloud_only" {
+		t.Fatalf("B after sync: %+v", ls)
+	}
+	hits := search(t, b, "country")
+	if len(hits) == 0 || hits[0].ID != id ||
+		(time.Duration(hits[0].AtMS)*time.Millisecond-jfkCountry).Abs() > withinWordMS*time.Millisecond {
+		t.Fatalf("B search country: %+v, want %s at %v ± 0.5 s", hits, id, jfkCountry)
+	}
+	if _, err := os.Stat(filepath.Join(b, "recordings", id+".wav")); !os.IsNotExist(err) {
+		t.Fatalf("B has the audio (%v): the transcript should come without it", err)
+	}
+	if st := transcriptState(t, b, id); st != "done" {
+		t.Fatalf("B transcript_state %q", st)
+	}
+
+	first := strings.SplitN(mustEarshot(t, b, "transcript", id).stdout, "]", 2)[0]
+	mustEarshot(t, b, "transcript", "edit", id, strings.TrimPrefix(first, "["), "and so my fellow Americans, ask not")
+	mustIn(t, b, "", "sync")
+	mustIn(t, a, "", "sync")
+	if hits := search(t, a, "americans"); len(hits) != 1 || hits[0].ID != id {
+		t.Fatalf("A does not find B's correction: %+v\n%s", hits, mustEarshot(t, a, "transcript", id).stdout)
+	}
+}
+
+// TestRecordWhileTranscribing: with both cores kept busy, a recording made
+// while a long transcription runs loses no samples (the transcriber, niced,
+// pauses while a recording is in progress on a two-core machine), and the
+// transcription finishes afterwards.
+func TestRecordWhileTranscribing(t *testing.T) {
+	env := pulse(t)
+	dir := t.TempDir()
+	long := filepath.Join(t.TempDir(), "long.wav")
+	args := []string{}
+	for range 3 {
+		args = append(args, jfk)
+	}
+	if out, err := exec.Command("sox", append(args, long)...).CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v: %s", err, out)
+	}
+	id := strings.TrimSpace(mustEarshot(t, dir, "import", long).stdout)
+
+	stop := make(chan struct{})
+	var once sync.Once
+	idle := func() { once.Do(func() { close(stop) }) }
+	defer idle()
+	for range 2 { // both cores busy until the recording is made
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for i := 0; i < 1e6; i++ {
+				}
+			}
+		}()
+	}
+	tr := exec.Command(earshotBin, "--data-dir", dir, "transcribe", id)
+	var trOut strings.Builder
+	tr.Stderr = &trOut
+	if err := tr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Process.Kill()
+	deadline := time.Now().Add(2 * time.Minute)
+	for transcriptState(t, dir, id) != "running" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the transcription did not start: %s", trOut.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	playTone(t, 8)
+	r := mustEarshot2(t, dir, env, "record", "--duration", "6s", "--title", "while transcribing")
+	idle()
+	if strings.Contains(r.stderr, "dropped") {
+		t.Fatalf("the recording lost samples while transcribing: %s", r.stderr)
+	}
+	rid := strings.TrimSpace(r.stdout)
+	ls, _ := listJSON(t, dir)
+	if d := find(t, ls, rid).DurationMS - 6000; d < -120 || d > 120 {
+		t.Fatalf("recorded %d ms, want 6000", find(t, ls, rid).DurationMS)
+	}
+	if err := tr.Wait(); err != nil {
+		t.Fatalf("transcribe after the recording: %v: %s", err, trOut.String())
+	}
+	if st := transcriptState(t, dir, id); st != "done" {
+		t.Fatalf("transcript_state %q after the run", st)
+	}
 }

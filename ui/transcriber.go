@@ -22,7 +22,7 @@ func (u *UI) startTranscriber() {
 	go func() {
 		defer u.loops.Done()
 		for {
-			err := worker.New(u.be.Library, worker.Options{}).Run(u.ctx)
+			err := worker.New(u.be.Library, worker.Options{Background: true}).Run(u.ctx)
 			switch {
 			case err == nil || u.ctx.Err() != nil:
 				return

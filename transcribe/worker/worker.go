@@ -1,5 +1,5 @@
 // Package worker runs a library's transcription queue: one job at a time,
-// on a thread at the lowest CPU priority, pausing while a recording is made
+// on one thread (at the lowest CPU priority in the background), pausing while a recording is made
 // on a machine with two cores or fewer, saving each finished segment as it
 // comes (a kill loses at most the one in progress) and resuming after the
 // last one. The GUI runs it for as long as it is open (Run); `earshot
@@ -33,6 +33,11 @@ type Options struct {
 	// Log, if set, hears of each job that finished or failed, in words a
 	// person reads.
 	Log func(id, msg string)
+	// Background runs the work at the lowest CPU priority (nice 19): the
+	// window's worker, which must never slow what the user is doing. A
+	// transcription the user asked for and waits on (earshot transcribe)
+	// runs at normal priority; both pause for recordings (Hold).
+	Background bool
 }
 
 // Worker transcribes a library's queued recordings.
@@ -81,13 +86,15 @@ func (w *Worker) Drain(ctx context.Context) error {
 	return w.work(ctx, func() bool { return false })
 }
 
-// work runs jobs on a locked, niced OS thread (the engine's cgo calls run
-// on it) and asks more whether to wait for further jobs.
+// work runs jobs on a locked OS thread (the engine's cgo calls run on it;
+// niced for Background) and asks more whether to wait for further jobs.
 func (w *Worker) work(ctx context.Context, more func() bool) error {
 	done := make(chan error, 1)
 	go func() {
-		runtime.LockOSThread() // the thread is niced: never hand it back
-		lowerPriority()
+		runtime.LockOSThread() // the thread may be niced: never hand it back
+		if w.opts.Background {
+			lowerPriority()
+		}
 		done <- w.loop(ctx, more)
 	}()
 	return <-done
