@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +19,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/transcribe"
 )
 
 // transcriptView is the details section with the recording's transcript:
@@ -29,9 +33,11 @@ type transcriptView struct {
 	box    *fyne.Container
 	status *widget.Label
 	action *widget.Button
+	save   *widget.Button // the transcript as txt, srt or vtt
 	segs   *fyne.Container
 
 	id   string
+	rec  library.Recording
 	info library.TranscriptInfo
 	rows []*segmentRow
 	cur  [2]int // segment and word highlighted; -1 none
@@ -45,7 +51,8 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	v.status.Importance = widget.LowImportance
 	v.status.Wrapping = fyne.TextWrapWord
 	v.action = widget.NewButtonWithIcon("Transcribe now", theme.MediaReplayIcon(), v.transcribe)
-	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, v.action), v.status, v.segs)
+	v.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.askSave)
+	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)), v.status, v.segs)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
 	d.transcriptView = v
@@ -85,6 +92,12 @@ func (v *transcriptView) showStatus(r library.Recording) {
 	info := v.info
 	v.action.Show()
 	v.action.Enable()
+	v.rec = r
+	if info.Has && len(info.Transcript.Segments) > 0 {
+		v.save.Show()
+	} else {
+		v.save.Hide()
+	}
 	switch {
 	case info.State == library.TranscriptRunning:
 		v.status.SetText(fmt.Sprintf("Transcribing %.0f %% (on this computer, US English)", info.Progress*100))
@@ -314,4 +327,37 @@ func (p *playback) playFrom(pos time.Duration) {
 		}
 		onMain(p.track)
 	})
+}
+
+// askSave saves the transcript where a Save dialog says; the name's
+// extension (.txt, .srt, .vtt) chooses the format, subtitles by default.
+func (v *transcriptView) askSave() {
+	if v.d.u.modalOpen() || !v.info.Has {
+		return
+	}
+	t, title := v.info.Transcript, v.rec.Title
+	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			v.d.u.fail(fmt.Errorf("could not choose where to save: %w", err))
+			return
+		}
+		if w == nil {
+			return
+		}
+		v.d.u.background(func(context.Context) {
+			defer w.Close()
+			format := strings.TrimPrefix(strings.ToLower(filepath.Ext(w.URI().Path())), ".")
+			if !slices.Contains(transcribe.Formats, format) {
+				format = "txt"
+			}
+			if err := transcribe.WriteFormat(w, t, format); err != nil {
+				v.d.u.fail(fmt.Errorf("could not save the transcript of %q: %w", title, err))
+				return
+			}
+			name := filepath.Base(w.URI().Path())
+			onMain(func() { v.d.u.notices.flash("Saved the transcript as " + name + ".") })
+		})
+	}, v.d.u.win)
+	save.SetFileName(library.FileName(title) + ".srt")
+	save.Show()
 }
