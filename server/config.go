@@ -30,7 +30,11 @@ type Config struct {
 	S3SecretKey    string
 	S3CreateBucket bool   // create S3Bucket at start if it is missing
 	S3SpoolDir     string // chunks on their way to S3; empty: os.TempDir()
-	QuotaBytes     int64
+	// SpoolLimit and SpoolPerUser cap the bytes of chunks spooled at once
+	// in S3SpoolDir, in all and per user (0: no cap).
+	SpoolLimit   int64
+	SpoolPerUser int64
+	QuotaBytes   int64
 	// Signup is who may create accounts: SignupOpen, SignupInvite or
 	// SignupClosed; SignupLimit and SignupTotal cap new accounts an hour
 	// per client address and in all.
@@ -46,6 +50,10 @@ type Config struct {
 	TombstoneTTL    time.Duration
 	PresignTTL      time.Duration
 	ShutdownTimeout time.Duration
+	// UploadIdle is how long an upload may go without a chunk before the
+	// janitor, which runs every JanitorInterval, collects it.
+	UploadIdle      time.Duration
+	JanitorInterval time.Duration
 	TrustProxy      bool
 	// TrustedProxies are the networks whose X-Forwarded-For entries are
 	// believed, walking from the right (empty: the connection's peer).
@@ -106,6 +114,8 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.StringVar(&c.Signup, "signup", "invite", "who may create accounts: open (anyone), invite (the first account, then invite codes from: earshot-server invite create) or closed")
 	fs.IntVar(&c.SignupLimit, "signup-limit", 5, "new accounts an hour from one client address")
 	fs.IntVar(&c.SignupTotal, "signup-total", 50, "new accounts an hour in all")
+	fs.Int64Var(&c.SpoolLimit, "s3-spool-limit", 1<<30, "most bytes of chunks spooled at once in --s3-spool-dir (0: no cap)")
+	fs.Int64Var(&c.SpoolPerUser, "s3-spool-per-user", 256<<20, "most bytes of one user's chunks spooled at once (0: no cap)")
 	fs.Int64Var(&c.QuotaBytes, "quota-bytes", 10<<30, "storage quota per user in bytes")
 	fs.Int64Var(&c.MaxObjectSize, "max-object-size", 4<<30, "largest recording in bytes")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "lifetime of access tokens")
@@ -113,6 +123,8 @@ func (c *Config) FlagSet(name string) *flag.FlagSet {
 	fs.DurationVar(&c.RefreshGrace, "refresh-grace", 2*time.Minute, "how long a refresh token presented again returns the same new pair (a lost answer) instead of ending the session")
 	fs.DurationVar(&c.TombstoneTTL, "tombstone-ttl", 30*24*time.Hour, "how long deleted recordings stay in the change feed")
 	fs.DurationVar(&c.PresignTTL, "presign-ttl", 15*time.Minute, "lifetime of presigned upload URLs")
+	fs.DurationVar(&c.UploadIdle, "upload-idle", 24*time.Hour, "an upload without a new chunk for this long is abandoned: its parts are removed")
+	fs.DurationVar(&c.JanitorInterval, "janitor-interval", time.Hour, "how often expired items and abandoned uploads are collected")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests in flight")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For: the entry the proxy that connects added (behind a proxy only)")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated networks of proxies (CIDR) whose X-Forwarded-For entries are believed, walking from the right; implies --trust-proxy")
@@ -229,6 +241,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("--login-limit, --addr-limit and --pair-limit must be at least 1 and --login-window at least 1m")
 	case c.MaxConns < 0 || c.MaxConnsPerAddr < 0:
 		return fmt.Errorf("--max-conns and --max-conns-per-addr must not be negative")
+	case c.UploadIdle <= 0 || c.JanitorInterval <= 0:
+		return fmt.Errorf("--upload-idle and --janitor-interval must be positive")
 	case c.RefreshGrace < 0:
 		return fmt.Errorf("--refresh-grace must not be negative")
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.TombstoneTTL < 48*time.Hour:

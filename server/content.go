@@ -289,6 +289,11 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, c caller, rec
 	}
 	ctx := r.Context()
 	n := cr.end - cr.start + 1
+	release, err := s.spool.reserve(c.userID, n)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	body := s.uploadBody(w, r, n)
 	part, err := s.blob.UploadPart(ctx, blob.Key(c.userID, rec.ID), up.BlobUpload, len(up.Parts)+1, cr.start, io.TeeReader(body, hs), n)
 	switch {

@@ -29,13 +29,19 @@ type Server struct {
 	locks keyedMutex
 	// uploads are the uploads running in this process, by recording.
 	uploads uploadsInFlight
+	// spool bounds chunks spooled on their way to S3.
+	spool *spoolBudget
 	// hashSem bounds concurrent password hashing (argon2id takes memory).
 	hashSem chan struct{}
 }
 
 // New returns a server on the given stores.
 func New(cfg Config, m meta.Store, b blob.Store, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, meta: m, blob: b, log: log, hashSem: make(chan struct{}, 4)}
+	spool := &spoolBudget{}
+	if cfg.Blob == "s3" {
+		spool.perUser, spool.total = cfg.SpoolPerUser, cfg.SpoolLimit
+	}
+	return &Server{cfg: cfg, meta: m, blob: b, log: log, hashSem: make(chan struct{}, 4), spool: spool}
 }
 
 // Handler returns the API's HTTP handler.
@@ -123,9 +129,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// janitor purges expired tombstones and tokens hourly.
+// janitor purges expired tombstones and tokens and collects abandoned
+// uploads, every JanitorInterval.
 func (s *Server) janitor(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(s.cfg.JanitorInterval)
 	defer t.Stop()
 	for {
 		if n, err := s.meta.PurgeExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
@@ -133,10 +140,44 @@ func (s *Server) janitor(ctx context.Context) {
 		} else if n > 0 {
 			s.log.Info("purged expired items", "count", n)
 		}
+		s.collectUploads(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// collectUploads aborts uploads nobody has added a chunk to for UploadIdle:
+// their parts on disk or in S3 go, and the client starts from byte 0 if it
+// comes back. (Until then the recording's declared size counts against the
+// quota, as it does from its creation.) Then it sweeps the store for
+// uploads no record points to.
+func (s *Server) collectUploads(ctx context.Context) {
+	before := time.Now().Add(-s.cfg.UploadIdle)
+	ups, err := s.meta.StaleUploads(ctx, before, 1000)
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("finding abandoned uploads failed", "err", err)
+	}
+	for _, up := range ups {
+		unlock := s.locks.lock(up.UserID + "/" + up.RecordingID)
+		if err := s.blob.AbortUpload(ctx, blob.Key(up.UserID, up.RecordingID), up.BlobUpload); err == nil {
+			err = s.meta.DeleteUpload(ctx, up.UserID, up.RecordingID)
+		}
+		unlock()
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("collecting an abandoned upload failed", "recording", up.RecordingID, "err", err)
+		}
+	}
+	if len(ups) > 0 {
+		s.log.Info("collected abandoned uploads", "count", len(ups), "idle_since", before)
+	}
+	if sw, ok := s.blob.(blob.Sweeper); ok {
+		if n, err := sw.SweepUploads(ctx, before); err != nil && ctx.Err() == nil {
+			s.log.Warn("sweeping untracked uploads failed", "err", err)
+		} else if n > 0 {
+			s.log.Info("removed untracked uploads from the store", "count", n)
 		}
 	}
 }

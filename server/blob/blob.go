@@ -88,6 +88,16 @@ type Info struct {
 	SHA256 []byte // nil when the store does not know it
 }
 
+// Sweeper is an optional capability of a Store: removing multipart
+// uploads begun before a time that nothing tracks any more (a server that
+// crashed between starting an upload and recording it). The server's
+// janitor calls it after aborting the abandoned uploads it knows of.
+type Sweeper interface {
+	// SweepUploads aborts uploads begun (or last written) before
+	// before and says how many went.
+	SweepUploads(ctx context.Context, before time.Time) (int, error)
+}
+
 // Presigner is an optional capability of a Store: a request the client sends
 // straight to the object store to upload a whole object, refused by the
 // store itself unless the bytes match sum.

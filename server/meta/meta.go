@@ -191,6 +191,10 @@ type Uploads interface {
 	PutUpload(ctx context.Context, u Upload, prevReceived int64) error
 	// DeleteUpload forgets an upload; no error if absent.
 	DeleteUpload(ctx context.Context, userID, recordingID string) error
+	// StaleUploads returns up to limit uploads of any user last changed
+	// before before, without their parts: for the janitor that collects
+	// abandoned uploads (on DynamoDB a scan).
+	StaleUploads(ctx context.Context, before time.Time, limit int) ([]Upload, error)
 }
 
 // UnixNano is how stores keep a time: nanoseconds since 1970, 0 for the zero

@@ -16,12 +16,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot/internal/durable"
 	"github.com/earshot/earshot/server/blob"
 )
 
-var _ blob.Store = (*Store)(nil)
+var (
+	_ blob.Store   = (*Store)(nil)
+	_ blob.Sweeper = (*Store)(nil)
+)
 
 // Store is a blob.Store in a directory: objects/<user>/<recording>, with
 // uploads/ and tmp/ beside it on the same file system.
@@ -282,4 +286,26 @@ func (s *Store) AbortUpload(ctx context.Context, key, uploadID string) error {
 		return fmt.Errorf("abort upload to %s: %w", key, err)
 	}
 	return nil
+}
+
+// SweepUploads implements blob.Sweeper: part files and leftovers of whole
+// uploads not written since before.
+func (s *Store) SweepUploads(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	for _, dir := range []string{"uploads", "tmp"} {
+		ents, err := os.ReadDir(filepath.Join(s.root, dir))
+		if err != nil {
+			return n, fmt.Errorf("sweep %s: %w", dir, err)
+		}
+		for _, e := range ents {
+			info, err := e.Info()
+			if err != nil || e.IsDir() || !info.ModTime().Before(before) {
+				continue
+			}
+			if err := os.Remove(filepath.Join(s.root, dir, e.Name())); err == nil {
+				n++
+			}
+		}
+	}
+	return n, nil
 }

@@ -34,6 +34,7 @@ import (
 var (
 	_ blob.Store     = (*Store)(nil)
 	_ blob.Presigner = (*Store)(nil)
+	_ blob.Sweeper   = (*Store)(nil)
 )
 
 // Options configures the store.
@@ -476,4 +477,29 @@ func (s *Store) PresignPut(ctx context.Context, key string, size int64, sum []by
 		}
 	}
 	return api.PresignedUpload{URL: req.URL, Method: req.Method, Headers: h, ExpiresAt: time.Now().Add(expires).UTC()}, nil
+}
+
+// SweepUploads implements blob.Sweeper: multipart uploads under the prefix
+// initiated before before are aborted.
+func (s *Store) SweepUploads(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	in := &s3.ListMultipartUploadsInput{Bucket: &s.opt.Bucket, Prefix: aws.String(s.opt.Prefix)}
+	for {
+		out, err := s.s3.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return n, fmt.Errorf("list multipart uploads: %w", err)
+		}
+		for _, u := range out.Uploads {
+			if u.Initiated == nil || !u.Initiated.Before(before) {
+				continue
+			}
+			if _, err := s.s3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &s.opt.Bucket, Key: u.Key, UploadId: u.UploadId}); err == nil {
+				n++
+			}
+		}
+		if !aws.ToBool(out.IsTruncated) {
+			return n, nil
+		}
+		in.KeyMarker, in.UploadIdMarker = out.NextKeyMarker, out.NextUploadIdMarker
+	}
 }

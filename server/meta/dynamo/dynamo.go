@@ -638,6 +638,35 @@ func (s *Store) GetUpload(ctx context.Context, userID, recordingID string) (meta
 	return u, nil
 }
 
+// StaleUploads implements meta.Uploads with a scan of upload items.
+func (s *Store) StaleUploads(ctx context.Context, before time.Time, limit int) ([]meta.Upload, error) {
+	in := &dynamodb.ScanInput{
+		TableName:                 &s.table,
+		FilterExpression:          aws.String("begins_with(sk, :u) AND updated_at < :t"),
+		ExpressionAttributeValues: item{":u": str("upload#"), ":t": num(meta.UnixNano(before))},
+	}
+	var out []meta.Upload
+	for {
+		page, err := s.db.Scan(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("find stale uploads: %w", s.wrap(err))
+		}
+		for _, it := range page.Items {
+			out = append(out, meta.Upload{
+				UserID: strings.TrimPrefix(getS(it, "pk"), "user#"), RecordingID: strings.TrimPrefix(getS(it, "sk"), "upload#"),
+				BlobUpload: getS(it, "blob_upload"), UpdatedAt: meta.FromUnixNano(getN(it, "updated_at")),
+			})
+			if len(out) == limit {
+				return out, nil
+			}
+		}
+		if page.LastEvaluatedKey == nil {
+			return out, nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
 // PutUpload implements meta.Uploads.
 func (s *Store) PutUpload(ctx context.Context, u meta.Upload, prevReceived int64) error {
 	parts, err := json.Marshal(u.Parts)

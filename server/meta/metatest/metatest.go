@@ -618,6 +618,34 @@ func testUploads(t *testing.T, s meta.Store) {
 	if err := s.DeleteUpload(ctx, "u1", id); err != nil {
 		t.Fatalf("deleting an absent upload: %v", err)
 	}
+	testStaleUploads(t, s)
+}
+
+// testStaleUploads: StaleUploads finds uploads last changed before a time,
+// of any user, and not the fresh ones.
+func testStaleUploads(t *testing.T, s meta.Store) {
+	ctx := context.Background()
+	old := meta.Upload{UserID: "u" + randHex(4), RecordingID: api.NewID(), BlobUpload: "old", UpdatedAt: time.Now().Add(-48 * time.Hour).UTC()}
+	fresh := meta.Upload{UserID: "u" + randHex(4), RecordingID: api.NewID(), BlobUpload: "fresh", UpdatedAt: time.Now().UTC()}
+	for _, u := range []meta.Upload{old, fresh} {
+		if err := s.PutUpload(ctx, u, -1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale, err := s.StaleUploads(ctx, time.Now().Add(-24*time.Hour), 1000)
+	if err != nil {
+		t.Fatalf("StaleUploads: %v", err)
+	}
+	var found bool
+	for _, u := range stale {
+		found = found || u.UserID == old.UserID && u.RecordingID == old.RecordingID && u.BlobUpload == "old"
+		if u.BlobUpload == "fresh" {
+			t.Fatalf("StaleUploads returned a fresh upload")
+		}
+	}
+	if !found {
+		t.Fatalf("StaleUploads missed the stale upload: %+v", stale)
+	}
 }
 
 // testMetadata: tags, favourite, bookmarks and the transcript's version

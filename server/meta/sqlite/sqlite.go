@@ -478,6 +478,31 @@ func (s *Store) GetUpload(ctx context.Context, userID, recordingID string) (meta
 	return u, nil
 }
 
+// StaleUploads implements meta.Uploads.
+func (s *Store) StaleUploads(ctx context.Context, before time.Time, limit int) ([]meta.Upload, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT user_id, recording_id, blob_upload, updated_at FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?`,
+		meta.UnixNano(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("find stale uploads: %w", err)
+	}
+	defer rows.Close()
+	var out []meta.Upload
+	for rows.Next() {
+		var u meta.Upload
+		var updated int64
+		if err := rows.Scan(&u.UserID, &u.RecordingID, &u.BlobUpload, &updated); err != nil {
+			return nil, fmt.Errorf("find stale uploads: %w", err)
+		}
+		u.UpdatedAt = meta.FromUnixNano(updated)
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find stale uploads: %w", err)
+	}
+	return out, nil
+}
+
 // PutUpload implements meta.Uploads.
 func (s *Store) PutUpload(ctx context.Context, u meta.Upload, prevReceived int64) error {
 	parts, err := json.Marshal(u.Parts)
