@@ -3,9 +3,11 @@ package library
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/internal/durable"
@@ -47,7 +49,7 @@ func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem,
 			return err
 		}
 		if cur.HasAudio {
-			return fmt.Errorf("its audio is already here")
+			return ErrAudioHere
 		}
 		dst := x.l.audioPath(id, cur.Format)
 		if err := os.Rename(part, dst); err != nil {
@@ -76,4 +78,33 @@ func (x *SyncIndex) AttachAudio(ctx context.Context, id, part string) (SyncItem,
 		return SyncItem{}, fmt.Errorf("add downloaded audio of %s: %w", id, err)
 	}
 	return x.Item(ctx, id)
+}
+
+// ErrAudioHere: the recording's audio arrived meanwhile (another process
+// downloaded it); the file offered to AttachAudio was not needed.
+var ErrAudioHere = errors.New("its audio is already here")
+
+// CleanDownloads removes partial downloads nobody will resume: of
+// recordings that are gone, have their audio, or are in the trash. It
+// returns how many it removed.
+func (x *SyncIndex) CleanDownloads(ctx context.Context) (int, error) {
+	parts, err := filepath.Glob(filepath.Join(x.l.dir, "downloads", "*.part"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range parts {
+		id, _, _ := strings.Cut(filepath.Base(p), ".")
+		it, err := x.Item(ctx, id)
+		if err == nil && !it.HasAudio && !it.Trashed() {
+			continue
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		if os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n, nil
 }

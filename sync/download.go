@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/earshot/earshot/library"
 )
@@ -36,15 +37,19 @@ func (e *Engine) download(ctx context.Context, it library.SyncItem) (result, err
 		return res, &Error{Op: "download " + it.ID, Kind: KindPermanent, Err: err}
 	}
 	if err := e.fetch(ctx, it, part, tr); err != nil {
-		if KindOf(err) == KindNotFound {
+		if !resumable(err) {
+			// Nothing to go on from (or no room to keep it): the space
+			// comes back before the failure is recorded.
 			os.Remove(part)
+		}
+		if KindOf(err) == KindNotFound {
 			return res, fmt.Errorf("download %s: %w", it.ID, errGoneRemote)
 		}
 		return res, err
 	}
 	if _, err := e.x.AttachAudio(ctx, it.ID, part); err != nil {
-		if errors.Is(err, library.ErrNotFound) {
-			return result{op: OpDownload, skipped: true}, nil // deleted meanwhile
+		if errors.Is(err, library.ErrNotFound) || errors.Is(err, library.ErrAudioHere) {
+			return result{op: OpDownload, skipped: true}, nil // deleted, or fetched by another process, meanwhile
 		}
 		return res, err
 	}
@@ -78,9 +83,49 @@ func (e *Engine) fetch(ctx context.Context, it library.SyncItem, part string, tr
 		return &Error{Op: op, Kind: KindTransient, Err: fmt.Errorf("%w: got %s, want %s; downloading again", ErrChecksum, sum[:12], it.SHA256[:min(12, len(it.SHA256))])}
 	}
 	if err := f.Sync(); err != nil {
-		return &Error{Op: op, Kind: KindPermanent, Err: fmt.Errorf("write the download: %w", err)}
+		return localWriteError(op, err)
 	}
 	return nil
+}
+
+// resumable says a failed download's part file is worth keeping: the
+// network failed (the next try goes on from there), not the disk.
+func resumable(err error) bool {
+	if errors.Is(err, errDiskWrite) {
+		return false
+	}
+	switch KindOf(err) {
+	case KindOffline, KindTransient, KindRateLimited, KindCanceled:
+		return true
+	}
+	return false
+}
+
+// errDiskWrite marks a download that failed writing here (a full disk).
+var errDiskWrite = errors.New("cannot write the download here")
+
+// diskWriter records a failed write, to tell it from a failed read.
+type diskWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (d *diskWriter) Write(p []byte) (int, error) {
+	n, err := d.w.Write(p)
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+	return n, err
+}
+
+// localWriteError is a failed write here, in words: what to do comes first
+// for the disk that is full.
+func localWriteError(op string, err error) error {
+	msg := fmt.Sprintf("cannot write the download on this disk (%v); free some space and sync again", err)
+	if errors.Is(err, syscall.ENOSPC) {
+		msg = "the disk is full: free some space (earshot rm --local ID, earshot trash empty) and sync again"
+	}
+	return &Error{Op: op, Kind: KindPermanent, Err: fmt.Errorf("%w: %w", errDiskWrite, err), Message: msg}
 }
 
 // resumePoint hashes what an earlier try left in f and returns where to
@@ -123,11 +168,15 @@ func (e *Engine) fetchRest(ctx context.Context, it library.SyncItem, f *os.File,
 		return &Error{Op: op, Kind: KindPermanent, Err: err}
 	}
 	done := off
-	w := io.MultiWriter(f, h)
+	disk := &diskWriter{w: f}
+	w := io.MultiWriter(disk, h)
 	n, err := io.Copy(w, &counter{r: io.LimitReader(body, it.Size-off), add: func(k int64) {
 		done += k
 		tr.moved(done, k)
 	}})
+	if disk.err != nil {
+		return localWriteError(op, disk.err)
+	}
 	if err != nil {
 		// Keep what arrived (fsynced): the next try resumes there.
 		f.Sync()

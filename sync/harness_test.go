@@ -159,8 +159,15 @@ func newDevice(t testing.TB, name, url, email, password string, opts Options) *d
 // transport.
 func newDeviceVia(t testing.TB, name, url, via, email, password string, opts Options) *device {
 	t.Helper()
+	return newDeviceIn(t, name, t.TempDir(), url, via, email, password, opts)
+}
+
+// newDeviceIn is a device on the library folder dir: a new one, or one
+// another device has open already (as a second process would).
+func newDeviceIn(t testing.TB, name, dir, url, via, email, password string, opts Options) *device {
+	t.Helper()
 	ctx := context.Background()
-	d := &device{name: name, dir: t.TempDir(), net: &netSwitch{rt: NewTransport()}}
+	d := &device{name: name, dir: dir, net: &netSwitch{rt: NewTransport()}}
 	var err error
 	if d.lib, err = library.Open(ctx, d.dir); err != nil {
 		t.Fatal(err)

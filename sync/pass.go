@@ -62,6 +62,9 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 		s.State, s.Err, s.Progress, s.NextRetry = StateSyncing, nil, Progress{}, time.Time{}
 	})
 	defer func() { e.finishPass(ctx, &sum, err) }()
+	// Part files nobody will resume (their recording went, or arrived
+	// another way) give their space back; a failure here costs only space.
+	_, _ = e.x.CleanDownloads(ctx)
 	if o.pull {
 		if err := e.retry(ctx, func() error { return e.pull(ctx, &sum) }); err != nil {
 			return sum, err
@@ -408,6 +411,16 @@ func (e *Engine) runJob(ctx context.Context, j job) (result, error) {
 		return result{op: j.op, skipped: true}, nil
 	}
 	defer e.release(j.it.ID)
+	if isTransfer(j.op) {
+		// Another process on this library may be moving the same file:
+		// leave it to that one; its result shows in the library.
+		release, held, err := e.x.ClaimTransfer(j.it.ID)
+		if err != nil || !held {
+			e.unplanned(j.op, j.it)
+			return result{op: j.op, skipped: true}, err
+		}
+		defer release()
+	}
 	it := j.it
 	for attempt := 1; ; attempt++ {
 		e.itemEvent(Event{Kind: ItemStarted, Op: j.op, ID: it.ID, Title: it.Title, Total: transferSize(j.op, it)})
