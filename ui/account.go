@@ -28,6 +28,8 @@ type accountPanel struct {
 	password            *widget.Entry
 	login, signup       *widget.Button
 	who, last, state    *widget.Label
+	quota               *widget.Label
+	busy                *widget.ProgressBarInfinite
 	problem             *widget.Label
 	syncNow, logout     *widget.Button
 	auto                *widget.Check
@@ -49,6 +51,10 @@ func newAccountPanel(u *UI) *accountPanel {
 	a.email = widget.NewEntry()
 	a.email.SetText(prefs.String(prefEmail))
 	a.password = widget.NewPasswordEntry()
+	a.password.SetPlaceHolder(passwordRule)
+	// Enter submits the form from any of its fields.
+	submit := func(string) { a.signIn(false) }
+	a.server.OnSubmitted, a.email.OnSubmitted, a.password.OnSubmitted = submit, submit, submit
 	a.login = widget.NewButton("Log in", func() { a.signIn(false) })
 	a.login.Importance = widget.HighImportance
 	a.signup = widget.NewButton("Sign up", func() { a.signIn(true) })
@@ -56,9 +62,15 @@ func newAccountPanel(u *UI) *accountPanel {
 		widget.NewFormItem("Server", a.server),
 		widget.NewFormItem("Email", a.email),
 		widget.NewFormItem("Password", a.password))
-	a.signedOut = container.NewVBox(form, container.NewHBox(a.login, a.signup))
+	rule := widget.NewLabel(passwordRule + ". Enter logs in; Sign up creates the account first.")
+	rule.Importance = widget.LowImportance
+	rule.Wrapping = fyne.TextWrapWord
+	a.busy = widget.NewProgressBarInfinite()
+	a.busy.Hide()
+	a.signedOut = container.NewVBox(form, rule, container.NewHBox(a.login, a.signup), reserve(a.busy))
 
 	a.who, a.last, a.state = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	a.quota = widget.NewLabel("")
 	a.problem = widget.NewLabel("")
 	a.problem.Importance = widget.DangerImportance
 	a.problem.Wrapping = fyne.TextWrapWord
@@ -67,12 +79,16 @@ func newAccountPanel(u *UI) *accountPanel {
 	a.auto = widget.NewCheck("Download new recordings from the cloud automatically", nil)
 	a.auto.SetChecked(prefs.Bool(prefAutoDownload))
 	a.auto.OnChanged = a.setAuto
-	a.signedIn = container.NewVBox(a.who, a.last, a.state,
+	a.signedIn = container.NewVBox(a.who, a.quota, a.last, a.state,
 		container.NewHBox(a.syncNow, a.logout), a.auto)
 	a.content = container.NewPadded(container.NewVBox(a.signedOut, a.signedIn, a.problem))
 	a.apply(CloudStatus{})
 	return a
 }
+
+// passwordRule is shown before the user types a password: the server's
+// rule for new accounts (server/auth.go minPasswordLen).
+const passwordRule = "At least 10 characters"
 
 // statusInterval caps how often the account tab repaints the status while
 // transfers report progress.
@@ -119,7 +135,18 @@ func (a *accountPanel) refresh(context.Context) {
 }
 
 func (a *accountPanel) apply(s CloudStatus) {
+	signedInBefore, lastBefore := a.status.SignedIn, a.status.LastSync
 	a.status = s
+	a.u.list.showSync(s)
+	if s.SignedIn != signedInBefore {
+		a.u.list.list.Refresh() // rows speak of sync only while signed in
+	}
+	if s.LastError == "" {
+		a.u.notices.withdraw("sync") // the sync problem shown below no longer holds
+	}
+	if s.SignedIn && (!signedInBefore || !s.LastSync.Equal(lastBefore)) {
+		a.loadUsage()
+	}
 	a.problem.SetText(s.LastError)
 	a.problem.Hidden = s.LastError == ""
 	a.problem.Refresh()
@@ -151,34 +178,18 @@ func (a *accountPanel) apply(s CloudStatus) {
 	}
 }
 
-// stateLine says in a few words what sync is doing.
-func stateLine(s CloudStatus) string {
-	switch {
-	case s.Offline:
-		return fmt.Sprintf("Offline — %d changes waiting", s.Waiting)
-	case s.Uploads+s.Downloads > 0 && s.Total > 0:
-		verb := "Syncing"
-		if s.Downloads == 0 {
-			verb = "Uploading"
-		} else if s.Uploads == 0 {
-			verb = "Downloading"
-		}
-		return fmt.Sprintf("%s — %d %% of %s", verb, min(s.Done*100/s.Total, 100), size(s.Total))
-	case s.Syncing:
-		return "Syncing…"
-	case s.Waiting > 0:
-		return fmt.Sprintf("Online — %d changes waiting", s.Waiting)
-	}
-	return "Online — up to date"
-}
-
 func (a *accountPanel) signIn(create bool) {
 	server, email, password := a.server.Text, a.email.Text, a.password.Text
 	prefs := a.u.app.Preferences()
 	prefs.SetString(prefServer, server)
 	prefs.SetString(prefEmail, email)
+	if a.busy.Visible() {
+		return // signing in already
+	}
 	a.login.Disable()
 	a.signup.Disable()
+	a.busy.Show()
+	a.busy.Start()
 	cl := a.u.be.Cloud
 	auto := a.auto.Checked
 	a.u.background(func(ctx context.Context) {
@@ -195,6 +206,8 @@ func (a *accountPanel) signIn(create bool) {
 		onMain(func() {
 			a.login.Enable()
 			a.signup.Enable()
+			a.busy.Stop()
+			a.busy.Hide()
 			if err == nil {
 				a.password.SetText("")
 			}
@@ -222,7 +235,13 @@ func (a *accountPanel) sync() {
 	a.u.background(func(ctx context.Context) {
 		err := cl.SyncNow(ctx)
 		onMain(a.syncNow.Enable)
-		a.u.fail(err)
+		// A problem the status already says (offline, a busy server, failed
+		// recordings) is said once, there; anything else goes to the strip
+		// until the next sync that goes through.
+		if err != nil && cl.Status().LastError == "" {
+			msg := plain(err)
+			onMain(func() { a.u.notices.problem("sync", msg) })
+		}
 		a.refresh(ctx)
 		a.u.list.loadNow(ctx, "")
 	})
@@ -239,5 +258,23 @@ func (a *accountPanel) setAuto(on bool) {
 		a.u.fail(cl.SetAutoDownload(ctx, on))
 		onMain(func() { a.autoBusy-- })
 		a.refresh(ctx)
+	})
+}
+
+// loadUsage shows the account's storage use (asked off the Fyne goroutine).
+func (a *accountPanel) loadUsage() {
+	cl := a.u.be.Cloud
+	a.u.background(func(ctx context.Context) {
+		u, err := cl.Usage(ctx)
+		onMain(func() {
+			switch {
+			case err != nil:
+				a.quota.SetText("Storage used: unknown (the server did not say)")
+			case u.QuotaBytes > 0:
+				a.quota.SetText(fmt.Sprintf("Storage: %s of %s used (%d %%)", size(u.UsedBytes), size(u.QuotaBytes), u.UsedBytes*100/u.QuotaBytes))
+			default:
+				a.quota.SetText(fmt.Sprintf("Storage: %s used (no limit)", size(u.UsedBytes)))
+			}
+		})
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	stdsync "sync"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
 )
@@ -175,6 +176,7 @@ func (c *SyncCloud) Status() CloudStatus {
 	s.Syncing = es.State == sync.StateSyncing
 	s.Waiting, s.Failed = es.Waiting, es.Failed
 	s.Done, s.Total = es.BytesDone, es.BytesTotal
+	s.State, s.NextRetry = es.State, es.NextRetry
 	for _, t := range es.Transfers {
 		switch t.Op {
 		case sync.OpUpload:
@@ -191,28 +193,15 @@ func (c *SyncCloud) Status() CloudStatus {
 	case sync.StateSignedOut:
 		problems = append(problems, fmt.Sprintf("The session of %s has ended (expired or revoked): log in again.", key.Email))
 	case sync.StateOffline:
-		if es.Err != nil {
-			problems = append(problems, "Cannot reach the server: "+oneLine(es.Err.Error())+". Earshot retries as soon as it answers.")
-		}
+		problems = append(problems, fmt.Sprintf("Can't reach the server at %s — is earshot-server running? Earshot tries again as soon as it answers.", hostOf(key.Server)))
 	case sync.StateWaiting:
-		when := ""
-		if !es.NextRetry.IsZero() {
-			when = " at " + es.NextRetry.Local().Format("15:04:05")
-		}
-		problems = append(problems, fmt.Sprintf("The server is busy or failing; trying again%s (%s).", when, oneLine(errString(es.Err))))
+		problems = append(problems, "The server is busy; Earshot tries again by itself.")
 	}
 	if es.Failed > 0 {
-		problems = append(problems, fmt.Sprintf("%d recording(s) failed to sync: their details say why; Sync now tries again.", es.Failed))
+		problems = append(problems, plural(es.Failed, "recording", "recordings")+" could not be synced; select one to see why.")
 	}
 	s.LastError = strings.Join(problems, "\n")
 	return s
-}
-
-func errString(err error) string {
-	if err == nil {
-		return "no reason given"
-	}
-	return err.Error()
 }
 
 // oneLine keeps the first line of a message.
@@ -403,4 +392,19 @@ func (c *SyncCloud) SetAutoDownload(ctx context.Context, on bool) error {
 	}
 	c.changed()
 	return nil
+}
+
+// Usage asks the server how much of the account's quota is used.
+func (c *SyncCloud) Usage(ctx context.Context) (api.Usage, error) {
+	c.mu.Lock()
+	sess := c.sess
+	c.mu.Unlock()
+	if sess == nil {
+		return api.Usage{}, errors.New("not signed in")
+	}
+	u, err := sess.Client().Usage(ctx)
+	if err != nil {
+		return api.Usage{}, fmt.Errorf("read the account's storage use: %w", err)
+	}
+	return u, nil
 }

@@ -84,7 +84,7 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 		t.Fatalf("server holds %+v (listed %v), want the %d-byte recording", got, ok, r.Size)
 	}
 	u.eventually(t, "an up-to-date status", func() bool {
-		return a.state.Text == "Online — up to date" && strings.HasPrefix(a.last.Text, "Last sync: Today")
+		return a.state.Text == "Up to date" && u.list.sync.Text == "Up to date" && strings.HasPrefix(a.last.Text, "Last sync: Today")
 	})
 
 	// The login outlives the window: a new cloud over the library resumes it
@@ -111,13 +111,19 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 	if s := cloud.Status(); s.SignedIn {
 		t.Fatalf("status after log out: %+v", s)
 	}
+	// Fault 17: signed out, the row says what is true on this device.
+	u.eventually(t, "the row of a signed-out device", func() bool { return u.badgeOf(r.ID) == "Local copy" })
 
 	// A wrong password is a notice, not a dialog, and signs nobody in.
 	u.signIn(t, srv.URL, email, "wrong", false)
 	if a.status.SignedIn || !strings.Contains(strings.ToLower(u.notices.text()), "password") {
 		t.Fatalf("wrong password: notice %q, status %+v", u.notices.text(), a.status)
 	}
-	u.signIn(t, srv.URL, email, pw, false)
+	// Fault 19: Enter in the password field logs in.
+	u.do(func() {
+		a.password.SetText(pw)
+		a.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	u.eventually(t, "signed in again, still synced", func() bool {
 		return a.signedIn.Visible() && u.badgeOf(r.ID) == "Synced"
 	})
@@ -183,8 +189,9 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	u.settle()
 	u.eventually(t, "the downloaded recording", func() bool {
 		r := u.details.rec
+		// Fault 11: the waveform follows at once, without reselecting.
 		return r.HasAudio && r.SyncState == library.Synced && u.badgeOf(rec.ID) == "Synced" &&
-			u.details.download.Hidden && !u.details.player.play.Disabled()
+			u.details.download.Hidden && !u.details.player.play.Disabled() && len(u.details.player.seek.values) > 0
 	})
 	mine, err := os.ReadFile(lib.AudioPath(u.details.rec))
 	if err != nil {
@@ -230,7 +237,10 @@ func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 	path := lib.AudioPath(here)
 	u.selectID(t, here.ID)
 	u.chooseDelete(t, "This device (keep the cloud copy)")
-	u.eventually(t, "a cloud-only entry", func() bool { return u.badgeOf(here.ID) == "Cloud only" })
+	// Fault 11: the waveform of the removed copy goes at once.
+	u.eventually(t, "a cloud-only entry without a waveform", func() bool {
+		return u.badgeOf(here.ID) == "Cloud only" && len(u.details.player.seek.values) == 0
+	})
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) || item(here.ID).HasAudio {
 		t.Fatalf("audio still here after deleting from this device: %v", err)
 	}
@@ -279,13 +289,14 @@ func TestOfflineShowsWaitingThenCatchesUp(t *testing.T) {
 	srv.Kill()
 	r := u.importTone(t, "On the train")
 	u.eventually(t, "the offline status", func() bool {
-		return u.account.state.Text == "Offline — 1 changes waiting" && strings.Contains(u.account.problem.Text, "Cannot reach the server")
+		return u.account.state.Text == "Offline — 1 change waiting" && u.list.sync.Text == u.account.state.Text &&
+			strings.Contains(u.account.problem.Text, "Can't reach the server at 127.0.0.1:")
 	})
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	u.eventually(t, "the upload once the server is back", func() bool { return u.badgeOf(r.ID) == "Synced" })
-	u.eventually(t, "an up-to-date status", func() bool { return u.account.state.Text == "Online — up to date" })
+	u.eventually(t, "an up-to-date status", func() bool { return u.account.state.Text == "Up to date" && u.account.problem.Hidden })
 }
 
 // TestNoKeyringSignsInForTheSession: without a Secret Service the window
@@ -380,13 +391,16 @@ func TestStateLine(t *testing.T) {
 		s    CloudStatus
 		want string
 	}{
-		{CloudStatus{Offline: true, Waiting: 3}, "Offline — 3 changes waiting"},
-		{CloudStatus{Syncing: true, Uploads: 1, Done: 420_000, Total: 1_000_000}, "Uploading — 42 % of 1.0 MB"},
-		{CloudStatus{Syncing: true, Downloads: 2, Done: 1, Total: 4}, "Downloading — 25 % of 4 B"},
-		{CloudStatus{Syncing: true, Uploads: 1, Downloads: 1, Done: 0, Total: 10}, "Syncing — 0 % of 10 B"},
-		{CloudStatus{Syncing: true}, "Syncing…"},
-		{CloudStatus{Waiting: 1}, "Online — 1 changes waiting"},
-		{CloudStatus{}, "Online — up to date"},
+		{CloudStatus{SignedIn: true, State: sync.StateOffline, Waiting: 3}, "Offline — 3 changes waiting"},
+		{CloudStatus{SignedIn: true, State: sync.StateWaiting, Waiting: 1}, "Server busy — retrying — 1 change waiting"},
+		{CloudStatus{SignedIn: true, State: sync.StateSyncing, Syncing: true, Uploads: 1, Done: 420_000, Total: 1_000_000}, "Uploading 42 % of 1.0 MB"},
+		{CloudStatus{SignedIn: true, Syncing: true, Downloads: 2, Done: 1, Total: 4}, "Downloading 25 % of 4 B"},
+		{CloudStatus{SignedIn: true, Syncing: true, Uploads: 1, Downloads: 1, Done: 0, Total: 10}, "Syncing 0 % of 10 B"},
+		{CloudStatus{SignedIn: true, Syncing: true}, "Syncing…"},
+		{CloudStatus{SignedIn: true, Failed: 2, Waiting: 2}, "2 recordings failed — select one to see why"},
+		{CloudStatus{SignedIn: true, Waiting: 1}, "1 change waiting"},
+		{CloudStatus{SignedIn: true}, "Up to date"},
+		{CloudStatus{Waiting: 4}, "Signed out"},
 	} {
 		if got := stateLine(tc.s); got != tc.want {
 			t.Errorf("stateLine(%+v) = %q, want %q", tc.s, got, tc.want)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/sync"
 )
 
 // searchDelay waits for a pause in typing before querying the index.
@@ -41,6 +42,7 @@ type libraryPanel struct {
 	tags    *tagFilter // tags.go
 	list    *recordList
 	count   *widget.Label
+	sync    *widget.Label // the sync status (showSync)
 	empty   *widget.Label
 
 	items    []library.Recording
@@ -85,7 +87,14 @@ func newLibraryPanel(u *UI) *libraryPanel {
 	// The search gets a row of its own: beside three choices it was too
 	// narrow to read what was typed.
 	bar := container.NewVBox(p.search, p.tools, p.hits.box)
-	p.content = container.NewBorder(bar, p.count, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
+	p.sync = widget.NewLabel("")
+	p.sync.Alignment = fyne.TextAlignTrailing
+	p.sync.Truncation = fyne.TextTruncateEllipsis
+	footer := container.NewBorder(nil, nil, p.count, nil, p.sync)
+	if u.be.Cloud == nil {
+		p.sync.Hide()
+	}
+	p.content = container.NewBorder(bar, footer, nil, nil, container.NewStack(p.list, container.NewVBox(layout.NewSpacer(), p.empty, layout.NewSpacer())))
 	return p
 }
 
@@ -290,6 +299,19 @@ func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
 		p.empty.SetText(fmt.Sprintf("None of the %s recordings is %s.", thousands(total), filterNames[q.Presence]))
 	}
 	p.empty.Refresh()
+}
+
+// showSync puts the sync status in the list's footer, where people look.
+func (p *libraryPanel) showSync(s CloudStatus) {
+	p.sync.SetText(stateLine(s))
+	p.sync.Importance = widget.LowImportance
+	switch {
+	case s.SignedIn && (s.State == sync.StateOffline || s.State == sync.StateWaiting || s.Failed > 0):
+		p.sync.Importance = widget.WarningImportance
+	case s.SignedIn && s.Syncing:
+		p.sync.Importance = widget.HighImportance
+	}
+	p.sync.Refresh()
 }
 
 // countLine is the list's footer: "1 recording", "42 recordings", "3 of 1,200 recordings".
