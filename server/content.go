@@ -485,6 +485,9 @@ func (s *Server) presign(w http.ResponseWriter, r *http.Request, c caller) error
 		return err
 	}
 	sum, _ := hex.DecodeString(rec.SHA256)
+	if err := s.notePresign(r.Context(), c.userID, rec.ID); err != nil {
+		return err
+	}
 	pu, err := p.PresignPut(r.Context(), blob.Key(c.userID, rec.ID), rec.SizeBytes, sum, s.cfg.PresignTTL)
 	if err != nil {
 		return err

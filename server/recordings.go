@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,8 +74,9 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 		fields.CreatedAt = m.CreatedAt.UTC()
 		return &meta.Recording{Recording: api.Recording{ID: id, RecordingMeta: fields, Version: version, UpdatedAt: now}}, nil
 	}
+	restored := false
 	rec, err := s.meta.UpdateRecording(r.Context(), c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
-		created = false
+		created, restored = false, cur != nil
 		if cur == nil && !hasIfMatch || cur != nil && cur.Deleted && hasIfMatch && ifMatch == cur.Version {
 			return fitting(fresh(1+versionOf(cur), used)) // a new recording, or a deleted one restored
 		}
@@ -82,6 +84,13 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	})
 	if err != nil {
 		return err
+	}
+	if created && restored {
+		// Whatever sits at the key came after the delete (a presigned
+		// URL still good then): the restored recording never adopts it.
+		if err := s.removeAudio(r, c.userID, id); err != nil {
+			return err
+		}
 	}
 	status := http.StatusOK
 	if created {
@@ -202,6 +211,7 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		return err
 	}
 	s.deleteTranscript(ctx, c.userID, id, transcript.TranscriptVersion, transcript.TranscriptSHA256)
+	s.sweepAfterPresigns(context.WithoutCancel(ctx), c.userID, id)
 	writeRecording(w, http.StatusOK, rec.Recording)
 	return nil
 }
