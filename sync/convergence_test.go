@@ -12,14 +12,17 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
 )
 
 // TestConvergence runs seeded random sequences of operations on two or
-// three devices of one account (record, rename, the three deletes, purge,
-// restore, download, going offline and back, syncing in any order), then
+// three devices of one account (record, rename, tag, favourite, bookmark,
+// the three deletes, purge, restore, download, going offline and back,
+// syncing in any order), then
 // syncs everyone until nothing moves and checks that the devices agree
 // with the server and that nothing that was not deleted is lost.
 //
@@ -71,12 +74,16 @@ type world struct {
 	lastDelete, lastRestore map[string]int
 	step                    int
 	log                     []string
+	// added and removed are the tags and bookmark ids added to and removed
+	// from each recording on any device: what a merge must not lose.
+	added, removed map[string]map[string]bool
 }
 
 func runSequence(t *testing.T, srv *testenv.Server, seed uint64) {
 	ctx := context.Background()
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919)), created: map[string]string{},
-		lastDelete: map[string]int{}, lastRestore: map[string]int{}}
+		lastDelete: map[string]int{}, lastRestore: map[string]int{},
+		added: map[string]map[string]bool{}, removed: map[string]map[string]bool{}}
 	email, pw := newUser(t, srv.URL)
 	c, err := NewClient(srv.URL, nil)
 	if err != nil {
@@ -175,7 +182,9 @@ func trashed(it library.SyncItem) bool { return it.Trashed() && !it.Tombstone() 
 func (w *world) randomOp(ctx context.Context) {
 	t := w.t
 	d := w.devs[w.rng.IntN(len(w.devs))]
-	switch k := w.rng.IntN(20); {
+	switch k := w.rng.IntN(23); {
+	case k >= 20:
+		w.metaOp(ctx, d, k-20)
 	case k < 4:
 		r := d.record(t, fmt.Sprintf("rec %d", w.step), 1+w.rng.IntN(20_000))
 		w.created[r.ID] = r.SHA256
@@ -238,6 +247,82 @@ func (w *world) randomOp(ctx context.Context) {
 		}
 		if len(sum.Failed) > 0 {
 			t.Fatalf("%s: sync failures: %v", d.name, sum.Failed)
+		}
+	}
+}
+
+// metaOp changes one recording's tags (op 0), favourite (1) or bookmarks
+// (2) on d, noting what was added and removed.
+func (w *world) metaOp(ctx context.Context, d *device, op int) {
+	t := w.t
+	it, ok := w.pick(ctx, d, live)
+	if !ok {
+		return
+	}
+	note := func(m map[string]map[string]bool, v string) {
+		if m[it.ID] == nil {
+			m[it.ID] = map[string]bool{}
+		}
+		m[it.ID][v] = true
+	}
+	switch op {
+	case 0:
+		tag := fmt.Sprintf("t%d", w.step)
+		var remove []string
+		if len(it.Tags) > 0 && w.rng.IntN(2) == 0 {
+			remove = []string{it.Tags[w.rng.IntN(len(it.Tags))]}
+			note(w.removed, remove[0])
+		}
+		if err := d.lib.EditTags(ctx, it.ID, []string{tag}, remove); err != nil {
+			t.Fatal(err)
+		}
+		note(w.added, tag)
+		w.logf("%s tag %s +%s -%v", d.name, it.ID[24:], tag, remove)
+	case 1:
+		if err := d.lib.SetFavorite(ctx, it.ID, !it.Favorite); err != nil {
+			t.Fatal(err)
+		}
+		w.logf("%s favourite %s %v", d.name, it.ID[24:], !it.Favorite)
+	default:
+		if len(it.Bookmarks) > 0 && w.rng.IntN(2) == 0 {
+			b := it.Bookmarks[w.rng.IntN(len(it.Bookmarks))]
+			if err := d.lib.RemoveBookmark(ctx, b.ID); err != nil {
+				t.Fatal(err)
+			}
+			note(w.removed, b.ID)
+			w.logf("%s unmark %s %s", d.name, it.ID[24:], b.ID[24:])
+			return
+		}
+		b, err := d.lib.AddBookmark(ctx, it.ID, time.Duration(w.rng.IntN(1000))*time.Millisecond, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		note(w.added, b.ID)
+		w.logf("%s mark %s %s", d.name, it.ID[24:], b.ID[24:])
+	}
+}
+
+// checkMeta: every device holds the server's tags, favourite and bookmarks;
+// on a recording never deleted from the cloud, those are exactly what was
+// added and not removed on any device (nothing a merge dropped or revived).
+func (w *world) checkMeta(d *device, id string, it library.SyncItem, r api.Recording) {
+	t := w.t
+	if got, want := it.Meta(), remoteMeta(r); !got.Equal(want) {
+		t.Errorf("%s: %s has %+v, the server %+v", d.name, id[24:], got, want)
+	}
+	if _, ever := w.lastDelete[id]; ever {
+		return
+	}
+	have := map[string]bool{}
+	for _, tag := range r.Tags {
+		have[tag] = true
+	}
+	for _, b := range r.Bookmarks {
+		have[b.ID] = true
+	}
+	for v := range w.added[id] {
+		if want := !w.removed[id][v]; have[v] != want {
+			t.Errorf("%s: the server has %s=%v, want %v (added, removed %v)", id[24:], v, have[v], want, w.removed[id][v])
 		}
 	}
 }
@@ -326,6 +411,7 @@ func (w *world) check(ctx context.Context, c *Client) {
 				case auto && !it.HasAudio:
 					t.Errorf("%s: %s not downloaded with automatic downloads on", d.name, id[24:])
 				}
+				w.checkMeta(d, id, it, r)
 			} else if !it.Trashed() && (!it.KeepLocal || it.SyncState != library.LocalOnly || !it.HasAudio) {
 				t.Errorf("%s: %s live here (%s, keep %v), not in the cloud", d.name, id[24:], it.SyncState, it.KeepLocal)
 			}
