@@ -51,10 +51,13 @@ func init() {
 		Examples: `earshot logout`,
 		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.logout(ctx) },
 	})
+	var whoJSON bool
 	Register(&Command{
 		Name: "whoami", Summary: "show the account this library syncs with",
-		Examples: `earshot whoami`,
-		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.whoami(ctx) },
+		Examples: `earshot whoami
+			earshot whoami --json`,
+		Flags: func(fs *flag.FlagSet) { fs.BoolVar(&whoJSON, "json", false, "print the account as JSON") },
+		Run:   func(ctx context.Context, e *Env, _ []string) error { return e.whoami(ctx, whoJSON) },
 	})
 }
 
@@ -167,7 +170,7 @@ func (e *Env) logout(ctx context.Context) error {
 	return nil
 }
 
-func (e *Env) whoami(ctx context.Context) error {
+func (e *Env) whoami(ctx context.Context, asJSON bool) error {
 	acct, err := e.account(ctx)
 	if err != nil {
 		return err
@@ -182,13 +185,30 @@ func (e *Env) whoami(ctx context.Context) error {
 	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	u, err := s.Client().Usage(qctx)
+	if err != nil && !sync.Retryable(err) {
+		return err
+	}
+	j := jsonAccount{Email: key.Email, Server: key.Server, Reachable: err == nil}
+	if err == nil {
+		j.UserID, j.UsedBytes, j.QuotaBytes = u.UserID, u.UsedBytes, u.QuotaBytes
+	}
+	if asJSON {
+		return e.PrintJSON(j)
+	}
 	if err != nil {
-		if !sync.Retryable(err) {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "%s at %s (server unreachable: %s)\n", key.Email, key.Server, oneLine(err.Error()))
+		fmt.Fprintf(e.Stdout, "%s at %s (%s)\n", key.Email, key.Server, unreachable(key.Server, err))
 		return nil
 	}
 	fmt.Fprintf(e.Stdout, "%s at %s\nuser id %s\nusing %s of %s\n", u.Email, key.Server, u.UserID, formatSize(u.UsedBytes), formatSize(u.QuotaBytes))
 	return nil
+}
+
+// jsonAccount is `earshot whoami --json`.
+type jsonAccount struct {
+	Email      string `json:"email"`
+	Server     string `json:"server"`
+	Reachable  bool   `json:"reachable"` // false: the figures below are unknown (0)
+	UserID     string `json:"user_id,omitempty"`
+	UsedBytes  int64  `json:"used_bytes"`
+	QuotaBytes int64  `json:"quota_bytes"`
 }

@@ -248,6 +248,9 @@ func explain(err error) string {
 	if errors.As(err, &nf) {
 		return fmt.Sprintf("no recording with id %s: `earshot list` shows the ids", nf.ID)
 	}
+	if s, ok := networkWords(err); ok {
+		return s
+	}
 	return err.Error()
 }
 

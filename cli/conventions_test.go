@@ -26,6 +26,9 @@ var jsonRuns = map[string][]string{
 	"import":   {"--json", "../library/testdata/tone.flac"},
 	"search":   {"tone", "--json"},
 	"check":    {"--json"},
+	"whoami":   {"--json"},
+	"sync":     {"--json"},
+	"history":  {"ID", "--json"},
 }
 
 // TestConventions holds every command (found in the binary's own command

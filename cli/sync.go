@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	stdsync "sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/sync"
@@ -20,17 +18,23 @@ func init() {
 	var watch, noDirect bool
 	var auto string
 	var workers int
+	var stats time.Duration
+	var asJSON bool
 	Register(&Command{
 		Name: "sync", Summary: "send new recordings, renames and deletions to the cloud and fetch what changed there",
 		Examples: `earshot sync
 			earshot sync --watch        # keep syncing until Ctrl-C
-			earshot sync --auto-download off`,
+			earshot sync --auto-download off
+			earshot sync -v             # every recording it sends or fetches
+			earshot sync --json`,
 		Flags: func(fs *flag.FlagSet) {
 			sf.register(fs)
 			fs.BoolVar(&watch, "watch", false, "keep running: sync whenever something changes, here or in the cloud")
 			fs.BoolVar(&noDirect, "no-direct", false, "send audio through the server even when it offers direct uploads to object storage")
 			fs.StringVar(&auto, "auto-download", "", "on|off: download cloud recordings by themselves (a setting kept in the library)")
 			fs.IntVar(&workers, "workers", 0, "transfers at once (default 4)")
+			fs.DurationVar(&stats, "stats", 10*time.Second, "when standard error is not a terminal, print the progress this often (0: never)")
+			fs.BoolVar(&asJSON, "json", false, "print what the sync did as JSON (not with --watch)")
 		},
 		Run: func(ctx context.Context, e *Env, _ []string) error {
 			ce, err := e.cloud(ctx, sf, sync.Options{NoDirect: noDirect, Workers: workers})
@@ -46,76 +50,14 @@ func init() {
 				}
 			}
 			if watch {
-				return e.watch(ctx, ce)
+				if asJSON {
+					return Usagef("--json prints what one sync did; it does not go with --watch")
+				}
+				return e.watch(ctx, ce, stats)
 			}
-			return e.syncOnce(ctx, ce)
+			return e.syncOnce(ctx, ce, stats, asJSON)
 		},
 	})
-}
-
-// reporter prints the engine's events: a progress bar on a terminal, one
-// line per finished recording otherwise.
-type reporter struct {
-	mu  stdsync.Mutex
-	w   io.Writer
-	tty bool
-	bar *progressbar.ProgressBar
-}
-
-func (r *reporter) event(ev sync.Event) {
-	var line string
-	switch {
-	case ev.Kind == sync.ItemDone && ev.Op == sync.OpRemote:
-		line = fmt.Sprintf("from the cloud: %q (%s)", ev.Title, ev.ID)
-	case ev.Kind == sync.ItemDone:
-		line = fmt.Sprintf("%s: %q (%s)", pastTense(ev.Op), ev.Title, ev.ID)
-		if ev.Total > 0 {
-			line += ", " + formatSize(ev.Total)
-		}
-	case ev.Kind == sync.ItemFailed:
-		line = fmt.Sprintf("%s failed: %q (%s): %s", ev.Op, ev.Title, ev.ID, oneLine(ev.Err.Error()))
-	default:
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.bar != nil {
-		r.bar.Clear()
-	}
-	fmt.Fprintln(r.w, line)
-}
-
-// draw keeps the bar at the engine's overall progress until stop closes.
-func (r *reporter) draw(eng *sync.Engine, stop <-chan struct{}) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			r.mu.Lock()
-			if r.bar != nil {
-				r.bar.Finish()
-			}
-			r.mu.Unlock()
-			return
-		case <-t.C:
-		}
-		st := eng.Status()
-		if st.BytesTotal == 0 {
-			continue
-		}
-		r.mu.Lock()
-		if r.bar == nil {
-			r.bar = progressbar.NewOptions64(st.BytesTotal, progressbar.OptionSetWriter(r.w),
-				progressbar.OptionSetDescription("syncing"), progressbar.OptionSetWidth(30),
-				progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
-		}
-		if st.BytesTotal != r.bar.GetMax64() {
-			r.bar.ChangeMax64(st.BytesTotal)
-		}
-		r.bar.Set64(st.BytesDone)
-		r.mu.Unlock()
-	}
 }
 
 func pastTense(op sync.Op) string {
@@ -134,15 +76,13 @@ func pastTense(op sync.Op) string {
 	return string(op)
 }
 
-func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
-	rep := &reporter{w: e.Stderr, tty: isTerminal(e.Stderr)}
+func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv, stats time.Duration, asJSON bool) error {
+	rep := e.newSyncReporter(stats)
 	cancel := ce.eng.Subscribe(rep.event)
 	stop, drawn := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(drawn)
-		if rep.tty {
-			rep.draw(ce.eng, stop)
-		}
+		rep.run(ce.eng, stop)
 	}()
 	sum, err := ce.eng.SyncOnce(ctx)
 	close(stop)
@@ -151,9 +91,14 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv) error {
 	if line := summaryLine(sum, err); line != "" {
 		e.Infof("%s", line)
 	}
+	if asJSON {
+		if jerr := e.PrintJSON(summaryJSON(sum, err)); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
 	if err != nil {
 		if sync.KindOf(err) == sync.KindOffline {
-			return fmt.Errorf("offline: cannot reach %s (%s); %s for the next sync", ce.key.Server, oneLine(err.Error()), plural(sum.Waiting, "recording waits", "recordings wait"))
+			return fmt.Errorf("offline: %s; %s for the next sync", unreachable(ce.key.Server, err), plural(sum.Waiting, "recording waits", "recordings wait"))
 		}
 		return err
 	}
@@ -216,8 +161,11 @@ func summaryLine(s sync.Summary, err error) string {
 
 // watch runs the engine until interrupted, printing what it does and each
 // change of its status ("offline, 2 waiting").
-func (e *Env) watch(ctx context.Context, ce *cloudEnv) error {
-	rep := &reporter{w: e.Stderr}
+func (e *Env) watch(ctx context.Context, ce *cloudEnv, stats time.Duration) error {
+	rep := e.newSyncReporter(stats)
+	stop := make(chan struct{})
+	defer close(stop)
+	go rep.run(ce.eng, stop)
 	var mu stdsync.Mutex
 	last := ""
 	cancel := ce.eng.Subscribe(func(ev sync.Event) {
@@ -233,7 +181,7 @@ func (e *Env) watch(ctx context.Context, ce *cloudEnv) error {
 		defer mu.Unlock()
 		if s != last {
 			last = s
-			fmt.Fprintf(e.Stderr, "%s: %s\n", time.Now().Format("15:04:05"), s)
+			rep.println(time.Now().Format("15:04:05") + ": " + s)
 		}
 	})
 	defer cancel()
@@ -242,4 +190,40 @@ func (e *Env) watch(ctx context.Context, ce *cloudEnv) error {
 		return nil
 	}
 	return err
+}
+
+// jsonSync is `earshot sync --json`: what the pass did.
+type jsonSync struct {
+	OK         bool           `json:"ok"` // false: the pass stopped early (error says why)
+	Error      string         `json:"error,omitempty"`
+	Uploaded   int            `json:"uploaded"`
+	Downloaded int            `json:"downloaded"`
+	Deleted    int            `json:"deleted"`
+	Renamed    int            `json:"renamed"`
+	Remote     int            `json:"changed_in_cloud"`
+	Conflicts  int            `json:"conflicts"`
+	BytesUp    int64          `json:"bytes_up"`
+	BytesDown  int64          `json:"bytes_down"`
+	Waiting    int            `json:"waiting"`
+	Failed     []jsonSyncFail `json:"failed"`
+}
+
+type jsonSyncFail struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Op    string `json:"op"`
+	Error string `json:"error"`
+}
+
+func summaryJSON(s sync.Summary, err error) jsonSync {
+	j := jsonSync{OK: err == nil, Uploaded: s.Uploaded, Downloaded: s.Downloaded, Deleted: s.Deleted, Renamed: s.Renamed,
+		Remote: s.Remote, Conflicts: s.Conflicts, BytesUp: s.BytesUp, BytesDown: s.BytesDown, Waiting: s.Waiting,
+		Failed: []jsonSyncFail{}}
+	if err != nil {
+		j.Error = oneLine(explain(err))
+	}
+	for _, f := range s.Failed {
+		j.Failed = append(j.Failed, jsonSyncFail{ID: f.ID, Title: f.Title, Op: string(f.Op), Error: oneLine(explain(f.Err))})
+	}
+	return j
 }
