@@ -167,7 +167,7 @@ func (w *Worker) run(ctx context.Context, job library.TranscriptJob) error {
 		w.requeue(id)
 		return ctx.Err()
 	case recordingFault(err):
-		reason := Reason(err)
+		reason := failReason(err)
 		w.log(id, "transcription failed: "+reason)
 		return w.lib.FailTranscriptJob(ctx, id, reason)
 	default:
@@ -235,8 +235,8 @@ func recordingFault(err error) bool {
 	return errors.Is(err, audio.ErrCorrupt) || errors.Is(err, audio.ErrUnsupported) || errors.Is(err, os.ErrNotExist)
 }
 
-// Reason is the one line a person reads for a failed transcription.
-func Reason(err error) string {
+// failReason is the one line a person reads for a failed transcription.
+func failReason(err error) string {
 	switch {
 	case errors.Is(err, audio.ErrCorrupt):
 		return "the audio file is damaged, so it cannot be transcribed"
