@@ -122,8 +122,8 @@ metric() { echo "$search" | awk -v m="$1" '{ for (i = 1; i <= NF; i++) if ($i ==
   read -r we ue se me <<<"${T[earshot_long]}"; read -r wr ur sr mr <<<"${T[ref_long]}"
   awk -v we="$we" -v ue="$ue" -v se="$se" -v wr="$wr" -v ur="$ur" -v sr="$sr" -v s="$secs_long" -v me="$me" -v mr="$mr" 'BEGIN {
     ce = ue + se; cr = ur + sr
-    printf "earshot                  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall at nice 19 on this shared machine: %.1f s for %.1f s), max RSS %.0f MB\n", 60*ce/s, ce/s, we/s, we, s, me/1024
-    printf "pocketsphinx_continuous  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall at nice 0: %.1f s), max RSS %.0f MB\n", 60*cr/s, cr/s, wr/s, wr, mr/1024
+    printf "earshot                  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall on this shared machine: %.1f s for %.1f s), max RSS %.0f MB\n", 60*ce/s, ce/s, we/s, we, s, me/1024
+    printf "pocketsphinx_continuous  %6.2f s CPU per audio minute, real-time factor on one core %.3f (CPU), %.3f (wall: %.1f s), max RSS %.0f MB\n", 60*cr/s, cr/s, wr/s, wr, mr/1024
     printf "CPU ratio earshot / continuous: %.2f (goal <= 1.0)\n", ce/cr }'
   echo
   echo "## Memory transcribing a 2-hour recording (silence with the clip every 10 minutes), RSS sampled every second"
