@@ -142,8 +142,14 @@ func (s *Server) signIn(ctx context.Context, email, addr, password string) (meta
 		return u, err // the attempt stays counted
 	}
 	refund()
+	if u.Disabled {
+		return u, errDisabled
+	}
 	return u, s.markKnownGood(ctx, pair)
 }
+
+var errDisabled = errorf(http.StatusForbidden, api.CodeForbidden,
+	"this account is disabled on this server; ask its owner")
 
 // checkCredentials returns the user whose email and password these are,
 // or errWrongPassword, taking as long for an unknown email as for a known
@@ -227,6 +233,6 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request, c caller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, api.Usage{UserID: u.ID, Email: u.Email, UsedBytes: u.UsedBytes, QuotaBytes: s.cfg.QuotaBytes})
+	writeJSON(w, http.StatusOK, api.Usage{UserID: u.ID, Email: u.Email, UsedBytes: u.UsedBytes, QuotaBytes: quotaOf(u, s.cfg)})
 	return nil
 }

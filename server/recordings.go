@@ -62,12 +62,16 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 		return errorf(http.StatusRequestEntityTooLarge, api.CodeTooLarge,
 			fmt.Sprintf("recordings may be at most %d bytes", s.cfg.MaxObjectSize))
 	}
+	quota, err := s.quota(r.Context(), c.userID)
+	if err != nil {
+		return err
+	}
 	created := false
 	now := time.Now().UTC()
 	fresh := func(version int64, used int64) (*meta.Recording, error) {
-		if used+m.SizeBytes > s.cfg.QuotaBytes {
+		if used+m.SizeBytes > quota {
 			return nil, errorf(http.StatusRequestEntityTooLarge, api.CodeQuota, fmt.Sprintf(
-				"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, s.cfg.QuotaBytes))
+				"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, quota))
 		}
 		created = true
 		fields := m
@@ -98,6 +102,23 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	writeRecording(w, status, rec.Recording)
 	return nil
+}
+
+// quota is the user's storage quota: the owner's setting, else the
+// server's --quota-bytes.
+func (s *Server) quota(ctx context.Context, userID string) (int64, error) {
+	u, err := s.meta.UserByID(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	return quotaOf(u, s.cfg), nil
+}
+
+func quotaOf(u meta.User, cfg Config) int64 {
+	if u.QuotaBytes > 0 {
+		return u.QuotaBytes
+	}
+	return cfg.QuotaBytes
 }
 
 // versionOf is cur's version, 0 for none.

@@ -88,7 +88,14 @@ func (s *Server) liveRefresh(ctx context.Context, hash string) (meta.Token, erro
 	}
 	revoked, err := s.meta.FamilyRevoked(ctx, t.FamilyID)
 	if err == nil && revoked {
-		err = errBadRefresh
+		return t, errBadRefresh
+	}
+	if err != nil {
+		return t, err
+	}
+	u, err := s.meta.UserByID(ctx, t.UserID)
+	if err == nil && u.Disabled {
+		err = errDisabled
 	}
 	return t, err
 }

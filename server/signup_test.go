@@ -121,3 +121,30 @@ func TestPasswordRules(t *testing.T) {
 	c.expect(403, "POST", "/v1/account/password", api.PasswordChange{Email: u.email, ResetCode: code, NewPassword: "another fine phrase 9"})
 	u.login(third)
 }
+
+// TestOwnerLimits: the owner sets a user's quota and disables and enables
+// an account; a disabled account can neither sign in nor refresh.
+func TestOwnerLimits(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, nil, "--data-dir", dir)
+	args := []string{"--data-dir", dir}
+	u := signup(t, p.URL)
+	owner(t, nil, args, "users", "set-quota", u.email, "1000")
+	if q := u.usage().QuotaBytes; q != 1000 {
+		t.Fatalf("quota after set-quota: %d", q)
+	}
+	u.create(randomData(600), "fits")
+	if b := u.expect(413, "PUT", "/v1/recordings/"+api.NewID(), metaFor(randomData(600), "too big")); u.errCode(b) != api.CodeQuota {
+		t.Fatalf("over the owner's quota: %s", b)
+	}
+	owner(t, nil, args, "users", "disable", u.email)
+	if list := owner(t, nil, args, "users", "list"); !strings.Contains(list, "disabled") {
+		t.Fatalf("users list does not show the disabled account:\n%s", list)
+	}
+	if b := u.expect(403, "POST", "/v1/sessions", api.Credentials{Email: u.email, Password: password}); !strings.Contains(string(b), "disabled") {
+		t.Fatalf("sign-in of a disabled account: %s", b)
+	}
+	u.expect(403, "POST", "/v1/sessions/refresh", api.RefreshRequest{RefreshToken: u.refresh})
+	owner(t, nil, args, "users", "enable", u.email)
+	u.login(password)
+}

@@ -46,6 +46,8 @@ type User struct {
 	PasswordHash string // argon2id, PHC string form
 	CreatedAt    time.Time
 	UsedBytes    int64 // declared sizes of the user's recordings not deleted
+	QuotaBytes   int64 // set by the owner; 0: the server's --quota-bytes
+	Disabled     bool  // set by the owner: no sign-in, no refresh
 }
 
 // Users stores accounts.
@@ -62,6 +64,9 @@ type Users interface {
 	ListUsers(ctx context.Context, limit int) ([]User, error)
 	// SetPassword replaces an account's password hash; ErrNotFound.
 	SetPassword(ctx context.Context, id, hash string) error
+	// SetLimits sets an account's quota (0: the server's) and whether it
+	// is disabled; ErrNotFound.
+	SetLimits(ctx context.Context, id string, quotaBytes int64, disabled bool) error
 }
 
 // Token kinds.

@@ -190,7 +190,25 @@ func userFrom(id string, it item) meta.User {
 	return meta.User{
 		ID: id, Email: getS(it, "email"), PasswordHash: getS(it, "password_hash"),
 		CreatedAt: meta.FromUnixNano(getN(it, "created_at")), UsedBytes: getN(it, "used_bytes"),
+		QuotaBytes: getN(it, "quota_bytes"), Disabled: getBool(it, "disabled"),
 	}
+}
+
+// SetLimits implements meta.Users.
+func (s *Store) SetLimits(ctx context.Context, id string, quotaBytes int64, disabled bool) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key("user#"+id, "user"),
+		UpdateExpression:          aws.String("SET quota_bytes = :q, disabled = :d"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: item{":q": num(quotaBytes), ":d": boolean(disabled)},
+	})
+	if conditionFailed(err) {
+		return fmt.Errorf("set limits: %w", meta.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("set limits: %w", s.wrap(err))
+	}
+	return nil
 }
 
 // ListUsers implements meta.Users with a scan of the table's user items.

@@ -95,6 +95,15 @@ func testUsers(t *testing.T, s meta.Store) {
 	if err := s.SetPassword(ctx, randHex(16), "h"); !errors.Is(err, meta.ErrNotFound) {
 		t.Fatalf("SetPassword of an unknown id: err = %v", err)
 	}
+	if err := s.SetLimits(ctx, u.ID, 12345, true); err != nil {
+		t.Fatalf("SetLimits: %v", err)
+	}
+	if got, _ := s.UserByID(ctx, u.ID); got.QuotaBytes != 12345 || !got.Disabled {
+		t.Fatalf("after SetLimits: quota %d, disabled %v", got.QuotaBytes, got.Disabled)
+	}
+	if err := s.SetLimits(ctx, randHex(16), 1, false); !errors.Is(err, meta.ErrNotFound) {
+		t.Fatalf("SetLimits of an unknown id: err = %v", err)
+	}
 	v := newUser(t, s)
 	all, err := s.ListUsers(ctx, 0)
 	if err != nil {

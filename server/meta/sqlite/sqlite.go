@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS users (
 	password_hash TEXT NOT NULL,
 	created_at INTEGER NOT NULL,
 	used_bytes INTEGER NOT NULL DEFAULT 0,
-	next_seq INTEGER NOT NULL DEFAULT 0
+	next_seq INTEGER NOT NULL DEFAULT 0,
+	quota_bytes INTEGER NOT NULL DEFAULT 0,
+	disabled INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS tokens (
 	hash TEXT PRIMARY KEY,
@@ -95,7 +97,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create metadata schema in %s: %w", path, err)
 	}
+	if err := addColumns(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("update metadata schema in %s: %w", path, err)
+	}
 	return &Store{db: db, now: time.Now}, nil
+}
+
+// addedColumns are columns added after a table was first made: a database
+// from an older server gets them at open.
+var addedColumns = []struct{ table, column, decl string }{
+	{"users", "quota_bytes", "INTEGER NOT NULL DEFAULT 0"},
+	{"users", "disabled", "INTEGER NOT NULL DEFAULT 0"},
+}
+
+func addColumns(ctx context.Context, db *sql.DB) error {
+	for _, c := range addedColumns {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`, c.table, c.column).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := db.ExecContext(ctx, "ALTER TABLE "+c.table+" ADD COLUMN "+c.column+" "+c.decl); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -128,8 +156,8 @@ func (s *Store) userWhere(ctx context.Context, where string, arg string) (meta.U
 	var u meta.User
 	var created int64
 	err := s.db.QueryRowContext(ctx,
-		`SELECT id, email, password_hash, created_at, used_bytes FROM users WHERE `+where, arg).
-		Scan(&u.ID, &u.Email, &u.PasswordHash, &created, &u.UsedBytes)
+		`SELECT id, email, password_hash, created_at, used_bytes, quota_bytes, disabled FROM users WHERE `+where, arg).
+		Scan(&u.ID, &u.Email, &u.PasswordHash, &created, &u.UsedBytes, &u.QuotaBytes, &u.Disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("find user: %w", meta.ErrNotFound)
 	}
@@ -155,7 +183,7 @@ func (s *Store) ListUsers(ctx context.Context, limit int) ([]meta.User, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, email, password_hash, created_at, used_bytes FROM users ORDER BY email LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, email, password_hash, created_at, used_bytes, quota_bytes, disabled FROM users ORDER BY email LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -164,7 +192,7 @@ func (s *Store) ListUsers(ctx context.Context, limit int) ([]meta.User, error) {
 	for rows.Next() {
 		var u meta.User
 		var created int64
-		if err := rows.Scan(&u.ID, &u.Email, &u.PasswordHash, &created, &u.UsedBytes); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.PasswordHash, &created, &u.UsedBytes, &u.QuotaBytes, &u.Disabled); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		u.CreatedAt = meta.FromUnixNano(created)
@@ -184,6 +212,18 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("set password: %w", meta.ErrNotFound)
+	}
+	return nil
+}
+
+// SetLimits implements meta.Users.
+func (s *Store) SetLimits(ctx context.Context, id string, quotaBytes int64, disabled bool) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET quota_bytes = ?, disabled = ? WHERE id = ?`, quotaBytes, disabled, id)
+	if err != nil {
+		return fmt.Errorf("set limits: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("set limits: %w", meta.ErrNotFound)
 	}
 	return nil
 }
