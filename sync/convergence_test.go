@@ -21,10 +21,12 @@ import (
 
 // TestConvergence runs seeded random sequences of operations on two or
 // three devices of one account (record, rename, tag, favourite, bookmark,
-// the three deletes, purge, restore, download, going offline and back,
-// syncing in any order), then
-// syncs everyone until nothing moves and checks that the devices agree
-// with the server and that nothing that was not deleted is lost.
+// the three deletes — a delete from the cloud of a recording here or of a
+// cloud-only entry, as `rm --cloud` and `cloud rm` do — upload again,
+// purge, restore, download, going offline and back, syncing in any order),
+// then syncs everyone until nothing moves and checks that the devices agree
+// with the server, that nothing that was not deleted is lost, and that a
+// delete from the cloud never removed a copy from a device.
 //
 // EARSHOT_SYNC_SEQUENCES sets how many sequences (default 200; for a long
 // run, thousands: EARSHOT_SYNC_SEQUENCES=5000 go test -timeout 2h -run
@@ -72,8 +74,13 @@ type world struct {
 	// lastDelete and lastRestore are the step of the last operation that
 	// deleted the cloud copy (or meant to), and of the last restore.
 	lastDelete, lastRestore map[string]int
-	step                    int
-	log                     []string
+	// holders are, per recording removed from the cloud, the devices that
+	// held its audio then: they must still hold it at the end, unless they
+	// deleted it themselves, or it went back to the cloud (upload again)
+	// or was deleted everywhere since.
+	holders map[string]map[*device]bool
+	step    int
+	log     []string
 	// added and removed are the tags and bookmark ids added to and removed
 	// from each recording on any device: what a merge must not lose.
 	added, removed map[string]map[string]bool
@@ -82,7 +89,7 @@ type world struct {
 func runSequence(t *testing.T, srv *testenv.Server, seed uint64) {
 	ctx := context.Background()
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919)), created: map[string]string{},
-		lastDelete: map[string]int{}, lastRestore: map[string]int{},
+		lastDelete: map[string]int{}, lastRestore: map[string]int{}, holders: map[string]map[*device]bool{},
 		added: map[string]map[string]bool{}, removed: map[string]map[string]bool{}}
 	email, pw := newUser(t, srv.URL)
 	c, err := NewClient(srv.URL, nil)
@@ -114,6 +121,7 @@ func runSequence(t *testing.T, srv *testenv.Server, seed uint64) {
 	}()
 	w.converge(ctx)
 	w.check(ctx, sess.Client())
+	w.checkHolders(ctx)
 }
 
 func joinLines(s []string) string {
@@ -204,8 +212,8 @@ func (w *world) randomOp(ctx context.Context) {
 			if err != nil && !errors.Is(err, ErrNotInCloud) && !errors.Is(err, ErrNotHere) {
 				t.Fatal(err)
 			}
-			if err == nil && scope != FromDevice {
-				w.lastDelete[it.ID] = w.step
+			if err == nil {
+				w.deleted(ctx, d, it, scope)
 			}
 			w.logf("%s delete %s from %s (%v)", d.name, it.ID[24:], scope, err)
 		}
@@ -214,8 +222,10 @@ func (w *world) randomOp(ctx context.Context) {
 			if err := d.lib.Purge(ctx, it.ID); err != nil {
 				t.Fatal(err)
 			}
+			delete(w.holders[it.ID], d)
 			if it.RemoteVersion > 0 {
 				w.lastDelete[it.ID] = w.step
+				delete(w.holders, it.ID) // its tombstone goes out: deleted everywhere
 			}
 			w.logf("%s purge %s", d.name, it.ID[24:])
 		}
@@ -234,6 +244,16 @@ func (w *world) randomOp(ctx context.Context) {
 			if err != nil && !d.net.offline.Load() && !errors.Is(err, library.ErrNotFound) && !errors.Is(err, ErrDeleting) {
 				t.Fatalf("pull: %v", err)
 			}
+		}
+	case k < 14:
+		if it, ok := w.pick(ctx, d, func(it library.SyncItem) bool { return live(it) && it.KeepLocal && it.HasAudio }); ok {
+			err := d.eng.UploadAgain(ctx, it.ID)
+			if err != nil {
+				t.Fatalf("upload again: %v", err)
+			}
+			w.lastRestore[it.ID] = w.step
+			delete(w.holders, it.ID)
+			w.logf("%s upload again %s", d.name, it.ID[24:])
 		}
 	case k < 15:
 		off := !d.net.offline.Load()
@@ -325,6 +345,29 @@ func (w *world) checkMeta(d *device, id string, it library.SyncItem, r api.Recor
 			t.Errorf("%s: the server has %s=%v, want %v (added, removed %v)", id[24:], v, have[v], want, w.removed[id][v])
 		}
 	}
+}
+
+// deleted notes a deletion d made of it in scope.
+func (w *world) deleted(ctx context.Context, d *device, it library.SyncItem, scope Scope) {
+	delete(w.holders[it.ID], d)
+	switch scope {
+	case FromDevice:
+		return
+	case Everywhere:
+		if it.RemoteVersion > 0 {
+			delete(w.holders, it.ID) // deleted everywhere: other copies may go to the trash
+		}
+	case FromCloud:
+		if w.holders[it.ID] == nil {
+			w.holders[it.ID] = map[*device]bool{}
+		}
+		for _, o := range w.devs {
+			if got, err := o.x.Item(ctx, it.ID); err == nil && live(got) && got.HasAudio {
+				w.holders[it.ID][o] = true
+			}
+		}
+	}
+	w.lastDelete[it.ID] = w.step
 }
 
 func brief(s Summary) string {
@@ -421,6 +464,19 @@ func (w *world) check(ctx context.Context, c *Client) {
 				if err != nil || hex.EncodeToString(sum[:]) != w.created[id] {
 					t.Errorf("%s: audio of %s damaged or missing (%v)", d.name, id[24:], err)
 				}
+			}
+		}
+	}
+}
+
+// checkHolders asserts the rule of a delete from the cloud: every device
+// that held the audio still holds it, out of the trash.
+func (w *world) checkHolders(ctx context.Context) {
+	for id, devs := range w.holders {
+		for d := range devs {
+			it, err := d.x.Item(ctx, id)
+			if err != nil || !it.HasAudio || it.Trashed() {
+				w.t.Errorf("%s: lost its copy of %s to a delete from the cloud (%v, audio %v, trashed %v)", d.name, id[24:], err, it.HasAudio, it.Trashed())
 			}
 		}
 	}
