@@ -161,12 +161,7 @@ func (s *Server) collectUploads(ctx context.Context) {
 		s.log.Warn("finding abandoned uploads failed", "err", err)
 	}
 	for _, up := range ups {
-		unlock := s.locks.lock(up.UserID + "/" + up.RecordingID)
-		if err := s.blob.AbortUpload(ctx, blob.Key(up.UserID, up.RecordingID), up.BlobUpload); err == nil {
-			err = s.meta.DeleteUpload(ctx, up.UserID, up.RecordingID)
-		}
-		unlock()
-		if err != nil && ctx.Err() == nil {
+		if err := s.collectUpload(ctx, up); err != nil && ctx.Err() == nil {
 			s.log.Warn("collecting an abandoned upload failed", "recording", up.RecordingID, "err", err)
 		}
 	}
@@ -180,6 +175,16 @@ func (s *Server) collectUploads(ctx context.Context) {
 			s.log.Info("removed untracked uploads from the store", "count", n)
 		}
 	}
+}
+
+// collectUpload aborts one abandoned upload and forgets it.
+func (s *Server) collectUpload(ctx context.Context, up meta.Upload) error {
+	unlock := s.locks.lock(up.UserID + "/" + up.RecordingID)
+	defer unlock()
+	if err := s.blob.AbortUpload(ctx, blob.Key(up.UserID, up.RecordingID), up.BlobUpload); err != nil {
+		return err
+	}
+	return s.meta.DeleteUpload(ctx, up.UserID, up.RecordingID)
 }
 
 // keyedMutex serialises work on one key (an upload) within this process;
