@@ -34,13 +34,15 @@ type transcriptView struct {
 	status *widget.Label
 	action *widget.Button
 	save   *widget.Button // the transcript as txt, srt or vtt
+	auto   *widget.Check  // the library's automatic transcription setting
 	segs   *fyne.Container
 
-	id   string
-	rec  library.Recording
-	info library.TranscriptInfo
-	rows []*segmentRow
-	cur  [2]int // segment and word highlighted; -1 none
+	id          string
+	rec         library.Recording
+	settingAuto bool // showAuto is setting the check, not the user
+	info        library.TranscriptInfo
+	rows        []*segmentRow
+	cur         [2]int // segment and word highlighted; -1 none
 }
 
 func newTranscriptSection(d *detailsPanel) detailSection {
@@ -52,7 +54,8 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	v.status.Wrapping = fyne.TextWrapWord
 	v.action = widget.NewButtonWithIcon("Transcribe now", theme.MediaReplayIcon(), v.transcribe)
 	v.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.askSave)
-	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)), v.status, v.segs)
+	v.auto = widget.NewCheck("Transcribe new recordings by themselves (on this computer, US English only)", v.setAuto)
+	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)), v.status, v.segs, v.auto)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
 	d.transcriptView = v
@@ -74,10 +77,15 @@ func (v *transcriptView) show(r library.Recording, same bool) {
 			v.d.u.fail(fmt.Errorf("could not read the transcript: %w", err))
 			return
 		}
+		auto, err := lib.AutoTranscribe(ctx)
+		if err != nil {
+			v.d.u.fail(err)
+		}
 		onMain(func() {
 			if v.id != r.ID {
 				return
 			}
+			v.showAuto(auto)
 			changed := !same || info.LocalVersion != v.info.LocalVersion || info.UpdatedAt != v.info.UpdatedAt || info.Has != v.info.Has
 			v.info = info
 			v.showStatus(r)
@@ -360,4 +368,26 @@ func (v *transcriptView) askSave() {
 	}, v.d.u.win)
 	save.SetFileName(library.FileName(title) + ".srt")
 	save.Show()
+}
+
+// showAuto shows the setting without storing it again.
+func (v *transcriptView) showAuto(on bool) {
+	if v.auto.Checked == on {
+		return
+	}
+	v.settingAuto = true
+	v.auto.SetChecked(on)
+	v.settingAuto = false
+}
+
+// setAuto stores the automatic transcription setting the user ticked.
+func (v *transcriptView) setAuto(on bool) {
+	if v.settingAuto {
+		return
+	}
+	v.d.u.background(func(ctx context.Context) {
+		if err := v.d.u.be.Library.SetAutoTranscribe(ctx, on); err != nil {
+			v.d.u.fail(err)
+		}
+	})
 }

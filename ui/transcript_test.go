@@ -16,7 +16,7 @@ import (
 // own worker; the details pane shows the words after their time; a click
 // on a word plays from it; the search box finds the word said.
 func TestTranscriptInTheWindow(t *testing.T) {
-	u, _ := newTestUI(t)
+	u, lib := newTestUI(t)
 	u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI("../transcribe/testdata/jfk.wav")}) })
 	var v *transcriptView
 	onMainWait(func() { v = u.details.transcriptView })
@@ -74,4 +74,14 @@ func TestTranscriptInTheWindow(t *testing.T) {
 		onMainWait(func() { n = len(u.list.hits.rows.Objects) })
 		return n == 1
 	})
+	// The setting: ticked by default, and unticking it is stored.
+	var ticked bool
+	onMainWait(func() { ticked = v.auto.Checked })
+	if !ticked {
+		t.Fatal("automatic transcription shows as off by default")
+	}
+	u.do(func() { test.Tap(v.auto) })
+	if on, err := lib.AutoTranscribe(t.Context()); err != nil || on {
+		t.Fatalf("after unticking: automatic transcription %v (%v)", on, err)
+	}
 }
