@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	flag "github.com/spf13/pflag"
@@ -35,7 +36,10 @@ func init() {
 				return e.PrintJSON(out)
 			}
 			if len(devs) == 0 {
-				return device.ErrNoDevice
+				if !device.SoundServerRunning() {
+					return errors.New("no sound server is running (PulseAudio or PipeWire) and no sound card can record: start one (systemctl --user start pipewire-pulse, or pulseaudio --start) or connect a microphone")
+				}
+				return errors.New("no microphone found: connect one, or check that it is not muted or disabled in the sound settings")
 			}
 			for _, d := range devs {
 				mark := " "

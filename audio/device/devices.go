@@ -61,9 +61,33 @@ func captureDevices(mctx *malgo.AllocatedContext) ([]Device, error) {
 	}
 	devs := make([]Device, 0, len(infos))
 	for _, in := range infos {
-		devs = append(devs, Device{Name: in.Name(), ID: idString(in.ID), Default: in.IsDefault != 0, id: in.ID})
+		d := Device{Name: in.Name(), ID: idString(in.ID), Default: in.IsDefault != 0, id: in.ID}
+		if !canCapture(mctx, d) {
+			continue
+		}
+		devs = append(devs, d)
 	}
 	return devs, nil
+}
+
+// notInputs are ALSA PCM plugins that ALSA lists beside real devices but
+// that are no microphone: "null" hands out silence, the others convert or
+// forward audio and fail or record nothing on their own.
+var notInputs = map[string]bool{
+	"null": true, "lavrate": true, "samplerate": true, "speexrate": true, "speex": true,
+	"upmix": true, "vdownmix": true, "oss": true, "jack": true, "pulse": true,
+}
+
+// canCapture reports whether d can record: not a known plugin, and the
+// backend can open it for capture (miniaudio opens it to read its formats).
+// Without a sound server, ALSA otherwise lists its plugins (lavrate, jack…)
+// as if they were microphones and `record` then fails.
+func canCapture(mctx *malgo.AllocatedContext, d Device) bool {
+	if notInputs[d.ID] {
+		return false
+	}
+	info, err := mctx.DeviceInfo(malgo.Capture, d.id, malgo.Shared)
+	return err == nil && info.FormatCount > 0
 }
 
 // idString shows a device ID as text when the backend stores a name in it
@@ -116,4 +140,16 @@ func withDeviceID(d *Device, init func(ptr *malgo.DeviceID) error) error {
 	pin.Pin(&id)
 	defer pin.Unpin()
 	return init(&id)
+}
+
+// SoundServerRunning reports whether a PulseAudio server (or PipeWire's
+// PulseAudio service) answers, for telling "no sound server" from "no
+// microphone" when Devices finds nothing.
+func SoundServerRunning() bool {
+	mctx, err := malgo.InitContext([]malgo.Backend{malgo.BackendPulseaudio}, malgo.ContextConfig{}, nil)
+	if err != nil {
+		return false
+	}
+	closeContext(mctx)
+	return true
 }
