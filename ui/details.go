@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -98,7 +99,7 @@ func newDetailsPanel(u *UI) *detailsPanel {
 // reserve keeps o's space in the layout while o is hidden, so a progress
 // bar appearing does not push what is below it down.
 func reserve(o fyne.CanvasObject) fyne.CanvasObject {
-	space := canvas.NewRectangle(nil)
+	space := canvas.NewRectangle(color.Transparent) // nil crashes the software painter (tests, screenshots)
 	space.SetMinSize(o.MinSize())
 	return container.NewStack(space, o)
 }

@@ -106,7 +106,7 @@ func newRecordPanel(u *UI) *recordPanel {
 	right := container.NewVBox(p.clock, p.status)
 	live := container.New(p.waveBox, container.NewBorder(nil, p.meter, nil, nil, p.wave))
 	p.top = container.NewBorder(nil, nil, buttons, right, live)
-	p.band = canvas.NewRectangle(nil)
+	p.band = canvas.NewRectangle(color.Transparent)
 	p.content = container.NewVBox(container.NewStack(p.band, container.NewPadded(p.top)), p.overrun, p.settings, widget.NewSeparator())
 	p.setState(recIdle)
 	return p
@@ -303,7 +303,7 @@ func (p *recordPanel) setState(s recState) {
 
 // showBand switches the header between its idle and its recording look.
 func (p *recordPanel) showBand(recording bool) {
-	p.band.FillColor = nil
+	p.band.FillColor = color.Transparent // not nil: the software painter (tests, screenshots) needs a colour
 	p.status.Importance = widget.LowImportance
 	p.waveBox.h = 3
 	if recording {
