@@ -104,6 +104,8 @@ start_s3() {
     "$TESTENV_TOOLS/bin/versitygw" --port "127.0.0.1:$port" posix "$TESTENV_ROOT/s3" >"$TESTENV_ROOT/s3.log" 2>&1 &
   TESTENV_PIDS+=("$!")
   export EARSHOT_TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+  # For tests that run (and kill) a gateway of their own.
+  export EARSHOT_TEST_VERSITYGW="$TESTENV_TOOLS/bin/versitygw"
   export EARSHOT_TEST_S3_ACCESS_KEY=earshot-test EARSHOT_TEST_S3_SECRET_KEY=earshot-test-secret
   wait_until 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 }
