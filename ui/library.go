@@ -452,8 +452,8 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.badge.Refresh()
 		return
 	}
-	r.title.SetText(rec.Title)
-	r.sub.SetText(subtitle(rec, time.Now()) + transcribingNote(p.transcribing, rec.ID))
+	r.title.SetText(rowTitle(rec))
+	r.sub.SetText(subtitle(rec, time.Now()) + tagNote(rec) + transcribingNote(p.transcribing, rec.ID))
 	r.badge.SetText(transferOf(rec, p.progress[rec.ID], p.signedIn()).label)
 	r.badge.Importance = badgeImportance(rec.SyncState)
 	r.badge.Refresh()

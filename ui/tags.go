@@ -236,3 +236,19 @@ func (f *tagFilter) describe() string {
 	}
 	return "tagged #" + f.tag
 }
+
+// rowTitle is a list row's title, starred for a favourite.
+func rowTitle(r library.Recording) string {
+	if r.Favorite {
+		return "★ " + r.Title
+	}
+	return r.Title
+}
+
+// tagNote is a list row's tags after its facts: " · #work #draft".
+func tagNote(r library.Recording) string {
+	if len(r.Tags) == 0 {
+		return ""
+	}
+	return " · #" + strings.Join(r.Tags, " #")
+}

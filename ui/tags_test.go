@@ -53,6 +53,9 @@ func TestTagEditorAndFilter(t *testing.T) {
 	if r, _ = lib.Get(ctx, r.ID); !r.Favorite || !strings.HasPrefix(e.star.Text, "★") {
 		t.Fatalf("after the star: favourite %v, label %q", r.Favorite, e.star.Text)
 	}
+	if got := rowTitle(r) + tagNote(r); got != "★ Lecture · #big meeting #work" {
+		t.Fatalf("the row reads %q", got)
+	}
 
 	// A bad tag: one line, nothing changed, the text kept to correct.
 	before := len(u.notices.history)
