@@ -17,6 +17,7 @@ import (
 // jsonHit is one element of `earshot search --json`.
 type jsonHit struct {
 	ID      string   `json:"id"`
+	ShortID string   `json:"short_id"` // what the table shows; accepted wherever an id is
 	Title   string   `json:"title"`
 	Where   string   `json:"where"` // "title" or "transcript"
 	AtMS    int64    `json:"at_ms"` // when the first matched word is said
@@ -72,7 +73,7 @@ func printHits(e *Env, hits []library.SearchHit) error {
 		if h.Segment < 0 {
 			at = "title"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.ID, at, printable(h.Title), marked(h, bold))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", library.ShortID(h.ID), at, printable(h.Title), marked(h, bold))
 	}
 	return tw.Flush()
 }
@@ -98,7 +99,7 @@ func marked(h library.SearchHit, bold bool) string {
 func printHitsJSON(e *Env, hits []library.SearchHit) error {
 	out := make([]jsonHit, 0, len(hits))
 	for _, h := range hits {
-		j := jsonHit{ID: h.ID, Title: h.Title, Where: "transcript", AtMS: h.At.Milliseconds(), At: human.Moment(h.At),
+		j := jsonHit{ID: h.ID, ShortID: library.ShortID(h.ID), Title: h.Title, Where: "transcript", AtMS: h.At.Milliseconds(), At: human.Moment(h.At),
 			Snippet: h.Snippet, Marks: [][2]int{}, Created: h.CreatedAt.Format(time.RFC3339Nano), Words: []string{}}
 		if h.Segment < 0 {
 			j.Where = "title"

@@ -59,7 +59,7 @@ func runTranscribe(ctx context.Context, e *Env, f transcribeFlags, args []string
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	err = worker.New(lib, worker.Options{Log: func(id, msg string) { e.note("%s: %s", id, msg) }}).Drain(ctx)
+	err = worker.New(lib, worker.Options{Log: func(id, msg string) { e.note("%s: %s", library.ShortID(id), msg) }}).Drain(ctx)
 	if errors.Is(err, library.ErrTranscriberBusy) {
 		e.note("the Earshot window (or another earshot) is transcribing this library; waiting for it")
 		err = waitTranscribed(ctx, lib, ids)
@@ -110,15 +110,16 @@ func queueTranscriptions(ctx context.Context, e *Env, f transcribeFlags, args []
 			return nil, err
 		}
 		if info.Has && !f.redo {
-			e.note("%s already has a transcript: `earshot transcript %s` shows it, --redo makes a new one", r.ID, r.ID)
+			e.note("%s already has a transcript: `earshot transcript %s` shows it, --redo makes a new one", library.ShortID(r.ID), library.ShortID(r.ID))
 			continue
 		}
 		if n := editedSegments(info); f.redo && n > 0 && !f.discard {
-			e.note("%s: keeping your corrections in %s (--discard-edits replaces them)", r.ID, plural(n, "segment", "segments"))
+			e.note("%s: keeping your corrections in %s (--discard-edits replaces them)", library.ShortID(r.ID), plural(n, "segment", "segments"))
 		}
 		if err := e.lib.QueueTranscription(ctx, r.ID, library.QueueOptions{Redo: f.redo, DiscardEdits: f.discard}); err != nil {
 			if errors.Is(err, library.ErrNoAudio) {
-				return nil, fmt.Errorf("%s is in the cloud only: `earshot pull %s` downloads it, then transcribe it", r.ID, r.ID)
+				short := library.ShortID(r.ID)
+				return nil, fmt.Errorf("%s is in the cloud only: `earshot pull %s` downloads it, then transcribe it", short, short)
 			}
 			return nil, err
 		}

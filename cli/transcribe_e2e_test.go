@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/library"
 )
 
 // jfk is real speech (transcribe/testdata/README.md says where it is from):
@@ -73,7 +74,7 @@ func TestTranscriptCommands(t *testing.T) {
 		t.Fatalf("after import: transcript_state %q, want queued", st)
 	}
 	r := earshot(t, dir, nil, "transcript", id)
-	if r.code != 1 || !strings.Contains(r.stderr, "earshot transcribe "+id) {
+	if r.code != 1 || !strings.Contains(r.stderr, "earshot transcribe "+library.ShortID(id)) {
 		t.Fatalf("transcript before transcribing: exit %d: %s", r.code, r.stderr)
 	}
 	oneLine(t, "transcript before transcribing", r.stderr)

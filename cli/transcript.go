@@ -93,6 +93,7 @@ func validFormat(f string) bool {
 
 // noTranscript is the error for a recording without one: why, and what to do.
 func noTranscript(id string, info library.TranscriptInfo) error {
+	id = library.ShortID(id)
 	switch info.State {
 	case library.TranscriptQueued:
 		return fmt.Errorf("%s is not transcribed yet (it is in the queue): `earshot transcribe %s` does it now", id, id)
