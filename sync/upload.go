@@ -153,17 +153,18 @@ func isNotImplemented(err error) bool {
 	return ok && (ae.Code == api.CodeNotImplemented || ae.Status == 501)
 }
 
-// section returns an opener of fresh readers over [off, off+n) of f that
-// report progress as base+bytes read.
-func section(f *os.File, off, n int64, tr *tracker) func() io.Reader {
-	return func() io.Reader {
-		var done int64
-		return &counter{r: io.NewSectionReader(f, off, n), add: func(k int64) {
-			done += k
-			tr.moved(off+done, k)
-		}}
-	}
+// section returns an opener of fresh readers over [off, off+n) of f.
+// Progress is not counted as the request reads them: the HTTP client reads
+// a whole chunk into the kernel's buffers long before the server has it,
+// which showed 100 % for most of an upload. The callers count a chunk once
+// the server has answered for it (acked).
+func section(f *os.File, off, n int64) func() io.Reader {
+	return func() io.Reader { return io.NewSectionReader(f, off, n) }
 }
+
+// acked records that the server confirmed the bytes up to end, n of them
+// sent by this request.
+func acked(tr *tracker, end, n int64) { tr.moved(end, n) }
 
 // uploadChunked sends the content through the server: in one request when
 // small, else in chunks from the byte count the server holds.
@@ -182,16 +183,17 @@ func (e *Engine) uploadChunked(ctx context.Context, it library.SyncItem, f *os.F
 		}
 	}
 	if off == 0 && size <= chunk {
-		rec, err := e.c.PutContent(ctx, it.ID, 0, size, size, section(f, 0, size, tr))
+		rec, err := e.c.PutContent(ctx, it.ID, 0, size, size, section(f, 0, size))
 		if err != nil {
 			return rec, err
 		}
+		acked(tr, size, size)
 		return e.confirmUpload(ctx, it, rec)
 	}
 	var rec api.Recording
 	for resyncs := 0; off < size; {
 		n := min(chunk, size-off)
-		r, err := e.c.PutContent(ctx, it.ID, off, n, size, section(f, off, n, tr))
+		r, err := e.c.PutContent(ctx, it.ID, off, n, size, section(f, off, n))
 		if ae, ok := asError(err); ok && ae.Code == api.CodeOffsetMismatch && resyncs < 3 {
 			resyncs++
 			st, serr := e.c.UploadStatus(ctx, it.ID)
@@ -209,6 +211,7 @@ func (e *Engine) uploadChunked(ctx context.Context, it library.SyncItem, f *os.F
 		}
 		rec = r
 		off += n
+		acked(tr, off, n)
 	}
 	return e.confirmUpload(ctx, it, rec)
 }
@@ -244,13 +247,14 @@ func (e *Engine) uploadDirect(ctx context.Context, it library.SyncItem, f *os.Fi
 	if err != nil {
 		return api.Recording{}, err
 	}
-	if err := e.c.PutPresigned(ctx, it.ID, p, it.Size, section(f, 0, it.Size, tr)); err != nil {
+	if err := e.c.PutPresigned(ctx, it.ID, p, it.Size, section(f, 0, it.Size)); err != nil {
 		return api.Recording{}, err
 	}
 	rec, err := e.c.CompleteUpload(ctx, it.ID)
 	if err != nil {
 		return rec, err
 	}
+	acked(tr, it.Size, it.Size)
 	rec.Available = true
 	return rec, nil
 }
