@@ -465,7 +465,7 @@ func (s *Server) getContent(w http.ResponseWriter, r *http.Request, c caller) er
 		status = http.StatusPartialContent
 	}
 	w.WriteHeader(status)
-	if _, err := io.Copy(s.downloadWriter(w), body); err != nil {
+	if _, err := io.Copy(s.downloadWriter(r, w), body); err != nil {
 		s.log.Info("download broken off", "recording", rec.ID, "err", err)
 	}
 	return nil

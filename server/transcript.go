@@ -145,7 +145,7 @@ func (s *Server) getTranscript(w http.ResponseWriter, r *http.Request, c caller)
 	hd.Set("ETag", `"`+strconv.FormatInt(rec.TranscriptVersion, 10)+`"`)
 	hd.Set(api.HeaderTranscriptVersion, strconv.FormatInt(rec.TranscriptVersion, 10))
 	hd.Set("Vary", "Accept-Encoding")
-	out := io.Writer(s.downloadWriter(w))
+	out := io.Writer(s.downloadWriter(r, w))
 	var src io.Reader = body
 	if acceptsGzip(r) {
 		hd.Set("Content-Encoding", "gzip") // stored gzipped: sent as it is

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -35,6 +36,7 @@ func (s *Server) deadlines(next http.Handler) http.Handler {
 // rate: one window at a time, each earned by moving a window's worth of
 // bytes.
 type pacer struct {
+	ctx    context.Context // once it ends, the deadline stays passed (a delete stopped the upload)
 	rc     *http.ResponseController
 	window time.Duration
 	quota  int64 // bytes to move within one window
@@ -42,9 +44,9 @@ type pacer struct {
 	set    func(rc *http.ResponseController, t time.Time) error
 }
 
-func (s *Server) newPacer(w http.ResponseWriter, set func(*http.ResponseController, time.Time) error) *pacer {
+func (s *Server) newPacer(ctx context.Context, w http.ResponseWriter, set func(*http.ResponseController, time.Time) error) *pacer {
 	p := &pacer{
-		rc: http.NewResponseController(w), window: s.cfg.RateWindow,
+		ctx: ctx, rc: http.NewResponseController(w), window: s.cfg.RateWindow,
 		quota: max(1, int64(float64(s.cfg.MinRate)*s.cfg.RateWindow.Seconds())), set: set,
 	}
 	p.extend()
@@ -53,7 +55,14 @@ func (s *Server) newPacer(w http.ResponseWriter, set func(*http.ResponseControll
 
 func (p *pacer) extend() {
 	p.moved = 0
-	p.set(p.rc, time.Now().Add(p.window))
+	if p.ctx.Err() == nil {
+		p.set(p.rc, time.Now().Add(p.window))
+	}
+	// Checked again after: a stop that came in between set the deadline
+	// to now, and the line above may have moved it on.
+	if p.ctx.Err() != nil {
+		p.set(p.rc, time.Now())
+	}
 }
 
 func (p *pacer) add(n int) {
@@ -82,7 +91,7 @@ func (s *Server) uploadBody(w http.ResponseWriter, r *http.Request, size int64) 
 		rc.SetWriteDeadline(t.Add(s.cfg.WriteTimeout))
 		return rc.SetReadDeadline(t)
 	}
-	return &transferBody{r: http.MaxBytesReader(w, r.Body, size+1), p: s.newPacer(w, set), size: size}
+	return &transferBody{r: http.MaxBytesReader(w, r.Body, size+1), p: s.newPacer(r.Context(), w, set), size: size}
 }
 
 func (b *transferBody) Read(p []byte) (int, error) {
@@ -124,9 +133,9 @@ type transferWriter struct {
 	p *pacer
 }
 
-func (s *Server) downloadWriter(w http.ResponseWriter) *transferWriter {
+func (s *Server) downloadWriter(r *http.Request, w http.ResponseWriter) *transferWriter {
 	set := func(rc *http.ResponseController, t time.Time) error { return rc.SetWriteDeadline(t) }
-	return &transferWriter{ResponseWriter: w, p: s.newPacer(w, set)}
+	return &transferWriter{ResponseWriter: w, p: s.newPacer(r.Context(), w, set)}
 }
 
 func (w *transferWriter) Write(b []byte) (int, error) {
