@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
 )
 
@@ -16,6 +17,8 @@ const (
 	settingServer = "account.server"
 	settingEmail  = "account.email"
 	settingActive = "account.active" // "1" while logged in; library/syncschema.go's trigger reads it
+	// settingLibrary is the library's own random id: its logins are its own.
+	settingLibrary = "account.library"
 )
 
 // ErrNotLoggedIn: the library has no account to sync with.
@@ -66,6 +69,11 @@ func (a *Account) Open(ctx context.Context) (key AccountKey, s *Session, err err
 	if !ok {
 		return key, nil, ErrNotLoggedIn
 	}
+	if key.Library == "" { // logged in by an older version: the login becomes this library's
+		if key.Library, err = libraryID(ctx, a.x); err != nil {
+			return key, nil, err
+		}
+	}
 	c, err := a.Client(key.Server)
 	if err != nil {
 		return key, nil, err
@@ -81,7 +89,11 @@ func (a *Account) LogIn(ctx context.Context, server, email, password string) (*S
 	if err != nil {
 		return nil, err
 	}
-	s, err := Login(ctx, c, a.store, strings.TrimSpace(email), password)
+	lib, err := libraryID(ctx, a.x)
+	if err != nil {
+		return nil, fmt.Errorf("log in: %w", err)
+	}
+	s, err := loginAs(ctx, c, a.store, AccountKey{Server: c.Server(), Email: strings.TrimSpace(email), Library: lib}, password)
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +168,21 @@ func lastAccount(ctx context.Context, x *library.SyncIndex) (key AccountKey, err
 	if key.Server, err = x.Setting(ctx, settingServer); err != nil {
 		return key, err
 	}
-	key.Email, err = x.Setting(ctx, settingEmail)
+	if key.Email, err = x.Setting(ctx, settingEmail); err != nil {
+		return key, err
+	}
+	key.Library, err = x.Setting(ctx, settingLibrary)
 	return key, err
+}
+
+// libraryID returns the library's own id, made at its first login.
+func libraryID(ctx context.Context, x *library.SyncIndex) (string, error) {
+	id, err := x.Setting(ctx, settingLibrary)
+	if err != nil || id != "" {
+		return id, err
+	}
+	id = api.NewID()
+	return id, x.SetSettings(ctx, map[string]string{settingLibrary: id})
 }
 
 // setLibraryAccount makes key the account this library syncs with. A
@@ -169,7 +194,7 @@ func setLibraryAccount(ctx context.Context, x *library.SyncIndex, key AccountKey
 	if err != nil {
 		return err
 	}
-	if old.Server != "" && old != key {
+	if old.Server != "" && (old.Server != key.Server || old.Email != key.Email) {
 		if err := x.ForgetRemote(ctx); err != nil {
 			return fmt.Errorf("switch account: %w", err)
 		}

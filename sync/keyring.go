@@ -30,18 +30,34 @@ var ErrNoKeyring = errors.New("no usable OS keyring")
 // ErrNoSession means no session is stored for the account: log in first.
 var ErrNoSession = errors.New("not logged in")
 
-// AccountKey names one login: a server and an email on it. Each has its own
-// keyring entry.
+// AccountKey names one login: a server, an email on it, and the library
+// logged in (each library has its own session, so logging out of one
+// leaves the others logged in). Each has its own keyring entry.
 type AccountKey struct {
 	Server string // normalised base URL, see NormalizeServer
 	Email  string
+	// Library is the library's own random id; "" for a login that no
+	// library holds (and for the entries of older versions, shared by
+	// every library on the account).
+	Library string
 }
 
-// keyringUser is the entry's user attribute, e.g.
-// "alice@example.com on https://sync.example.com".
-func (k AccountKey) keyringUser() string { return k.Email + " on " + k.Server }
+// KeyringUser is the user attribute of the key's entry in the OS keyring
+// (service KeyringService; what `secret-tool lookup` takes), e.g.
+// "alice@example.com on https://sync.example.com (library 3f9a…)".
+func (k AccountKey) KeyringUser() string {
+	if k.Library == "" {
+		return k.String()
+	}
+	return k.String() + " (library " + k.Library + ")"
+}
 
-func (k AccountKey) String() string { return k.keyringUser() }
+// String names the account in messages: "alice@example.com on https://…".
+func (k AccountKey) String() string { return k.Email + " on " + k.Server }
+
+// shared is the entry an older version kept for the account, shared by
+// every library.
+func (k AccountKey) shared() AccountKey { k.Library = ""; return k }
 
 // SessionStore keeps a session's tokens between runs. Implementations must
 // be safe for concurrent use.
@@ -63,10 +79,20 @@ type KeyringStore struct {
 
 var _ SessionStore = KeyringStore{}
 
-// Load implements SessionStore.
+// Load implements SessionStore. A library's first load after an upgrade
+// adopts the entry older versions shared among libraries (moving it, so
+// that one refresh token is never spent by two libraries).
 func (k KeyringStore) Load(ctx context.Context, key AccountKey) (api.Session, error) {
 	var s api.Session
-	secret, err := k.call(ctx, "read", func() (string, error) { return keyring.Get(KeyringService, key.keyringUser()) })
+	secret, err := k.call(ctx, "read", func() (string, error) { return keyring.Get(KeyringService, key.KeyringUser()) })
+	if errors.Is(err, keyring.ErrNotFound) && key.Library != "" {
+		if s, err := k.Load(ctx, key.shared()); err == nil {
+			if err := k.Save(ctx, key, s); err != nil {
+				return api.Session{}, err
+			}
+			return s, k.Delete(ctx, key.shared())
+		}
+	}
 	if errors.Is(err, keyring.ErrNotFound) {
 		return s, fmt.Errorf("%w to %s: run earshot login", ErrNoSession, key)
 	}
@@ -82,13 +108,13 @@ func (k KeyringStore) Load(ctx context.Context, key AccountKey) (api.Session, er
 // Save implements SessionStore.
 func (k KeyringStore) Save(ctx context.Context, key AccountKey, s api.Session) error {
 	b, _ := json.Marshal(s)
-	_, err := k.call(ctx, "save to", func() (string, error) { return "", keyring.Set(KeyringService, key.keyringUser(), string(b)) })
+	_, err := k.call(ctx, "save to", func() (string, error) { return "", keyring.Set(KeyringService, key.KeyringUser(), string(b)) })
 	return err
 }
 
 // Delete implements SessionStore.
 func (k KeyringStore) Delete(ctx context.Context, key AccountKey) error {
-	_, err := k.call(ctx, "delete from", func() (string, error) { return "", keyring.Delete(KeyringService, key.keyringUser()) })
+	_, err := k.call(ctx, "delete from", func() (string, error) { return "", keyring.Delete(KeyringService, key.KeyringUser()) })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}

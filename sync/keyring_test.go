@@ -143,7 +143,7 @@ func realKeyringChild() error {
 	}
 	defer st.Delete(ctx, key)
 	// The entry is the OS keyring's: another tool sees it.
-	out, err := exec.Command("secret-tool", "lookup", "service", KeyringService, "username", key.keyringUser()).Output()
+	out, err := exec.Command("secret-tool", "lookup", "service", KeyringService, "username", key.KeyringUser()).Output()
 	if err != nil || !strings.Contains(string(out), s.RefreshToken) {
 		return fmt.Errorf("secret-tool lookup = %q, %v; want the stored session", out, err)
 	}
@@ -197,4 +197,33 @@ func noKeyringChild() error {
 		return fmt.Errorf("bus without a Secret Service = %v; want ErrNoKeyring naming --no-keyring", err)
 	}
 	return nil
+}
+
+// A library's first load after the upgrade adopts the entry older versions
+// shared among libraries, and moves it: a second library does not spend the
+// same refresh token, it logs in again.
+func TestKeyringAdoptsSharedEntry(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+	ctx := context.Background()
+	st := KeyringStore{}
+	shared := AccountKey{Server: "http://127.0.0.1:1", Email: "a@example.com"}
+	one, two := shared, shared
+	one.Library, two.Library = "lib-one", "lib-two"
+	s := testSession()
+	if err := st.Save(ctx, shared, s); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Load(ctx, one); err != nil || got.RefreshToken != s.RefreshToken {
+		t.Fatalf("first library's load: %+v, %v", got, err)
+	}
+	if _, err := st.Load(ctx, shared); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("the shared entry is still there: %v", err)
+	}
+	if _, err := st.Load(ctx, two); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("second library's load = %v, want ErrNoSession", err)
+	}
+	if err := st.Delete(ctx, one); err != nil {
+		t.Fatal(err)
+	}
 }

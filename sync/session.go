@@ -53,7 +53,12 @@ func (s *Session) Client() *Client { return s.client.WithAuth(s) }
 // Login checks the password with the server, stores the session and
 // returns it. c is a client for key.Server.
 func Login(ctx context.Context, c *Client, store SessionStore, email, password string) (*Session, error) {
-	key := AccountKey{Server: c.Server(), Email: email}
+	return loginAs(ctx, c, store, AccountKey{Server: c.Server(), Email: email}, password)
+}
+
+// loginAs is Login for key (with its library).
+func loginAs(ctx context.Context, c *Client, store SessionStore, key AccountKey, password string) (*Session, error) {
+	email := key.Email
 	cur, err := c.Login(ctx, email, password)
 	if err != nil {
 		return nil, err

@@ -22,14 +22,19 @@ import (
 	"github.com/earshot/earshot/sync"
 )
 
-// keyringUser is the user attribute package sync gives a session's keyring entry.
-func keyringUser(t *testing.T, server, email string) string {
+// keyringUser is the user attribute of the keyring entry of lib's login.
+func keyringUser(t *testing.T, lib *library.Library) string {
 	t.Helper()
-	s, err := sync.NormalizeServer(server)
+	ctx := context.Background()
+	x, err := lib.SyncIndex(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sync.AccountKey{Server: s, Email: email}.String()
+	key, ok, err := sync.NewAccount(x, nil, nil).Key(ctx)
+	if err != nil || !ok {
+		t.Fatalf("the library's account: %+v, %v, %v", key, ok, err)
+	}
+	return key.KeyringUser()
 }
 
 // importTone imports a one-second tone through the window (as a drop does)
@@ -71,7 +76,7 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 	if got := u.app.Preferences().String(prefServer); got != srv.URL {
 		t.Fatalf("server not kept in preferences: %q", got)
 	}
-	user := keyringUser(t, srv.URL, email)
+	user := keyringUser(t, lib)
 	if secret, err := keyring.Get(sync.KeyringService, user); err != nil || !strings.Contains(secret, "refresh") {
 		t.Fatalf("session not in the keyring: %q, %v", secret, err)
 	}
@@ -349,13 +354,14 @@ func TestRealKeyring(t *testing.T) {
 	}
 	srv := testenv.StartServer(t)
 	email, pw := newUser(t, srv.URL)
-	u, _, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
 	if !u.account.signedIn.Visible() || u.account.problem.Text != "" {
 		t.Fatalf("signed in %v, problem %q, notices %q", u.account.signedIn.Visible(), u.account.problem.Text, u.notices.history)
 	}
+	user := keyringUser(t, lib) // while signed in
 	lookup := func() (string, error) {
-		out, err := exec.Command("secret-tool", "lookup", "service", sync.KeyringService, "username", keyringUser(t, srv.URL, email)).Output()
+		out, err := exec.Command("secret-tool", "lookup", "service", sync.KeyringService, "username", user).Output()
 		return string(out), err
 	}
 	if out, err := lookup(); err != nil || !strings.Contains(out, "refresh") {
