@@ -40,6 +40,7 @@ type detailsPanel struct {
 	tags     *tagEditor // tags.go
 	// transcriptView is the transcript section (set by newTranscriptSection).
 	transcriptView *transcriptView
+	scroll         *container.Scroll // around body; the transcript keeps the segment said in view
 
 	rec library.Recording
 }
@@ -91,7 +92,8 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	d.empty.Wrapping = fyne.TextWrapWord
 	// A scroller in both directions: what the pane holds never widens it,
 	// so the split divider stays where it is as the selection changes.
-	d.content = container.NewPadded(container.NewStack(d.empty, container.NewScroll(d.body)))
+	d.scroll = container.NewScroll(d.body)
+	d.content = container.NewPadded(container.NewStack(d.empty, d.scroll))
 	d.show(library.Recording{})
 	return d
 }

@@ -54,8 +54,13 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	v.status.Wrapping = fyne.TextWrapWord
 	v.action = widget.NewButtonWithIcon("Transcribe now", theme.MediaReplayIcon(), v.transcribe)
 	v.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.askSave)
-	v.auto = widget.NewCheck("Transcribe new recordings by themselves (on this computer, US English only)", v.setAuto)
-	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)), v.status, v.segs, v.auto)
+	// A check label does not wrap: keep it short, the rest below it.
+	v.auto = widget.NewCheck("Transcribe new recordings", v.setAuto)
+	where := widget.NewLabel("On this computer, in US English only.")
+	where.Importance = widget.LowImportance
+	where.Wrapping = fyne.TextWrapWord
+	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)),
+		v.status, v.segs, v.auto, where)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
 	d.transcriptView = v
@@ -199,10 +204,32 @@ func (v *transcriptView) follow(pos time.Duration) {
 	if old := v.cur[0]; old >= 0 && old < len(v.rows) {
 		v.rows[old].highlight(-1, false)
 	}
+	moved := seg != v.cur[0]
 	v.cur = [2]int{seg, word}
 	if seg >= 0 {
 		v.rows[seg].highlight(word, true)
+		if moved {
+			v.keepInView(v.rows[seg].content)
+		}
 	}
+}
+
+// keepInView scrolls the details pane so that o (the segment being said)
+// is visible, when it is not: the transcript follows the playhead.
+func (v *transcriptView) keepInView(o fyne.CanvasObject) {
+	sc := v.d.scroll
+	if sc == nil || !o.Visible() {
+		return
+	}
+	top := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y -
+		fyne.CurrentApp().Driver().AbsolutePositionForObject(v.d.body).Y
+	bottom := top + o.Size().Height
+	view := sc.Size().Height
+	if top >= sc.Offset.Y && bottom <= sc.Offset.Y+view {
+		return
+	}
+	sc.Offset.Y = max(0, min(top, v.d.body.MinSize().Height-view))
+	sc.Refresh()
 }
 
 // playFrom plays the recording from d (a word or a segment clicked).
