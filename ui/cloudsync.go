@@ -408,3 +408,12 @@ func (c *SyncCloud) Usage(ctx context.Context) (api.Usage, error) {
 	}
 	return u, nil
 }
+
+// UploadAgain uploads a recording kept on this device only (removed from
+// the cloud) with the next pass; signed out, the choice waits in the library.
+func (c *SyncCloud) UploadAgain(ctx context.Context, id string) error {
+	if eng, err := c.engine(); err == nil {
+		return eng.UploadAgain(ctx, id)
+	}
+	return sync.UploadAgain(ctx, c.x, id)
+}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
 	"github.com/earshot/earshot/internal/testenv"
@@ -262,6 +263,22 @@ func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 	}
 	if _, err := os.Stat(lib.AudioPath(cloud)); err != nil {
 		t.Fatalf("the audio here went too: %v", err)
+	}
+	// Removed from the cloud, it can be uploaded again on purpose.
+	u.selectID(t, cloud.ID)
+	var again *widget.Button
+	u.eventually(t, "the Upload again offer", func() bool {
+		for _, sec := range u.details.sections {
+			if b := findButton(sec.content, "Upload again"); b != nil && sec.content.Visible() {
+				again = b
+			}
+		}
+		return again != nil
+	})
+	u.tapAndWait(again)
+	u.eventually(t, "the recording synced again", func() bool { return u.badgeOf(cloud.ID) == "Synced" })
+	if !onServer(cloud.ID) {
+		t.Fatal("Upload again did not put it back in the cloud")
 	}
 
 	// Everywhere: gone from the server, in the trash here.

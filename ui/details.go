@@ -64,6 +64,7 @@ func newDetailSections(d *detailsPanel) []detailSection {
 		newTagSection(d),
 		newTranscriptSection(d),
 		newTitleHistorySection(d),
+		newUploadAgainSection(d),
 	}
 }
 

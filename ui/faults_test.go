@@ -252,6 +252,16 @@ func TestRenameCommitsWhenLeavingTheField(t *testing.T) {
 		t.Fatalf("the field shows %q for the second recording", u.details.title.Text)
 	}
 
+	// A title the rule refuses (a control character) is said and not kept.
+	u.do(func() {
+		c.Focus(u.details.title)
+		u.details.title.SetText("Bell\x07 title")
+		c.Unfocus()
+	})
+	if r, _ := lib.Get(ctx, u.details.rec.ID); r.Title != "Second" || !strings.Contains(u.notices.text(), "unchanged") {
+		t.Fatalf("a refused title: stored %q, notice %q", r.Title, u.notices.text())
+	}
+
 	// Escape puts the title back and renames nothing.
 	u.do(func() {
 		c.Focus(u.details.title)

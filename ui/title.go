@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
 )
 
@@ -45,6 +46,11 @@ func (e *titleEntry) editing() bool { return e.id != "" && e.Text != e.saved }
 func (e *titleEntry) commit() {
 	title := strings.TrimSpace(e.Text)
 	if e.id == "" || title == "" || title == e.saved {
+		return
+	}
+	if err := api.CheckTitle(title); err != nil {
+		e.u.notices.show(sentence(err.Error())+" The title is unchanged.", true)
+		e.revert()
 		return
 	}
 	old := e.saved
