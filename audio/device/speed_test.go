@@ -83,6 +83,57 @@ func hear(t *testing.T, path string, setup func(*Player) error) ([]int16, time.D
 	return append([]int16(nil), unsafe.Slice((*int16)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/2)...), wall
 }
 
+// hearChecked plays path as hear does and judges what came out with check.
+// On this shared machine (load averages above 20 seen) the player's thread
+// can be descheduled for longer than the device's buffer: the sound server
+// then plays zeros (an underrun) and drops some of what arrives late, which
+// no player can prevent. A failed check is excused, and the playback tried
+// again, only when the capture shows such an underrun (exact zeros of 2 ms
+// or more inside the sound); a failure without one, or eight disturbed
+// playbacks in a row, fails the test.
+func hearChecked(t *testing.T, path string, setup func(*Player) error, check func(heard []int16) error) {
+	t.Helper()
+	for try := 1; try <= 8; try++ {
+		heard, _ := hear(t, path, setup)
+		err := check(heard)
+		if err == nil {
+			return
+		}
+		if !underran(heard) {
+			t.Error(err)
+			return
+		}
+		t.Logf("playback %d disturbed by a sound-server underrun: %v", try, err)
+	}
+	t.Error("eight playbacks in a row were disturbed by sound-server underruns; the machine is too busy to measure")
+}
+
+// underran reports whether the sound in pcm holds a run of exact zeros of
+// 2 ms or more: the sink's filling of an underrun (test signals here carry
+// noise or a tone, never digital silence inside).
+func underran(pcm []int16) bool {
+	first, last := -1, -1
+	for i, v := range pcm {
+		if v > 300 || v < -300 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	zeros := 0
+	for i := first + 1; i < last; i++ {
+		if pcm[i] != 0 {
+			zeros = 0
+			continue
+		}
+		if zeros++; zeros >= ta.Rate/500 {
+			return true
+		}
+	}
+	return false
+}
+
 func TestSpeedKeepsPitchThroughTheVirtualSink(t *testing.T) {
 	dir := t.TempDir()
 	tonePath, speechPath := filepath.Join(dir, "tone.wav"), filepath.Join(dir, "speech.wav")
@@ -94,22 +145,26 @@ func TestSpeedKeepsPitchThroughTheVirtualSink(t *testing.T) {
 	for _, speed := range []float64{0.5, 1.5, 2, 3} {
 		t.Run(fmt.Sprint(speed), func(t *testing.T) {
 			set := func(p *Player) error { return p.SetSpeed(speed) }
-			heard, _ := hear(t, tonePath, set)
-			want := time.Duration(float64(ta.Span(tonePCM)) / speed)
-			if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
-				t.Errorf("tone at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
-			}
-			if f := ta.ToneFreq(heard); !within(f, 1000, 0.01) {
-				t.Errorf("tone at %g×: %.1f Hz, want 1000 Hz ± 1 %%", speed, f)
-			}
-			heard, _ = hear(t, speechPath, set)
-			want = time.Duration(float64(ta.Span(speechPCM)) / speed)
-			if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
-				t.Errorf("speech at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
-			}
-			if f := ta.Pitch(heard); !within(f, voice, 0.01) {
-				t.Errorf("speech at %g×: voice at %.1f Hz, want %.1f Hz ± 1 %%", speed, f, voice)
-			}
+			hearChecked(t, tonePath, set, func(heard []int16) error {
+				want := time.Duration(float64(ta.Span(tonePCM)) / speed)
+				if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+					return fmt.Errorf("tone at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
+				}
+				if f := ta.ToneFreq(heard); !within(f, 1000, 0.01) {
+					return fmt.Errorf("tone at %g×: %.1f Hz, want 1000 Hz ± 1 %%", speed, f)
+				}
+				return nil
+			})
+			hearChecked(t, speechPath, set, func(heard []int16) error {
+				want := time.Duration(float64(ta.Span(speechPCM)) / speed)
+				if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+					return fmt.Errorf("speech at %g×: lasts %v, want %v ± 1 %%", speed, got, want)
+				}
+				if f := ta.Pitch(heard); !within(f, voice, 0.01) {
+					return fmt.Errorf("speech at %g×: voice at %.1f Hz, want %.1f Hz ± 1 %%", speed, f, voice)
+				}
+				return nil
+			})
 		})
 	}
 }
@@ -141,17 +196,20 @@ func TestSkipSilencePlaysOnlyTheKeptPart(t *testing.T) {
 	}
 	kept := ta.Duration(len(pcm)) - vad.Skipped(pauses)
 	for _, speed := range []float64{1, 2} {
-		heard, _ := hear(t, path, func(p *Player) error {
+		setup := func(p *Player) error {
 			if err := p.SetSpeed(speed); err != nil {
 				return err
 			}
 			return p.SetSkips(pauses)
-		})
-		want := time.Duration(float64(kept) / speed)
-		if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
-			t.Errorf("skip silence at %g×: played %v, want %v ± 1 %% (%v of %v skipped)",
-				speed, got, want, vad.Skipped(pauses), ta.Duration(len(pcm)))
 		}
+		hearChecked(t, path, setup, func(heard []int16) error {
+			want := time.Duration(float64(kept) / speed)
+			if got := ta.Span(heard); !within(float64(got), float64(want), 0.01) {
+				return fmt.Errorf("skip silence at %g×: played %v, want %v ± 1 %% (%v of %v skipped)",
+					speed, got, want, vad.Skipped(pauses), ta.Duration(len(pcm)))
+			}
+			return nil
+		})
 	}
 }
 
