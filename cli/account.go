@@ -18,6 +18,7 @@ type accountFlags struct {
 	pw            passwordFlags
 	noKeyring     bool
 	tokenFile     bool
+	invite        string // signup only
 }
 
 func (f *accountFlags) register(fs *flag.FlagSet) {
@@ -41,10 +42,14 @@ func init() {
 	var sf accountFlags
 	Register(&Command{
 		Name: "signup", Summary: "create an account on an earshot-server and log in",
-		Creates:  true,
-		Examples: `earshot signup --server https://sync.example.com --email ana@example.com`,
-		Flags:    sf.register,
-		Run:      func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },
+		Creates: true,
+		Examples: `earshot signup --server https://sync.example.com --email ana@example.com
+			earshot signup --server https://sync.example.com --email bo@example.com --invite esi_…   # a server that takes accounts by invitation`,
+		Flags: func(fs *flag.FlagSet) {
+			sf.register(fs)
+			fs.StringVar(&sf.invite, "invite", "", "the invite code from the server's owner (earshot-server invite create)")
+		},
+		Run: func(ctx context.Context, e *Env, _ []string) error { return e.login(ctx, sf, true) },
 	})
 	Register(&Command{
 		Name: "logout", Summary: "end the session: revoke it on the server, remove it from the keyring",
@@ -112,7 +117,7 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 		return err
 	}
 	if signup {
-		_, err = acct.SignUp(ctx, f.server, f.email, pw)
+		_, err = acct.SignUpInvited(ctx, f.server, f.email, pw, f.invite)
 	} else {
 		_, err = acct.LogIn(ctx, f.server, f.email, pw)
 	}

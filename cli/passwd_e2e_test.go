@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -30,4 +31,24 @@ func TestPasswd(t *testing.T) {
 		t.Fatalf("the old password still logs in")
 	}
 	mustIn(t, other, next+"\n", "login", "--no-keyring", "--server", url, "--email", email, "--password-stdin")
+}
+
+// TestSignupWithInvite: on a server that takes accounts by invitation the
+// second signup is refused in one line that says what to do, and goes
+// through with an invite code from the owner.
+func TestSignupWithInvite(t *testing.T) {
+	s := testenv.StartServer(t, testenv.Args("--signup", "invite"))
+	first, second := t.TempDir(), t.TempDir()
+	mustIn(t, first, "a long enough password\n", "signup", "--no-keyring", "--server", s.URL, "--email", "owner-"+api.NewID()[24:]+"@example.com", "--password-stdin")
+	email := "friend-" + api.NewID()[24:] + "@example.com"
+	r := earshotIn(t, second, "a long enough password\n", nil, "signup", "--no-keyring", "--server", s.URL, "--email", email, "--password-stdin")
+	if r.code == 0 || !strings.Contains(r.stderr, "invite code") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("signup without an invite: exit %d, %q", r.code, r.stderr)
+	}
+	out, err := exec.Command(testenv.ServerBin(t), "invite", "create", "--data-dir", s.DataDir).Output()
+	if err != nil {
+		t.Fatalf("earshot-server invite create: %v", err)
+	}
+	mustIn(t, second, "a long enough password\n", "signup", "--no-keyring", "--server", s.URL, "--email", email,
+		"--password-stdin", "--invite", strings.TrimSpace(string(out)))
 }

@@ -106,11 +106,17 @@ func (a *Account) LogIn(ctx context.Context, server, email, password string) (*S
 
 // SignUp creates the account on the server, then logs in as LogIn does.
 func (a *Account) SignUp(ctx context.Context, server, email, password string) (*Session, error) {
+	return a.SignUpInvited(ctx, server, email, password, "")
+}
+
+// SignUpInvited is SignUp with an invite code from the server's owner
+// (needed by a server with --signup invite).
+func (a *Account) SignUpInvited(ctx context.Context, server, email, password, invite string) (*Session, error) {
 	c, err := a.Client(server)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Signup(ctx, strings.TrimSpace(email), password); err != nil {
+	if _, err := c.SignupInvited(ctx, strings.TrimSpace(email), password, invite); err != nil {
 		return nil, err
 	}
 	return a.LogIn(ctx, server, email, password)

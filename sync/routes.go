@@ -20,9 +20,14 @@ func (c *Client) Health(ctx context.Context) error {
 
 // Signup creates an account (POST /v1/accounts).
 func (c *Client) Signup(ctx context.Context, email, password string) (api.Account, error) {
+	return c.SignupInvited(ctx, email, password, "")
+}
+
+// SignupInvited is Signup with an invite code ("" for none).
+func (c *Client) SignupInvited(ctx context.Context, email, password, invite string) (api.Account, error) {
 	var out api.Account
 	err := c.doJSON(ctx, request{op: "sign up", method: http.MethodPost, path: "/v1/accounts",
-		header: jsonHeader(), body: jsonBody(api.Credentials{Email: email, Password: password})}, &out)
+		header: jsonHeader(), body: jsonBody(api.Credentials{Email: email, Password: password, Invite: invite})}, &out)
 	return out, err
 }
 
