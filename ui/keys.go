@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -124,3 +126,18 @@ func (l *recordList) Tapped(*fyne.PointEvent) { l.u.win.Canvas().Unfocus() }
 
 // TypedShortcut implements fyne.Shortcutable: the window's shortcuts.
 func (l *recordList) TypedShortcut(s fyne.Shortcut) { l.u.shortcut(s) }
+
+// typingState is what has the focus and, for a text field, what it holds:
+// if it changed between two moments, the user was busy in between.
+func (u *UI) typingState() string {
+	switch f := u.win.Canvas().Focused().(type) {
+	case nil:
+		return ""
+	case *shortcutEntry:
+		return fmt.Sprintf("%p %s", f, f.Text)
+	case *titleEntry:
+		return fmt.Sprintf("%p %s", f, f.Text)
+	default:
+		return fmt.Sprintf("%p", f)
+	}
+}

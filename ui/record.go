@@ -175,6 +175,7 @@ func (p *recordPanel) stopThen(then func()) {
 	s := p.session
 	p.setState(recBusy)
 	p.stopTick()
+	typing := p.u.typingState()
 	p.u.background(func(ctx context.Context) {
 		r, err := s.stop(ctx)
 		if err == nil {
@@ -184,8 +185,10 @@ func (p *recordPanel) stopThen(then func()) {
 			p.ended()
 			if err != nil {
 				p.u.fail(fmt.Errorf("could not save the recording: %w", err))
-			} else if p.u.details.rec.ID == r.ID && !p.u.modalOpen() {
-				p.u.details.title.selectAll() // ready to type a name
+			} else if p.u.details.rec.ID == r.ID && !p.u.modalOpen() && p.u.typingState() == typing {
+				// Ready to type a name, unless the user has moved on
+				// (typing elsewhere) while the recording was saved.
+				p.u.details.title.selectAll()
 			}
 			if then != nil {
 				then()

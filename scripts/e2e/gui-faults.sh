@@ -86,13 +86,19 @@ start_window() {
   sleep 1 # the device list loads in the background
 }
 start_window
+shot empty-first-launch
 
 # 2. Ctrl+F focuses the search field; Ctrl+R must still record from there.
 k ctrl+f
 typekeys xyz
 k ctrl+r
 wait_until 10 recording || fail "Ctrl+R with focus in the search field did not start a recording"
-sleep 2
+sleep 1
+k ctrl+p
+sleep 0.5
+shot paused
+k ctrl+p
+sleep 1
 shot recording-from-search
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R with focus in the search field did not stop the recording"
@@ -116,7 +122,8 @@ wait_until 10 recording || fail "Ctrl+R did not start the second recording"
 sleep 1.5
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R did not stop the second recording"
-sleep 0.7
+wait_until 10 test "$(count)" = 2 || fail "the second recording was not saved"
+sleep 1 # the window selects it and focuses its title
 typekeys "Typed over the default title"
 shot title-typed
 # 9. Click elsewhere (the list's empty space): the rename is kept.
@@ -161,6 +168,15 @@ wait_until 10 test "$(count)" = 3 || fail "Delete then Enter did not move the re
 sleep 0.5
 shot after-delete-undo-offer
 "$bin" --data-dir "$data" trash --json 2>/dev/null | grep -q '"id"' || fail "the trash is empty after Delete, Enter"
+# The other tabs, for the screenshots (the tab bar sits at the top left).
+xdotool mousemove --window "$win" 165 22 click 1
+sleep 0.7
+shot trash
+xdotool mousemove --window "$win" 258 22 click 1
+sleep 0.7
+shot account
+xdotool mousemove --window "$win" 60 22 click 1
+sleep 0.5
 
 # 15. SIGTERM while recording: the recording is finalised, not recovered.
 k ctrl+r
