@@ -1,21 +1,29 @@
 // Package ui is Earshot's desktop window, in Fyne: the only package that
 // imports fyne.
 //
-// The window has three tabs. Recordings: the record button (Record → Stop,
-// with Pause/Resume beside it), the elapsed time, a level meter (RMS bar,
-// peak tick, clipping lamp) and a scrolling waveform, the input device and
-// format under "Input and format", a warning the moment the recorder drops
-// samples; below, the library list (newest first, search, All / On this
-// device / Cloud only, sync badges with transfer percentages) and the
-// selected recording's details: rename in place, play with a seek bar over
-// the waveform overview, Save as… with a format, Delete… with its three
-// answers, Download for cloud-only recordings. Trash: deleted recordings with
-// Restore. Account: sign up, log in, log out, sync status, Sync now and the
-// automatic-download setting. Audio files dropped on the window are
-// imported. The system tray offers Record/Stop where the desktop has one.
+// The window has three tabs. Recordings: the header (record.go) with the
+// big Record button, the input and format under "Input and format"; while
+// recording it changes to a tinted band with a tall live waveform over the
+// level meter, the timer with tenths, Recording/Paused, Pause/Resume, Stop
+// and Discard, and the window title shows "● 0:12 — Earshot". Below, the
+// library list (library.go, row.go: search, filters, sort, the recording in
+// progress at the top, empty states, the sync status in the footer) and
+// the selected recording's details (details.go): the title renamed in
+// place (title.go: committed on leaving the field, Escape reverts), the
+// player (playback.go: a wide seek bar, Play/Pause, skip ±10 s, and a tools
+// row for other features), the transfer bar, Save as… (export.go), Delete…
+// (delete.go: only the answers that apply, Undo for a move to the trash),
+// Download, then the sections features add (newDetailSections). Trash
+// (trash.go): deleted date, days left, Restore, Delete forever, Empty trash.
+// Account: sign up, log in (Enter submits), log out, storage used, sync
+// status, Sync now and the automatic-download setting. Audio files dropped
+// on the window are imported. The system tray offers Record/Stop where the
+// desktop has one.
 //
-// Keyboard shortcuts (Cmd instead of Ctrl on macOS): Ctrl+R records or stops,
-// Ctrl+P pauses or resumes, Ctrl+F searches, Delete deletes the selection.
+// Keys and shortcuts are listed in keys.go: they work whatever has focus,
+// wait while a dialog is open (modal.go: one at a time, Escape cancels,
+// Enter takes the safe default). Messages go through plain (human.go): one
+// line, the cause in plain words, no URLs or Go error chains.
 //
 // Threading: every callback Fyne makes runs on its one goroutine, so nothing
 // here does disk, audio-device or network work there. Clicks start jobs with
