@@ -91,7 +91,7 @@ func (e *Env) main(ctx context.Context, args []string) int {
 		fmt.Fprintf(e.Stderr, "%s: %s\n", prefix, oneLine(usageLine(cmd, err)))
 		return exitUsage
 	}
-	fmt.Fprintf(e.Stderr, "%s: %s\n", prefix, oneLine(explain(err)))
+	fmt.Fprintf(e.Stderr, "%s: %s\n", prefix, oneLine(e.loginHint(ctx, explain(err), err)))
 	return exitError
 }
 

@@ -158,7 +158,7 @@ func resolveCloud(ctx context.Context, ce *cloudEnv, arg string, recs *[]api.Rec
 	var match []string
 	for _, r := range *recs {
 		typed := strings.ToLower(arg)
-		if r.ID == typed || (len(typed) >= 4 && (strings.HasPrefix(r.ID, typed) || strings.HasSuffix(r.ID, typed))) {
+		if r.ID == typed || (len(typed) >= 4 && (strings.HasPrefix(r.ID, typed) || strings.HasSuffix(r.ID, typed) || strings.HasPrefix(library.ShortID(r.ID), typed))) {
 			match = append(match, r.ID)
 		}
 	}

@@ -242,3 +242,21 @@ func (e *Env) promptPassword(prompt string, confirm bool) (string, error) {
 	}
 	return pw, nil
 }
+
+// loginHint replaces "not logged in: run earshot login --server URL --email
+// ADDRESS" with the short command when the library remembers the account
+// of last time (login fills the server and email in from it).
+func (e *Env) loginHint(ctx context.Context, msg string, err error) string {
+	if !errors.Is(err, sync.ErrNotLoggedIn) || e.lib == nil {
+		return msg
+	}
+	x, xerr := e.lib.SyncIndex(ctx)
+	if xerr != nil {
+		return msg
+	}
+	last, lerr := sync.NewAccount(x, processStore, nil).Last(ctx)
+	if lerr != nil || last.Email == "" {
+		return msg
+	}
+	return fmt.Sprintf("not logged in: `earshot login` logs in again as %s at %s", last.Email, last.Server)
+}

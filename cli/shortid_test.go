@@ -23,6 +23,9 @@ func TestShortIDs(t *testing.T) {
 	}
 	mustEarshot(t, dir, "rename", short, "first")
 	mustEarshot(t, dir, "rename", strings.ToUpper(short), "First")
+	if r := earshot(t, dir, nil, "rename", short[:5], "First"); r.code != 0 && !strings.Contains(r.stderr, "matches 2") {
+		t.Fatalf("rename by the start of a short id: exit %d, %q", r.code, r.stderr)
+	}
 	if ls, _ := listJSON(t, dir); find(t, ls, a).Title != "First" {
 		t.Fatalf("rename by short id: %+v", ls)
 	}

@@ -10,6 +10,9 @@ import (
 // ShortIDLen is the length of a recording's short id.
 const ShortIDLen = 8
 
+// idLen is the length of a full id (a UUID in its 8-4-4-4-12 form).
+const idLen = 36
+
 // ShortID is the form of id that people read and type: its last ShortIDLen
 // hex digits. The start of a UUIDv7 is its creation time (recordings of one
 // day share their first 8 digits), its end is random: 32 bits, so two
@@ -50,7 +53,7 @@ func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 
 // Resolve turns what a user typed into a recording's full id: the id, its
 // short id (its end, as `earshot list` shows it), or a unique start or end
-// of it (at least 4 characters). Tombstones never match. Several matches
+// of either (at least 4 characters). Tombstones never match. Several matches
 // give an *AmbiguousError; none a *NotFoundError.
 func (l *Library) Resolve(ctx context.Context, typed string) (string, error) {
 	typed = strings.ToLower(strings.TrimSpace(typed))
@@ -62,9 +65,9 @@ func (l *Library) Resolve(ctx context.Context, typed string) (string, error) {
 	}
 	const limit = 10
 	rows, err := l.db.QueryContext(ctx, `SELECT `+readColumns+` FROM recordings
-		WHERE deleted_at IS NULL AND ((id >= ? AND id < ?) OR substr(id, -?) = ?)
+		WHERE deleted_at IS NULL AND ((id >= ? AND id < ?) OR substr(id, -?) = ? OR substr(id, ?, ?) = ?)
 		ORDER BY id = ? DESC, created_at DESC, id DESC LIMIT ?`,
-		typed, typed+"\xff", len(typed), typed, typed, limit+1)
+		typed, typed+"\xff", len(typed), typed, idLen-ShortIDLen+1, len(typed), typed, typed, limit+1)
 	if err != nil {
 		return "", fmt.Errorf("find recording %s: %w", typed, err)
 	}
