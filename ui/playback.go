@@ -36,6 +36,7 @@ type playback struct {
 	forward  *widget.Button
 	position *widget.Label
 	tools    *fyne.Container
+	listen   *listenTools // speed, skip silence, enhance (listen.go)
 
 	// onPosition hears the position each time it is shown (the
 	// transcript follows the playhead); Fyne goroutine.
@@ -56,6 +57,7 @@ func newPlayback(d *detailsPanel) *playback {
 	p.forward = widget.NewButtonWithIcon("10 s", theme.MediaFastForwardIcon(), func() { p.skip(skipStep) })
 	p.position = widget.NewLabel("0:00 / 0:00")
 	p.tools = container.NewHBox()
+	p.listen = newListenTools(p)
 	big := container.New(&minScale{w: 7, h: 2.5}, p.play)
 	buttons := container.NewHBox(p.back, big, p.forward, container.New(&minScale{w: 8, h: 1}, p.position), p.tools)
 	p.content = container.NewVBox(p.seek, buttons)
@@ -127,6 +129,10 @@ func (p *playback) open(ctx context.Context, r library.Recording, pl *device.Pla
 	pl, err := device.NewPlayer(ctx, p.d.u.be.Library.AudioPath(r), p.d.u.be.Audio)
 	if err != nil {
 		return nil, fmt.Errorf("could not play %q: %w", r.Title, err)
+	}
+	if err := p.listen.apply(ctx, pl, r); err != nil {
+		pl.Close()
+		return nil, err
 	}
 	if start > 0 {
 		if err := pl.Seek(start); err != nil {
