@@ -73,3 +73,29 @@ func TestSyncSummaryIsTrue(t *testing.T) {
 	}
 	oneLine(t, "sync with the server down", r.stderr)
 }
+
+// TestTooLargeIsSkipped (issue 9): a recording the server refuses as too
+// large fails once, with the reason; later syncs skip it (exit 0) instead
+// of failing every time, and `push` tries it again on purpose.
+func TestTooLargeIsSkipped(t *testing.T) {
+	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+	s := testenv.StartServer(t, testenv.Args("--max-object-size", "1000"))
+	dir := t.TempDir()
+	email := "big-" + api.NewID()[24:] + "@example.com"
+	mustIn(t, dir, "a long enough password\n", "signup", "--server", s.URL, "--email", email, "--password-stdin")
+	id := importTone(t, dir)
+	if r := earshotIn(t, dir, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "failed") {
+		t.Fatalf("first sync of a recording too large: %d %q", r.code, r.stderr)
+	}
+	if s := state(t, dir, id); s != "error" {
+		t.Fatalf("after the refusal: %q", s)
+	}
+	for range 2 {
+		if r := earshotIn(t, dir, "", nil, "sync"); r.code != 0 || strings.Contains(r.stderr, "waiting") {
+			t.Fatalf("a later sync: %d %q", r.code, r.stderr)
+		}
+	}
+	if r := earshotIn(t, dir, "", nil, "push", id); r.code == 0 || !strings.Contains(r.stderr, "at most 1000 bytes") {
+		t.Fatalf("push of the recording still too large: %d %q", r.code, r.stderr)
+	}
+}

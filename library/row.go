@@ -39,6 +39,7 @@ type row struct {
 	NextAttempt          int64
 	RemoteMeta           string // JSON of SyncItem.Base
 	RemoteTranscript     int64
+	NeedsUser            bool
 }
 
 // col is one stored field: its column, how a read selects it, and where it
@@ -102,6 +103,7 @@ var syncCols = []col{
 	{name: "next_attempt", read: "COALESCE(s.next_attempt, 0)", ref: func(r *row) any { return &r.NextAttempt }},
 	{name: "remote_meta", read: "COALESCE(s.remote_meta, '')", ref: func(r *row) any { return &r.RemoteMeta }},
 	{name: "remote_transcript", read: "COALESCE(s.remote_transcript, 0)", ref: func(r *row) any { return &r.RemoteTranscript }},
+	{name: "needs_user", read: "COALESCE(s.needs_user, 0)", ref: func(r *row) any { return &r.NeedsUser }},
 }
 
 // names lists the columns, for INSERT; exprs the read expressions, for SELECT.
@@ -168,7 +170,7 @@ func toRow(it SyncItem) row {
 		SyncState: string(it.SyncState), SyncError: it.SyncError, RemoteVersion: it.RemoteVersion,
 		PushedVersion: it.PushedVersion, RemoteTitle: it.RemoteTitle, KeepLocal: it.KeepLocal, WantAudio: it.WantAudio,
 		ResumeState: string(it.ResumeState), Attempts: it.Attempts, NextAttempt: msOrZero(it.NextAttempt),
-		RemoteMeta: encodeBase(it.Base), RemoteTranscript: it.RemoteTranscript,
+		RemoteMeta: encodeBase(it.Base), RemoteTranscript: it.RemoteTranscript, NeedsUser: it.NeedsUser,
 	}
 }
 
@@ -185,7 +187,7 @@ func (r row) item() SyncItem {
 		},
 		PushedVersion: r.PushedVersion, RemoteTitle: r.RemoteTitle, KeepLocal: r.KeepLocal, WantAudio: r.WantAudio,
 		ResumeState: SyncState(r.ResumeState), Attempts: r.Attempts, Base: decodeBase(r.RemoteMeta),
-		RemoteTranscript: r.RemoteTranscript,
+		RemoteTranscript: r.RemoteTranscript, NeedsUser: r.NeedsUser,
 	}
 	if r.NextAttempt > 0 {
 		it.NextAttempt = time.UnixMilli(r.NextAttempt).UTC()

@@ -43,6 +43,9 @@ type SyncItem struct {
 	// RemoteTranscript is the transcript version the server last listed
 	// (0: none); TranscriptsBehind compares it with the local one.
 	RemoteTranscript int64
+	// NeedsUser: the last failure cannot end without the user (a recording
+	// too large for the server); no sync tries it again until they act.
+	NeedsUser bool
 }
 
 // Tombstone reports whether the recording was purged here and only its

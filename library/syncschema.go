@@ -56,6 +56,9 @@ var syncMigrations = []string{
 	// 4: the transcript version the server last said it holds; above the
 	// local transcript's remote_version, it is to be fetched.
 	`ALTER TABLE sync_items ADD COLUMN remote_transcript INTEGER NOT NULL DEFAULT 0;`,
+	// 5: a failure that only the user can end (a recording too large for
+	// the server): skipped by every sync until they act.
+	`ALTER TABLE sync_items ADD COLUMN needs_user INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // syncTrack is the sync engine's tables.

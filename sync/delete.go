@@ -176,6 +176,8 @@ func UploadAgain(ctx context.Context, x *library.SyncIndex, id string) error {
 			return library.SyncChange{}, fmt.Errorf("%w: nothing to upload from here", ErrNotHere)
 		case cur.Trashed():
 			return library.SyncChange{}, fmt.Errorf("%w: restore it first", ErrDeleting)
+		case cur.NeedsUser:
+			// Tried again on purpose (the server may take it now).
 		case !cur.KeepLocal:
 			if effectiveState(*cur) == library.LocalOnly {
 				return library.SyncChange{}, nil // uploaded by itself anyway

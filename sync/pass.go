@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
 )
 
@@ -143,7 +144,9 @@ func (e *Engine) countWork(ctx context.Context) (waiting, failed int) {
 	for _, it := range items {
 		if it.SyncState == library.Failed {
 			failed++
-			waiting++
+			if !it.NeedsUser { // one that waits for the user is not waiting for a sync
+				waiting++
+			}
 			continue
 		}
 		if op, _ := decide(it, auto); op != "" {
@@ -177,8 +180,8 @@ func (e *Engine) plan(ctx context.Context, force bool) ([]job, error) {
 		if e.busy(it.ID) {
 			continue
 		}
-		if it.SyncState == library.Failed && !force && it.NextAttempt.After(now) {
-			continue
+		if it.SyncState == library.Failed && (it.NeedsUser || !force && it.NextAttempt.After(now)) {
+			continue // reported once; tried again when the user acts (earshot push)
 		}
 		op, next := decide(it, auto)
 		if next != "" && next != it.SyncState {
@@ -548,6 +551,7 @@ func (e *Engine) failed(ctx context.Context, op Op, it library.SyncItem, err err
 		n.SyncState, n.SyncError, n.ResumeState = library.Failed, reason(err), resume
 		n.Attempts++
 		n.NextAttempt = never
+		n.NeedsUser = needsUser(err)
 		if Retryable(err) {
 			n.NextAttempt = time.Now().Add(serverBackoff.Delay(n.Attempts, RetryAfterOf(err)))
 		}
@@ -573,4 +577,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// needsUser: retrying cannot help until the user acts (the recording is
+// larger than the server takes).
+func needsUser(err error) bool {
+	ae, ok := asError(err)
+	return ok && ae.Code == api.CodeTooLarge
 }

@@ -102,7 +102,7 @@ func clearError(n *library.SyncItem) {
 	if n.SyncState == library.Failed {
 		n.SyncState = effectiveState(*n)
 	}
-	n.SyncError, n.ResumeState, n.Attempts, n.NextAttempt = "", "", 0, time.Time{}
+	n.SyncError, n.ResumeState, n.Attempts, n.NextAttempt, n.NeedsUser = "", "", 0, time.Time{}, false
 }
 
 // pushDelete passes a deletion on to the server (which keeps a tombstone,
