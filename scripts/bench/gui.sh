@@ -133,7 +133,7 @@ if [ ! -e "$long/.ready" ]; then
   echo "gui bench: making the 2-hour recording in $long (kept for next time)" >&2
   rm -rf "$long"; mkdir -p "$long"
   sox "$T/signal.wav" "$T/pad.wav" pad 0 1 2>/dev/null
-  sox "$T/pad.wav" -t wav - repeat 35 2>/dev/null | opusenc --quiet --bitrate 32 - "$T/long2h.opus"
+  sox "$T/pad.wav" -t wav - repeat 40 2>/dev/null | opusenc --quiet --bitrate 32 - "$T/long2h.opus"
   sox -n -r 48000 -c 1 -b 16 "$T/silence.wav" trim 0 1
   "$bin" --data-dir "$long" import "$T/silence.wav" >/dev/null
   "$bin" --data-dir "$long" transcribe --auto off >/dev/null # (a library must exist first)
@@ -142,18 +142,29 @@ if [ ! -e "$long/.ready" ]; then
 fi
 cc -O2 -o "$T/clickwait" scripts/bench/clickwait.c -lX11 -lXtst
 bar=A3A3AB # the dark theme's Disabled colour: the waveform's bars not yet played
+# column X Y0 H: "y RRGGBB" for each pixel of the column x=X from y=Y0 down.
+column() {
+  /usr/bin/import -window root -crop "1x$3+$1+$2" -depth 8 txt:- 2>/dev/null |
+    awk -F'[,: ]+' -v y0="$2" 'NR > 1 {match($0, /#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]/); print $2 + y0, substr($0, RSTART + 1, 6)}'
+}
+# near: keeps the lines of "y RRGGBB" within 8 per channel of colour $1 (the
+# X server may round what Fyne drew: #3A3A3E reads #3A3A3A).
+near() {
+  awk -v c="$1" 'function h(s, i) { return index("0123456789ABCDEF", substr(s, i, 1)) * 16 + index("0123456789ABCDEF", substr(s, i + 1, 1)) }
+    { ok = 1; for (i = 1; i <= 5; i += 2) { d = h($2, i) - h(c, i); if (d < -8 * 17 / 16 || d > 8 * 17 / 16) ok = 0 } if (ok) print $1 }'
+}
 # rows: the y of the silence row (second: newest first) and of the 2-hour
-# row, from the separator Fyne draws between them at x=200.
+# row, from the separator Fyne draws between them (#3A3A3E) at x=200.
 rows() {
   local sep
-  sep=$(/usr/bin/import -window root -crop 1x800+200+0 txt:- 2>/dev/null | awk -F'[,: ]+' '/#3A3A3E/ {y=$2} END {print y}')
+  sep=$(column 200 150 500 | near 3A3A3E | tail -1)
+  [ -n "$sep" ] || { echo "gui bench: no row separator found" >&2; exit 1; }
   echo $((sep + 30)) $((sep - 30))
 }
-# wave_x, wave_y: a point inside the waveform's bars in the details pane,
-# found once (a run of 8 pixels of the bar colour down the column x=672).
+# wave_y: a point inside the waveform's bars in the details pane, found once
+# (a run of 8 pixels of the bar colour down the column x=672).
 find_wave() {
-  /usr/bin/import -window root -crop 1x600+672+150 txt:- 2>/dev/null |
-    awk -F'[,: ]+' -v c="#$bar" '$0 ~ c {n++; if (n == 8) {print $2 + 150 - 4; exit}} $0 !~ c {n = 0}'
+  column 672 150 500 | near "$bar" | awk 'NR > 1 && $1 != last + 1 {n = 0} {n++; last = $1; if (n == 8) {print $1 - 4; exit}}'
 }
 declare -a wave_cold wave_warm
 for i in 1 2 3; do
