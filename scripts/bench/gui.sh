@@ -262,9 +262,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 == 0) print "n/
   echo "  ratio Earshot/GNOME while recording: CPU $(ratio "$e_rec_cpu" "$g_rec_cpu") (goal ≤ 0.25), memory $(ratio "$e_rec_rss" "$g_rec_rss") (goal ≤ 0.50)"
   echo "  ($g_note)"
   echo
-  echo "waveform of a 2 h 7 min Opus recording: click on its row → its bars on screen (goal < 200 ms)"
+  echo "waveform of a 2-hour Opus recording ($(soxi -d "$long_file" 2>/dev/null || echo '2 h')): click on its row → its bars on screen (goal < 200 ms)"
   echo "  stored overview:  ${ww_ms} ms (median of ${#wave_warm[@]}, details pane already shown), ${wc_ms} ms (median of ${#wave_cold[@]}, first selection after launch)"
-  echo "  decoded on selection (before; same run): ${wave_old} ms — ratio $(ratio "$ww_ms" "$wave_old")"
-  echo "  ffmpeg showwavespic of the same file (reference): ${wave_ff} ms — ratio $(ratio "$ww_ms" "$wave_ff")"
+  echo "  decoded on selection (before; same run): ${wave_old} ms — the stored overview is $(ratio "$wave_old" "$ww_ms")× faster"
+  echo "  ffmpeg showwavespic of the same file (reference): ${wave_ff} ms — the stored overview is $(ratio "$wave_ff" "$ww_ms")× faster"
 } >"$out"
 cat "$out"
