@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/audio/device"
@@ -24,8 +26,9 @@ const (
 // speedChoices are the speeds the speed control offers.
 var speedChoices = []float64{0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3}
 
-// listenTools are the speed, skip-silence and enhance controls in the
-// player's tools row. They apply to the player at once and to every
+// listenTools are the speed, skip-silence and enhance controls: a row of
+// their own under Play (the tools row beside it runs off a narrow details
+// pane). They apply to the player at once and to every
 // recording played after; listen.Apply does the work, as for `earshot play`.
 type listenTools struct {
 	p       *playback
@@ -54,9 +57,8 @@ func newListenTools(p *playback) *listenTools {
 	l.speed.OnChanged = func(string) { l.changed() }
 	l.skip.OnChanged = func(bool) { l.changed() }
 	l.enhance.OnChanged = func(bool) { l.changed() }
-	p.tools.Add(l.speed)
-	p.tools.Add(l.skip)
-	p.tools.Add(l.enhance)
+	row := container.NewHBox(l.speed, l.skip, l.enhance)
+	p.content.(*fyne.Container).Add(row)
 	return l
 }
 

@@ -57,10 +57,10 @@ func newPlayback(d *detailsPanel) *playback {
 	p.forward = widget.NewButtonWithIcon("10 s", theme.MediaFastForwardIcon(), func() { p.skip(skipStep) })
 	p.position = widget.NewLabel("0:00 / 0:00")
 	p.tools = container.NewHBox()
-	p.listen = newListenTools(p)
 	big := container.New(&minScale{w: 7, h: 2.5}, p.play)
 	buttons := container.NewHBox(p.back, big, p.forward, container.New(&minScale{w: 8, h: 1}, p.position), p.tools)
 	p.content = container.NewVBox(p.seek, buttons)
+	p.listen = newListenTools(p)
 	return p
 }
 
