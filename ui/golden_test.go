@@ -42,10 +42,7 @@ var variants = []struct {
 func goldenLibrary(t *testing.T, v fyne.ThemeVariant) (*UI, *library.Library, []string) {
 	t.Helper()
 	u, lib := newTestUI(t)
-	ctx := context.Background()
-	if err := lib.SetAutoTranscribe(ctx, false); err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background() // newTestUI turns transcription off
 	var ids []string
 	for _, name := range []string{"Interview with Ada.wav", "Standup notes.wav"} {
 		r, err := lib.Import(ctx, writeTone(t, name), nil)

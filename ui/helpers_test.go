@@ -64,6 +64,12 @@ func newTestUI(t *testing.T) (*UI, *library.Library) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lib.Close() })
+	// Off unless a test is about transcripts: otherwise every imported tone
+	// makes the window's worker load PocketSphinx, and each test waits
+	// seconds for it at cleanup.
+	if err := lib.SetAutoTranscribe(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
 	return newTestUIWith(t, NewBackend(lib, "null")), lib
 }
 

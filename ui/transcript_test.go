@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -17,6 +18,9 @@ import (
 // on a word plays from it; the search box finds the word said.
 func TestTranscriptInTheWindow(t *testing.T) {
 	u, lib := newTestUI(t)
+	if err := lib.SetAutoTranscribe(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
 	u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI("../transcribe/testdata/jfk.wav")}) })
 	var v *transcriptView
 	onMainWait(func() { v = u.details.transcriptView })
