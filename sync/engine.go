@@ -36,6 +36,10 @@ type Options struct {
 	Backoff Backoff
 	// PageSize is the limit= of each list request; 0 means 1000.
 	PageSize int
+	// HealthInterval is how often Run asks the server whether it is still
+	// there while idle between passes, so the status turns to offline soon
+	// after the server goes away rather than at the next poll; 0 means 10 s.
+	HealthInterval time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -59,6 +63,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = 1000
+	}
+	if o.HealthInterval <= 0 {
+		o.HealthInterval = 10 * time.Second
 	}
 	return o
 }
@@ -348,20 +355,22 @@ func (e *Engine) probe(ctx context.Context, changes <-chan library.Change) error
 				break wait
 			}
 		}
-		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := e.c.Health(hctx)
-		cancel()
-		if err == nil || KindOf(err) != KindOffline {
+		if err := e.health(ctx); err == nil || KindOf(err) != KindOffline {
 			return nil
 		}
 	}
 }
 
 // sleep waits for the next reason to run a pass: a library change, a
-// Trigger, or the end of wait.
+// Trigger, or the end of wait. Meanwhile it asks the server's /healthz
+// every HealthInterval (one small request): when the server has gone, the
+// status says offline at once and sleep turns into probe, which waits for
+// it to come back with backoff.
 func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait time.Duration) error {
 	t := time.NewTimer(wait)
 	defer t.Stop()
+	health := time.NewTicker(e.opts.HealthInterval)
+	defer health.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -370,6 +379,11 @@ func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait 
 			return nil
 		case <-t.C:
 			return nil
+		case <-health.C:
+			if err := e.health(ctx); KindOf(err) == KindOffline {
+				e.setStatus(func(s *Status) { s.State, s.Err = StateOffline, err })
+				return e.probe(ctx, changes)
+			}
 		case _, ok := <-changes:
 			if !ok {
 				return errors.New("sync: the library was closed")
@@ -379,6 +393,13 @@ func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait 
 			return errLocalChange
 		}
 	}
+}
+
+// health asks the server whether it is there, for at most 5 s.
+func (e *Engine) health(ctx context.Context) error {
+	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return e.c.Health(hctx)
 }
 
 func debounce(ctx context.Context, changes <-chan library.Change, d time.Duration) {

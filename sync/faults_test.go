@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -335,5 +336,50 @@ func TestOfflineCountsNewRecordings(t *testing.T) {
 	waitFor(t, two, `the status "offline, 2 waiting"`)
 	if st := a.eng.Status(); !strings.HasPrefix(st.String(), "offline, 2 waiting") {
 		t.Fatalf("status: %q", st)
+	}
+}
+
+// TestIdleNoticesServerGone: an engine idle between passes (the poll an
+// hour away) says "offline" soon after the server dies, from its health
+// probe alone, and syncs again once the server is back.
+func TestIdleNoticesServerGone(t *testing.T) {
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 100 * time.Millisecond})
+	idle, offline, back := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var onceIdle, onceOff, onceBack sync.Once
+	var wentOffline atomic.Bool
+	cancelSub := a.eng.Subscribe(func(ev Event) {
+		if ev.Kind != StatusChanged {
+			return
+		}
+		switch {
+		case ev.Status.State == StateOffline:
+			wentOffline.Store(true)
+			onceOff.Do(func() { close(offline) })
+		case ev.Status.State == StateIdle && wentOffline.Load():
+			onceBack.Do(func() { close(back) })
+		case ev.Status.State == StateIdle:
+			onceIdle.Do(func() { close(idle) })
+		}
+	})
+	defer cancelSub()
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.eng.Run(ctx) }()
+	defer func() { cancel(); <-runDone }()
+
+	waitFor(t, idle, "the first pass")
+	srv.Kill()
+	waitFor(t, offline, "the offline state with no pass due for an hour")
+	if st := a.eng.Status(); st.State != StateOffline || st.Err == nil {
+		t.Fatalf("status after the server died: %+v", st)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, back, "a good pass once the server is back")
+	if st := a.eng.Status(); st.State != StateIdle || st.Err != nil {
+		t.Fatalf("status once the server is back: %+v", st)
 	}
 }
