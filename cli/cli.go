@@ -117,12 +117,17 @@ func (e *Env) rootCommand() *cobra.Command {
 	root.SetOut(e.Stdout)
 	root.SetErr(e.Stderr)
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagProblem(err)} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&e.DataDir, "data-dir", "", "the library's folder (default $EARSHOT_DATA_DIR, else the user's data folder)")
 	pf.BoolVarP(&e.Quiet, "quiet", "q", false, "print only results and errors")
 	pf.BoolVarP(&e.Verbose, "verbose", "v", false, "print more detail (every recording a sync touches)")
-	root.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if e.Quiet && e.Verbose {
+			return usageError{errors.New("-q (quiet) and -v (verbose) cannot be used together: pick one")}
+		}
+		return nil
+	}
 	root.SetHelpCommand(helpCommand(root))
 	names := make([]string, 0, len(commands))
 	for n := range commands {

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	flag "github.com/spf13/pflag"
+
+	"github.com/earshot/earshot/library"
 )
 
 func init() {
@@ -45,7 +48,7 @@ func importFiles(ctx context.Context, e *Env, paths []string, asJSON bool) error
 		if err != nil {
 			failed = append(failed, err)
 			if len(paths) > 1 {
-				fmt.Fprintf(e.Stderr, "earshot import: %s\n", oneLine(explain(err)))
+				fmt.Fprintf(e.Stderr, "earshot import: %s\n", oneLine(importProblem(err)))
 			}
 			continue
 		}
@@ -64,7 +67,16 @@ func importFiles(ctx context.Context, e *Env, paths []string, asJSON bool) error
 	case len(failed) == 0:
 		return nil
 	case len(paths) == 1:
-		return failed[0]
+		return errors.New(importProblem(failed[0]))
 	}
 	return fmt.Errorf("%d of %d files not imported (the reasons are above); %d imported", len(failed), len(paths), len(imported))
+}
+
+// importProblem is one file's failure as "FILE: why", the file named once.
+func importProblem(err error) string {
+	var ie *library.ImportError
+	if errors.As(err, &ie) {
+		return ie.File + ": " + ie.Reason()
+	}
+	return explain(err)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,10 +26,20 @@ func TestImportSeveral(t *testing.T) {
 	if len(ids) != 2 {
 		t.Fatalf("stdout %q: want the two new ids", r.stdout)
 	}
-	for _, want := range []string{"notes.txt", "not an audio file", "such.wav", "2 of 4 files not imported", "2 imported"} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	// One line per bad file, naming it once and saying why in words.
+	want := []string{
+		"earshot import: notes.txt: not an audio file Earshot can read: unknown content; supported: WAV, FLAC, Ogg Opus, MP3",
+		"earshot import: such.wav: no such file",
+		"earshot import: 2 of 4 files not imported (the reasons are above); 2 imported",
+	}
+	var lines []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "earshot import: ") {
+			lines = append(lines, l)
 		}
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("stderr:\n%s\nwant:\n%s", r.stderr, strings.Join(want, "\n"))
 	}
 	ls, _ := listJSON(t, dir)
 	if len(ls) != 2 || find(t, ls, ids[1]).Format != "opus" {

@@ -21,25 +21,25 @@ func (l *Library) Import(ctx context.Context, src string, progress Progress) (Re
 	base := filepath.Base(src)
 	st, err := os.Stat(src)
 	if err != nil {
-		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	if st.IsDir() {
-		return Recording{}, fmt.Errorf("import %s: it is a folder; name an audio file", base)
+		return Recording{}, &ImportError{File: base, Err: errors.New("it is a folder; name an audio file")}
 	}
 	format, err := audio.DetectFormat(src)
 	if err != nil {
-		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	id := api.NewID()
 	var lockFile *os.File
 	if err := l.withIncomingLock(func() (err error) { lockFile, err = l.createLock(id); return }); err != nil {
-		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	title := api.CleanTitle(strings.TrimSuffix(base, filepath.Ext(base)))
 	r, err := l.importAs(ctx, id, title, src, format, progress)
 	if err != nil {
 		l.cleanupIncoming(id, lockFile)
-		return Recording{}, fmt.Errorf("import %s: %w", base, err)
+		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	l.cleanupIncoming(id, lockFile)
 	return r, nil

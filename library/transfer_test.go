@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,9 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		}
 		if err != nil && bytes.ContainsRune([]byte(err.Error()), '\n') {
 			t.Errorf("import %s: error spans lines: %q", tc.path, err)
+		}
+		if base := filepath.Base(tc.path); err != nil && strings.Count(err.Error(), base) != 1 {
+			t.Errorf("import %s: %q names the file %d times, want once", tc.path, err, strings.Count(err.Error(), base))
 		}
 	}
 	if n, _ := l.Count(ctx, ListOptions{Trash: WithTrashed}); n != 0 {
