@@ -312,24 +312,58 @@ func (l *Library) EditSegment(ctx context.Context, id string, index int, text st
 	return nil
 }
 
+// ErrTranscriptChanged is returned (wrapped) by ApplyRemoteTranscript and
+// ApplyFetchedTranscript when the local transcript changed after the caller
+// looked at it: nothing was replaced, and the next sync sends the change.
+var ErrTranscriptChanged = errors.New("the transcript changed on this device meanwhile")
+
 // ApplyRemoteTranscript replaces the local transcript with the server's
-// (version remoteVersion), edits and all: it is not dirty afterwards, and
-// a queued or running job for the recording is cancelled, since the
-// transcript was made once already.
-func (l *Library) ApplyRemoteTranscript(ctx context.Context, id string, t api.Transcript, remoteVersion int64) error {
+// (version remoteVersion), edits and all, if it is still at localVersion
+// (TranscriptInfo.LocalVersion; 0 when there was none). The check and the
+// replacement are one transaction, so an edit made since is never
+// overwritten. It is not dirty afterwards, and a queued or running job for
+// the recording is cancelled, since the transcript was made once already.
+func (l *Library) ApplyRemoteTranscript(ctx context.Context, id string, t api.Transcript, remoteVersion, localVersion int64) error {
+	return l.applyRemote(ctx, id, t, remoteVersion, func(cur TranscriptInfo) bool {
+		return cur.LocalVersion == localVersion
+	})
+}
+
+// ApplyFetchedTranscript is ApplyRemoteTranscript for a transcript fetched
+// because the server's is newer: it replaces the local one only if that has
+// no change the server lacks (not dirty) and is older than remoteVersion,
+// both checked in the transaction that replaces it.
+func (l *Library) ApplyFetchedTranscript(ctx context.Context, id string, t api.Transcript, remoteVersion int64) error {
+	return l.applyRemote(ctx, id, t, remoteVersion, func(cur TranscriptInfo) bool {
+		return !cur.Dirty && cur.RemoteVersion < remoteVersion
+	})
+}
+
+func (l *Library) applyRemote(ctx context.Context, id string, t api.Transcript, remoteVersion int64, still func(TranscriptInfo) bool) error {
 	err := l.write(ctx, func(tx *sql.Tx) error {
 		if _, err := get(ctx, tx, id); err != nil {
 			return err
 		}
+		// Every replacement bumps local_version too, so a caller's guard
+		// never passes over a change it did not see.
+		var cur TranscriptInfo
+		err := tx.QueryRowContext(ctx, `SELECT local_version, dirty, remote_version FROM transcripts WHERE id = ?`, id).
+			Scan(&cur.LocalVersion, &cur.Dirty, &cur.RemoteVersion)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if !still(cur) {
+			return ErrTranscriptChanged
+		}
 		if err := replaceSegments(ctx, tx, id, cleanSegments(t.Segments)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO transcripts (id, engine, model, engine_version, language,
+		_, err = tx.ExecContext(ctx, `INSERT INTO transcripts (id, engine, model, engine_version, language,
 				created_at, updated_at, dirty, remote_version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
 			ON CONFLICT (id) DO UPDATE SET engine = excluded.engine, model = excluded.model,
 				engine_version = excluded.engine_version, language = excluded.language,
 				created_at = excluded.created_at, updated_at = excluded.updated_at,
-				dirty = 0, remote_version = excluded.remote_version`,
+				local_version = local_version + 1, dirty = 0, remote_version = excluded.remote_version`,
 			id, t.Engine, t.Model, t.EngineVersion, t.Language, msOrZero(t.CreatedAt), l.now().UnixMilli(), remoteVersion)
 		if err != nil {
 			return err

@@ -134,7 +134,7 @@ func TestTranscriptPushAndRemote(t *testing.T) {
 		t.Fatalf("still dirty after the push: %+v", dirty)
 	}
 	remote := engineT(api.Segment{StartMS: 0, EndMS: 900, Text: "from the other laptop", Edited: true})
-	if err := l.ApplyRemoteTranscript(ctx, r.ID, remote, 6); err != nil {
+	if err := l.ApplyRemoteTranscript(ctx, r.ID, remote, 6, info.LocalVersion); err != nil {
 		t.Fatal(err)
 	}
 	info, _ = l.Transcript(ctx, r.ID)
@@ -267,5 +267,62 @@ func TestSearchNewestFirstAmongEquals(t *testing.T) {
 	hits := search(t, l, "plumber")
 	if len(hits) != 3 || hits[0].ID != ids[2] || hits[1].ID != ids[1] || hits[2].ID != ids[0] {
 		t.Fatalf("order: %+v, want newest first", hits)
+	}
+}
+
+// TestApplyRemoteTranscriptGuards: the server's transcript replaces the
+// local one only while the local one is as the caller saw it — an edit, a
+// save or a newer version stored meanwhile makes it refuse, changing
+// nothing.
+func TestApplyRemoteTranscriptGuards(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	r := mustCommit(t, l, "guards")
+	remote := engineT(seg(0, "from the server"))
+	texts := func() string {
+		info, err := l.Transcript(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := ""
+		for _, sg := range info.Transcript.Segments {
+			s += "[" + sg.Text + "]"
+		}
+		return s
+	}
+	// None here yet: a fetch applies; a stale local version does not.
+	if err := l.ApplyRemoteTranscript(ctx, r.ID, remote, 1, 3); !errors.Is(err, ErrTranscriptChanged) {
+		t.Fatalf("apply against local version 3 of none: %v, want ErrTranscriptChanged", err)
+	}
+	if err := l.ApplyFetchedTranscript(ctx, r.ID, remote, 2); err != nil {
+		t.Fatal(err)
+	}
+	// The same or an older version again: refused.
+	for _, v := range []int64{1, 2} {
+		if err := l.ApplyFetchedTranscript(ctx, r.ID, engineT(seg(0, "older")), v); !errors.Is(err, ErrTranscriptChanged) {
+			t.Fatalf("fetch of version %d over 2: %v, want ErrTranscriptChanged", v, err)
+		}
+	}
+	// Edited here: a newer fetch must not overwrite the edit.
+	if err := l.EditSegment(ctx, r.ID, 0, "typed here"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.ApplyFetchedTranscript(ctx, r.ID, engineT(seg(0, "newer")), 3); !errors.Is(err, ErrTranscriptChanged) {
+		t.Fatalf("fetch over an edit: %v, want ErrTranscriptChanged", err)
+	}
+	if got := texts(); got != "[typed here]" {
+		t.Fatalf("after refused fetch: %s", got)
+	}
+	// Against the local version the caller read: applies; against the one
+	// before the edit: refused.
+	info, _ := l.Transcript(ctx, r.ID)
+	if err := l.ApplyRemoteTranscript(ctx, r.ID, engineT(seg(0, "merged")), 4, info.LocalVersion-1); !errors.Is(err, ErrTranscriptChanged) {
+		t.Fatalf("apply against the version before the edit: %v", err)
+	}
+	if err := l.ApplyRemoteTranscript(ctx, r.ID, engineT(seg(0, "merged")), 4, info.LocalVersion); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(); got != "[merged]" {
+		t.Fatalf("after apply: %s", got)
 	}
 }

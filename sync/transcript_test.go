@@ -3,6 +3,9 @@ package sync
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,5 +114,54 @@ func transcriptSync(t *testing.T, url string) {
 	a.sync(t)
 	if _, _, err := a.sess.Client().GetTranscript(ctx, r.ID); KindOf(err) != KindNotFound {
 		t.Fatalf("transcript of a deleted recording: %v", err)
+	}
+}
+
+// editOnFetch is B's network with a user at the keyboard: the moment B asks
+// the server for a transcript, before the answer arrives, edit runs (a
+// correction typed in the window while the sync pass is between listing
+// what to fetch and storing it).
+type editOnFetch struct {
+	rt   http.RoundTripper
+	edit func()
+	done atomic.Bool
+}
+
+func (e *editOnFetch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/transcript") && !e.done.Swap(true) {
+		e.edit()
+	}
+	return e.rt.RoundTrip(r)
+}
+
+// TestTranscriptFetchKeepsEditMadeMeanwhile: a correction made on this
+// device after the sync pass decided to fetch the server's newer transcript
+// but before it stored it is not overwritten; it is pushed and merged, so
+// both devices end with both corrections.
+func TestTranscriptFetchKeepsEditMadeMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	url := sharedServer(t).URL
+	email, pw := newUser(t, url)
+	a := newDevice(t, "A", url, email, pw, Options{})
+	b := newDevice(t, "B", url, email, pw, Options{})
+	r := a.record(t, "Standup", 10_000)
+	must(t, a.lib.SaveTranscript(ctx, r.ID, spoken("budget", "hiring", "roadmap"), false))
+	a.sync(t)
+	b.sync(t)
+
+	must(t, a.lib.EditSegment(ctx, r.ID, 0, "budget review"))
+	a.sync(t)
+	hook := &editOnFetch{rt: b.net.rt, edit: func() { must(t, b.lib.EditSegment(ctx, r.ID, 2, "road map")) }}
+	b.net.rt = hook
+	b.sync(t)
+	if !hook.done.Load() {
+		t.Fatal("B never fetched A's correction")
+	}
+	b.sync(t)
+	a.sync(t)
+	for _, d := range []*device{a, b} {
+		if got := segTexts(t, d, r.ID); got != "[budget review][hiring][road map]" {
+			t.Errorf("%s: %s, want both corrections", d.name, got)
+		}
 	}
 }

@@ -46,7 +46,13 @@ func (e *Engine) fetchTranscripts(ctx context.Context, sum *Summary) error {
 			sum.Failed = append(sum.Failed, ItemError{ID: id, Op: OpTranscript, Err: err})
 			continue
 		}
-		if err := e.lib.ApplyRemoteTranscript(ctx, id, t, version); err != nil && !errors.Is(err, library.ErrNotFound) {
+		// Applied only if no edit or transcription happened here since the
+		// list was made (checked in the same transaction): such a change is
+		// pushed next, against this version, and merged on its 412.
+		switch err := e.lib.ApplyFetchedTranscript(ctx, id, t, version); {
+		case errors.Is(err, library.ErrNotFound), errors.Is(err, library.ErrTranscriptChanged):
+			continue
+		case err != nil:
 			return err
 		}
 		sum.TranscriptsDown++
@@ -98,7 +104,7 @@ func (e *Engine) pushTranscript(ctx context.Context, d library.DirtyTranscript, 
 		case err == nil:
 			sum.TranscriptsUp++
 			if merged {
-				return e.lib.ApplyRemoteTranscript(ctx, d.ID, local, rec.TranscriptVersion)
+				return keepNewer(e.lib.ApplyRemoteTranscript(ctx, d.ID, local, rec.TranscriptVersion, info.LocalVersion))
 			}
 			return e.lib.MarkTranscriptPushed(ctx, d.ID, info.LocalVersion, rec.TranscriptVersion)
 		case KindOf(err) == KindNotFound:
@@ -124,12 +130,22 @@ func (e *Engine) pushTranscript(ctx context.Context, d library.DirtyTranscript, 
 		}
 		if sameSegments(out.Segments, server.Segments) {
 			sum.TranscriptsDown++
-			return e.lib.ApplyRemoteTranscript(ctx, d.ID, server, version)
+			return keepNewer(e.lib.ApplyRemoteTranscript(ctx, d.ID, server, version, info.LocalVersion))
 		}
 		local, base, merged = out, version, true
 	}
 	return &Error{Op: "put transcript " + d.ID, Kind: KindTransient,
 		Message: "the transcript kept changing on the server while this device sent its corrections; they go again at the next sync"}
+}
+
+// keepNewer passes err on unless it says the transcript changed here while
+// it was being sent: then the local one stays dirty on its old base, and
+// the next push merges it with the server's again.
+func keepNewer(err error) error {
+	if errors.Is(err, library.ErrTranscriptChanged) {
+		return nil
+	}
+	return err
 }
 
 // mergeTranscript is the server's transcript with this device's corrections
