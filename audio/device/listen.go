@@ -1,9 +1,6 @@
 package device
 
 import (
-	"fmt"
-
-	"github.com/earshot/earshot/audio/enhance"
 	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/audio/vad"
 )
@@ -35,11 +32,8 @@ func (p *Player) SetSkips(pauses []vad.Span) error {
 
 // SetEnhance turns enhanced playback on or off: noise suppression and a
 // gain to enhance.TargetLUFS from the recording's loudness (LUFS, as
-// library.Loudness measures it). Only 48 kHz audio can be enhanced.
+// library.Loudness measures it), at the recording's own rate.
 func (p *Player) SetEnhance(on bool, loudness float64) error {
-	if on && p.info.SampleRate != enhance.Rate {
-		return fmt.Errorf("play: %w", enhance.ErrRate)
-	}
 	return p.retune(func(s *source) { s.enhanceOn, s.loudness = on, loudness })
 }
 

@@ -283,36 +283,67 @@ func loudness(t *testing.T, pcm []int16) float64 {
 }
 
 // TestEnhancedSourceKeepsEverySample reads a whole file through the
-// player's source with enhancing on, alone and with a 2× stretch: nothing
-// is lost or added by the enhancer's frames and look-ahead.
+// player's source with enhancing on, alone and with a 2× stretch, at 48 kHz
+// mono and 44.1 kHz stereo (resampled around the noise suppressor): nothing
+// is lost or added by the enhancer's frames, resampling and look-ahead.
 func TestEnhancedSourceKeepsEverySample(t *testing.T) {
-	pcm := ta.AddNoise(ta.Tone(1234*time.Millisecond, 300, 0.2), 0.001, 0, 8)
-	path := filepath.Join(t.TempDir(), "t.flac")
-	ta.WriteFile(t, path, audio.FLAC, pcm)
-	for _, speed := range []float64{1, 2} {
-		dec, err := audio.OpenDecoder(path)
+	mono := ta.AddNoise(ta.Tone(1234*time.Millisecond, 300, 0.2), 0.001, 0, 8)
+	for _, c := range []struct {
+		rate, ch int
+		pcm      []int16
+	}{{48000, 1, mono}, {44100, 2, stereoAt(mono, 44100)}} {
+		path := filepath.Join(t.TempDir(), "t.flac")
+		enc, err := audio.Create(path, audio.FLAC, c.rate, c.ch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := newSource(dec)
-		s.enhanceOn, s.loudness, s.speed = true, -30, speed
-		if err := s.reset(0); err != nil {
+		if err := enc.Write(c.pcm); err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for {
-			b, err := s.read()
-			n += len(b)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
+		if _, err := enc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, speed := range []float64{1, 2} {
+			if n, want := enhancedSamples(t, path, speed), float64(len(c.pcm))/speed; !within(float64(n), want, 0.002) {
+				t.Errorf("%d Hz, %d channels at %g×: %d samples out, want %.0f", c.rate, c.ch, speed, n, want)
 			}
 		}
-		if want := float64(len(pcm)) / speed; !within(float64(n), want, 0.002) {
-			t.Errorf("at %g×: %d samples out, want %.0f", speed, n, want)
+	}
+}
+
+// stereoAt is mono 48 kHz pcm at rate, in two channels (the second half as loud).
+func stereoAt(mono []int16, rate int) []int16 {
+	m := audio.NewResampler(ta.Rate, rate, 1).Process(nil, mono, true)
+	out := make([]int16, 0, 2*len(m))
+	for _, v := range m {
+		out = append(out, v, v/2)
+	}
+	return out
+}
+
+// enhancedSamples counts the samples the player's source gives for the
+// file at path, enhanced, at speed.
+func enhancedSamples(t *testing.T, path string, speed float64) int {
+	t.Helper()
+	dec, err := audio.OpenDecoder(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSource(dec)
+	defer s.close()
+	s.enhanceOn, s.loudness, s.speed = true, -30, speed
+	if err := s.reset(0); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		b, err := s.read()
+		n += len(b)
+		if errors.Is(err, io.EOF) {
+			return n
 		}
-		s.close()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -26,26 +26,35 @@ const (
 	MaxBoostDB = 30.0
 )
 
-// Rate is the one sample rate RNNoise works at.
+// Rate is the one sample rate RNNoise works at; audio at any other rate
+// is resampled to it and back around the noise suppressor.
 const Rate = 48000
 
-// ErrRate means audio at a rate other than 48 kHz (Earshot records and
-// decodes Opus at 48 kHz; an imported WAV or FLAC may differ).
-var ErrRate = errors.New("enhance works on 48 kHz audio; export the recording as Opus first, then enhance that")
-
-// Denoiser suppresses noise in interleaved 48 kHz audio, one RNNoise state
-// per channel. Not safe for concurrent use; Close it.
+// Denoiser suppresses noise in interleaved audio at any sample rate, one
+// RNNoise state per channel. RNNoise works at 48 kHz only, so audio at
+// another rate goes through the project's band-limited resampler to 48 kHz
+// and back: the output keeps the input's rate, channels and length (a
+// recording at 16 or 44.1 kHz plays and exports as it was recorded). Not
+// safe for concurrent use; Close it.
 type Denoiser struct {
 	ch   int
+	rate int
 	dn   []*denoiser
-	pend []int16     // interleaved samples short of a frame
+	pend []int16     // interleaved 48 kHz samples short of a frame
 	x    [][]float32 // per channel, one frame
-	out  []int16
+	out  []int16     // denoised, at 48 kHz
+
+	up, down *audio.Resampler // to 48 kHz and back; nil at 48 kHz
+	at48     []int16          // input resampled to 48 kHz
+	res      []int16          // output back at the input's rate
 }
 
-// NewDenoiser starts noise suppression for ch channels.
-func NewDenoiser(ctx context.Context, ch int) (*Denoiser, error) {
-	d := &Denoiser{ch: ch}
+// NewDenoiser starts noise suppression for audio at rate Hz with ch channels.
+func NewDenoiser(ctx context.Context, rate, ch int) (*Denoiser, error) {
+	if rate < 1 || ch < 1 {
+		return nil, fmt.Errorf("noise suppression: unsupported audio: %d Hz, %d channels", rate, ch)
+	}
+	d := &Denoiser{ch: ch, rate: rate}
 	for range ch {
 		dn, err := newDenoiser(ctx)
 		if err != nil {
@@ -55,12 +64,55 @@ func NewDenoiser(ctx context.Context, ch int) (*Denoiser, error) {
 		d.dn = append(d.dn, dn)
 		d.x = append(d.x, make([]float32, FrameSize))
 	}
+	d.reset()
 	return d, nil
 }
 
-// Write denoises interleaved samples and returns what is ready, whole
-// 10 ms frames (valid until the next call). It does not retain pcm.
+// reset drops what is inside (after a seek), keeping the noise estimate.
+func (d *Denoiser) reset() {
+	d.pend = d.pend[:0]
+	if d.rate != Rate {
+		d.up = audio.NewResampler(d.rate, Rate, d.ch)
+		d.down = audio.NewResampler(Rate, d.rate, d.ch)
+	}
+}
+
+// Write denoises interleaved samples and returns what is ready (valid
+// until the next call). It does not retain pcm.
 func (d *Denoiser) Write(ctx context.Context, pcm []int16) ([]int16, error) {
+	if d.up == nil {
+		return d.write48(ctx, pcm)
+	}
+	d.at48 = d.up.Process(d.at48[:0], pcm, false)
+	out, err := d.write48(ctx, d.at48)
+	if err != nil {
+		return nil, err
+	}
+	d.res = d.down.Process(d.res[:0], out, false)
+	return d.res, nil
+}
+
+// Flush denoises what is left and returns it: all the output comes to as
+// many frames as all the input.
+func (d *Denoiser) Flush(ctx context.Context) ([]int16, error) {
+	if d.up == nil {
+		return d.flush48(ctx)
+	}
+	d.at48 = d.up.Process(d.at48[:0], nil, true)
+	out, err := d.write48(ctx, d.at48)
+	if err != nil {
+		return nil, err
+	}
+	d.res = d.down.Process(d.res[:0], out, false) // before flush48 reuses out
+	if out, err = d.flush48(ctx); err != nil {
+		return nil, err
+	}
+	d.res = d.down.Process(d.res, out, true)
+	return d.res, nil
+}
+
+// write48 denoises 48 kHz samples and returns whole 10 ms frames.
+func (d *Denoiser) write48(ctx context.Context, pcm []int16) ([]int16, error) {
 	d.out = d.out[:0]
 	d.pend = append(d.pend, pcm...)
 	n := FrameSize * d.ch
@@ -74,9 +126,9 @@ func (d *Denoiser) Write(ctx context.Context, pcm []int16) ([]int16, error) {
 	return d.out, nil
 }
 
-// Flush denoises what is left (padded with silence to a frame) and
-// returns it, as long as what was left.
-func (d *Denoiser) Flush(ctx context.Context) ([]int16, error) {
+// flush48 denoises what is left at 48 kHz (padded with silence to a frame)
+// and returns it, as long as what was left.
+func (d *Denoiser) flush48(ctx context.Context) ([]int16, error) {
 	d.out = d.out[:0]
 	left := len(d.pend)
 	if left == 0 {
@@ -136,9 +188,6 @@ func File(ctx context.Context, src, dst string, format audio.Format, progress fu
 	}
 	defer dec.Close()
 	in := dec.Info()
-	if in.SampleRate != Rate {
-		return Result{}, fmt.Errorf("enhance %s: %w", filepath.Base(src), ErrRate)
-	}
 	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".denoised.wav")
 	defer os.Remove(tmp)
 	report := func(done int64) {
@@ -171,7 +220,7 @@ func File(ctx context.Context, src, dst string, format audio.Format, progress fu
 // loudness.
 func denoiseTo(ctx context.Context, dec audio.Decoder, path string, report func(int64)) (float64, error) {
 	in := dec.Info()
-	dn, err := NewDenoiser(ctx, in.Channels)
+	dn, err := NewDenoiser(ctx, in.SampleRate, in.Channels)
 	if err != nil {
 		return 0, err
 	}

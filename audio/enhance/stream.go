@@ -1,9 +1,6 @@
 package enhance
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // Enhancer enhances audio as it plays: noise suppression, then a fixed gain
 // to TargetLUFS (from the recording's loudness, measured beforehand) through
@@ -20,14 +17,11 @@ type Enhancer struct {
 	out  []int16
 }
 
-// NewEnhancer returns an Enhancer for 48 kHz audio with ch channels whose
+// NewEnhancer returns an Enhancer for audio at rate Hz with ch channels whose
 // loudness (LUFS, of the original; noise suppression changes it by well
 // under 1 LU on speech) is given. ctx bounds the noise suppressor's calls.
 func NewEnhancer(ctx context.Context, rate, ch int, loudness float64) (*Enhancer, error) {
-	if rate != Rate {
-		return nil, fmt.Errorf("enhance: %w", ErrRate)
-	}
-	dn, err := NewDenoiser(ctx, ch)
+	dn, err := NewDenoiser(ctx, rate, ch)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +53,7 @@ func (e *Enhancer) Flush() ([]int16, error) {
 
 // Reset drops what is inside (after a seek), keeping the noise estimate.
 func (e *Enhancer) Reset() {
-	e.dn.pend = e.dn.pend[:0]
+	e.dn.reset()
 	e.lim = newLimiter(e.rate, e.ch, e.gain, CeilingDB)
 }
 

@@ -119,7 +119,7 @@ func denoiseFile(ctx context.Context, in, out string) error {
 	if err != nil {
 		return err
 	}
-	d, err := enhance.NewDenoiser(ctx, info.Channels)
+	d, err := enhance.NewDenoiser(ctx, info.SampleRate, info.Channels)
 	if err != nil {
 		return err
 	}
