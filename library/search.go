@@ -262,7 +262,8 @@ func matchesAny(stem string, terms []term) bool {
 
 // wordTime finds when the first marked word is said: segment text is its
 // words joined by spaces, so the number of words before the first marker
-// is that word's index. Edited segments have no word times: their start.
+// is that word's index (an edit retimes the words to match its text).
+// A segment without word times gives its start.
 func wordTime(ctx context.Context, word *sql.Stmt, sid int64, marked string, start time.Duration) time.Duration {
 	i := strings.Index(marked, markOpen)
 	if i < 0 {

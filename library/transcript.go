@@ -282,22 +282,28 @@ var ErrNoSegment = errors.New("no such segment")
 
 // EditSegment replaces the text of segment index (0-based) with the user's
 // correction, marks it edited (a redo keeps it) and the transcript dirty.
-// The segment keeps its times; its word times go, since they no longer
-// match the words.
+// The segment keeps its times, and its words theirs where they are
+// unchanged (retimeWords): new words share the time of the ones they
+// replace, so highlighting and click-to-play still work.
 func (l *Library) EditSegment(ctx context.Context, id string, index int, text string) error {
 	text = cleanText(text)
 	err := l.write(ctx, func(tx *sql.Tx) error {
-		var sid int64
-		err := tx.QueryRowContext(ctx, `SELECT sid FROM transcript_segments WHERE id = ? AND idx = ?`, id, index).Scan(&sid)
+		var sid, start, end int64
+		err := tx.QueryRowContext(ctx, `SELECT sid, start_ms, end_ms FROM transcript_segments WHERE id = ? AND idx = ?`, id, index).
+			Scan(&sid, &start, &end)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("segment %d: %w", index+1, ErrNoSegment)
 		} else if err != nil {
 			return err
 		}
+		old, err := segmentWords(ctx, tx, sid)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE transcript_segments SET text = ?, edited = 1 WHERE sid = ?`, text, sid); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM transcript_words WHERE sid = ?`, sid); err != nil {
+		if err := replaceWords(ctx, tx, sid, retimeWords(old, text, start, end)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE transcripts SET local_version = local_version + 1, dirty = 1,
@@ -308,6 +314,40 @@ func (l *Library) EditSegment(ctx context.Context, id string, index int, text st
 	})
 	if err != nil {
 		return fmt.Errorf("edit transcript of %s: %w", id, err)
+	}
+	return nil
+}
+
+// segmentWords reads one segment's words, in order.
+func segmentWords(ctx context.Context, tx *sql.Tx, sid int64) ([]api.Word, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT start_ms, end_ms, text, conf FROM transcript_words WHERE sid = ? ORDER BY idx`, sid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []api.Word
+	for rows.Next() {
+		var w api.Word
+		var conf float64
+		if err := rows.Scan(&w.StartMS, &w.EndMS, &w.Text, &conf); err != nil {
+			return nil, err
+		}
+		w.Conf = float32(conf)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// replaceWords swaps one segment's words.
+func replaceWords(ctx context.Context, tx *sql.Tx, sid int64, words []api.Word) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transcript_words WHERE sid = ?`, sid); err != nil {
+		return err
+	}
+	for j, w := range words {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO transcript_words (sid, idx, start_ms, end_ms, text, conf)
+			VALUES (?, ?, ?, ?, ?, ?)`, sid, j, w.StartMS, w.EndMS, w.Text, w.Conf); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -50,7 +50,8 @@ func TestTranscriptSaveReadEdit(t *testing.T) {
 	if !info.Has || !info.Dirty || info.LocalVersion != 1 || info.Transcript.Engine != "pocketsphinx" {
 		t.Fatalf("after save: %+v", info)
 	}
-	if got := info.Transcript.Segments; len(got) != 2 || got[1].Text != "ship it on friday" ||
+	got := info.Transcript.Segments
+	if len(got) != 2 || got[1].Text != "ship it on friday" ||
 		len(got[1].Words) != 4 || got[1].Words[3].Text != "friday" || got[1].Words[3].StartMS != 6200 {
 		t.Fatalf("segments read back: %+v", got)
 	}
@@ -62,10 +63,15 @@ func TestTranscriptSaveReadEdit(t *testing.T) {
 	}
 	info, _ = l.Transcript(ctx, r.ID)
 	s := info.Transcript.Segments[1]
-	if !s.Edited || s.Text != "ship it on Thursday" || len(s.Words) != 0 || info.LocalVersion != 2 {
+	if !s.Edited || s.Text != "ship it on Thursday" || len(s.Words) != 4 || info.LocalVersion != 2 {
 		t.Fatalf("after edit: %+v (local version %d)", s, info.LocalVersion)
 	}
-	if hits := search(t, l, "thursday"); len(hits) != 1 || hits[0].Segment != 1 {
+	// The unchanged words keep their times, the new one takes the old one's.
+	if w := s.Words; w[0] != got[1].Words[0] || w[2] != got[1].Words[2] ||
+		w[3].Text != "Thursday" || w[3].StartMS != 6200 || w[3].EndMS != 6500 {
+		t.Fatalf("word times after edit: %+v, before %+v", w, got[1].Words)
+	}
+	if hits := search(t, l, "thursday"); len(hits) != 1 || hits[0].Segment != 1 || hits[0].At != 6200*time.Millisecond {
 		t.Fatalf("edited word not found: %+v", hits)
 	}
 	if hits := search(t, l, "friday"); len(hits) != 0 {

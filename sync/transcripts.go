@@ -169,7 +169,7 @@ func mergeTranscript(server, local api.Transcript) (api.Transcript, int) {
 		case out.Segments[i].Edited:
 			lost++
 		default:
-			out.Segments[i].Text, out.Segments[i].Edited = l.Text, true
+			out.Segments[i].Text, out.Segments[i].Edited, out.Segments[i].Words = l.Text, true, l.Words
 		}
 	}
 	return out, lost

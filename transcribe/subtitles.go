@@ -24,7 +24,7 @@ type Cue struct {
 }
 
 // Cues cuts a transcript into subtitle-sized cues, at word times where the
-// engine gave them; a segment the user corrected (no word times) is one cue.
+// engine gave them; a segment without them is one cue.
 func Cues(t api.Transcript) []Cue {
 	var out []Cue
 	for _, s := range t.Segments {

@@ -270,7 +270,7 @@ func newSegmentRow(v *transcriptView, i int, s api.Segment) *segmentRow {
 }
 
 // setWords fills the text: each word a link that plays from it, the one
-// being said (cur) in bold. A corrected segment (no word times) is plain.
+// being said (cur) in bold. A segment without word times is plain text.
 func (r *segmentRow) setWords(cur int) {
 	if len(r.seg.Words) == 0 {
 		if len(r.words.Objects) == 0 {
