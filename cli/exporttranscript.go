@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -50,34 +49,10 @@ func exportTranscripts(ctx context.Context, e *Env, id, audioPath string, format
 			return err
 		}
 		path := base + "." + f
-		if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		if err := durable.WriteFile(path, b.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("write the transcript to %s: %w", path, err)
 		}
 		e.note("wrote the transcript to %s", path)
 	}
 	return nil
-}
-
-// writeFileAtomic writes a temporary file, fsyncs and renames it.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return durable.SyncDir(filepath.Dir(path))
 }

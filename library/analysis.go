@@ -97,7 +97,7 @@ func (l *Library) store(id, sha256 string, a *Analysis) error {
 		if err != nil {
 			return fmt.Errorf("store %s of %s: %w", a.names[i], id, err)
 		}
-		if err := writeFileAtomic(l.analysisPath(id, a.names[i]), b); err != nil {
+		if err := durable.WriteFile(l.analysisPath(id, a.names[i]), b, 0o600); err != nil {
 			return fmt.Errorf("store %s of %s: %w", a.names[i], id, err)
 		}
 	}
@@ -186,30 +186,6 @@ func (l *Library) removeAnalysis(id string) {
 	for _, k := range analyses {
 		removeQuiet(l.analysisPath(id, k.name))
 	}
-}
-
-// writeFileAtomic writes b to path through a temporary file of its own
-// (two processes may analyse the same recording at once), fsynced, renamed.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
 
 // Tap is the function to set as device.Config.Tap for this recording

@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/audio/enhance"
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // loudnessName is the loudness analysis: $DATA/cache/<id>.loudness.json,
@@ -74,7 +75,7 @@ func (l *Library) Loudness(ctx context.Context, r Recording) (float64, error) {
 		return 0, fmt.Errorf("loudness of %s: %w", r.ID, err)
 	}
 	if b, err := json.Marshal(loudnessCache{SHA256: r.SHA256, LUFS: lufs}); err == nil && os.MkdirAll(l.cacheDir(), 0o700) == nil {
-		_ = writeFileAtomic(l.analysisPath(r.ID, loudnessName), b) // a recomputation next time, at worst
+		_ = durable.WriteFile(l.analysisPath(r.ID, loudnessName), b, 0o600) // a recomputation next time, at worst
 	}
 	return lufs, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/earshot/earshot/audio/vad"
+	"github.com/earshot/earshot/internal/durable"
 )
 
 // speechName is the speech map's analysis: $DATA/cache/<id>.speech.json.
@@ -68,7 +69,7 @@ func (l *Library) SpeechMap(ctx context.Context, r Recording) (vad.Map, error) {
 	// the answer: the map is returned either way.
 	if b, err := json.Marshal(speechCache{Version: vad.Version, SHA256: r.SHA256, Map: m}); err == nil {
 		if os.MkdirAll(l.cacheDir(), 0o700) == nil {
-			_ = writeFileAtomic(l.speechPath(r.ID), b)
+			_ = durable.WriteFile(l.speechPath(r.ID), b, 0o600)
 		}
 	}
 	return m, nil

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/earshot/earshot/api"
@@ -84,23 +83,8 @@ func (f FileStore) read() (map[string]api.Session, error) {
 // it), fsynced, renamed over it, the folder fsynced.
 func (f FileStore) write(m map[string]api.Session) error {
 	b, _ := json.MarshalIndent(m, "", "  ")
-	tmp, err := os.CreateTemp(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".*")
-	if err != nil {
+	if err := durable.WriteFile(f.Path, b, 0o600); err != nil {
 		return fmt.Errorf("save the session file: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename: nothing to remove
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.Path)
-	}
-	if err != nil {
-		return fmt.Errorf("save the session file: %w", err)
-	}
-	return durable.SyncDir(filepath.Dir(f.Path))
+	return nil
 }
