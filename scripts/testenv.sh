@@ -135,3 +135,28 @@ start_xvfb() {
   export DISPLAY=":$n"
   wait_until 10 test -e "/tmp/.X11-unix/X$n"
 }
+
+# e2e_setup SERVICE... is how every window script starts: the locale its
+# text checks expect, a test environment, each named service (pulse, xvfb,
+# keyring) unless the caller (make test) already started it, and $bin: the
+# earshot binary to drive — EARSHOT_BIN, else built afresh into the
+# environment's folder so a stale bin/earshot never misleads.
+e2e_setup() {
+  export LANG=en_US.UTF-8
+  unset LC_ALL
+  export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+  testenv_init
+  local s
+  for s in "$@"; do
+    case $s in
+    pulse) [ -n "${PULSE_SERVER:-}" ] || start_pulse ;;
+    xvfb) [ -n "${DISPLAY:-}" ] || start_xvfb ;;
+    keyring) [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || start_keyring ;;
+    *) echo "e2e_setup: unknown service $s" >&2; return 2 ;;
+    esac
+  done
+  bin=${EARSHOT_BIN:-}
+  if [ -z "$bin" ]; then
+    go build -o "$TESTENV_ROOT/earshot" . && bin=$TESTENV_ROOT/earshot
+  fi
+}

@@ -17,18 +17,8 @@
 # Uses the services test.sh started (DISPLAY, PULSE_SERVER) or starts its own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export LANG=en_US.UTF-8
-unset LC_ALL
-export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
 source scripts/testenv.sh
-testenv_init
-[ -n "${PULSE_SERVER:-}" ] || start_pulse
-[ -n "${DISPLAY:-}" ] || start_xvfb
-[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || start_keyring
-bin=${EARSHOT_BIN:-}
-if [ -z "$bin" ]; then
-  mkdir -p bin && go build -o bin/earshot . && bin=$PWD/bin/earshot
-fi
+e2e_setup pulse xvfb keyring
 art=$PWD/bin/artifacts/gui-faults
 mkdir -p "$art"
 T=$TESTENV_ROOT

@@ -10,17 +10,9 @@
 # DBUS_SESSION_BUS_ADDRESS, EARSHOT_BIN, EARSHOT_SERVER_BIN) or starts its own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export LANG=en_US.UTF-8
-unset LC_ALL
-export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
 source scripts/testenv.sh
-testenv_init
+e2e_setup pulse xvfb keyring
 T=$TESTENV_ROOT
-[ -n "${PULSE_SERVER:-}" ] || start_pulse
-[ -n "${DISPLAY:-}" ] || start_xvfb
-[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || start_keyring
-bin=${EARSHOT_BIN:-}
-[ -n "$bin" ] || { go build -o "$T/earshot" . && bin=$T/earshot; }
 server_bin=${EARSHOT_SERVER_BIN:-}
 [ -n "$server_bin" ] || { go build -o "$T/earshot-server" ./cmd/earshot-server && server_bin=$T/earshot-server; }
 art=$PWD/bin/artifacts/gui-sync
