@@ -3,6 +3,10 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,23 +23,73 @@ type deleteChoice struct {
 	scope sync.Scope // 0: the trash, without sync
 }
 
-// deleteChoices lists the answers that make sense for r, the safest first
+// deleteScopes lists the scopes that make sense for r, the safest first
 // (Enter takes it): "this device" only when a verified copy is in the
 // cloud (else the audio would be lost), "the cloud" only when the cloud has
 // or may have a copy, and the trash always. A recording only on this device
 // has the one choice.
-func (d *detailsPanel) deleteChoices(r library.Recording) []deleteChoice {
-	if d.u.be.Cloud == nil || (r.RemoteVersion == 0 && r.HasAudio) {
-		return []deleteChoice{{label: "Move to the trash", scope: trashScope(d.u)}}
+func (u *UI) deleteScopes(r library.Recording) []sync.Scope {
+	if u.be.Cloud == nil || (r.RemoteVersion == 0 && r.HasAudio) {
+		return []sync.Scope{trashScope(u)}
 	}
-	var cs []deleteChoice
+	var cs []sync.Scope
 	if r.HasAudio && r.SyncState == library.Synced {
-		cs = append(cs, deleteChoice{"This device (keep the cloud copy)", sync.FromDevice})
+		cs = append(cs, sync.FromDevice)
 	}
 	if r.HasAudio {
-		cs = append(cs, deleteChoice{"The cloud (keep it on this device)", sync.FromCloud})
+		cs = append(cs, sync.FromCloud)
 	}
-	return append(cs, deleteChoice{"Everywhere (move to the trash)", sync.Everywhere})
+	return append(cs, sync.Everywhere)
+}
+
+// deleteChoices lists the answers true for every recording of rs: the
+// scopes all of them offer, in the safest-first order.
+func (u *UI) deleteChoices(rs []library.Recording) []deleteChoice {
+	scopes := u.deleteScopes(rs[0])
+	for _, r := range rs[1:] {
+		theirs := u.deleteScopes(r)
+		scopes = slices.DeleteFunc(scopes, func(s sync.Scope) bool { return !slices.Contains(theirs, s) })
+	}
+	one := len(rs) == 1
+	var cs []deleteChoice
+	for _, s := range scopes {
+		var label string
+		switch {
+		case s == sync.FromDevice && one:
+			label = "This device (keep the cloud copy)"
+		case s == sync.FromDevice:
+			label = "This device (keep the cloud copies)"
+		case s == sync.FromCloud && one:
+			label = "The cloud (keep it on this device)"
+		case s == sync.FromCloud:
+			label = "The cloud (keep them on this device)"
+		case len(scopes) > 1:
+			label = "Everywhere (move to the trash)"
+		case countWhere(rs, cloudOnly) == len(rs):
+			label = "Delete from the cloud for good"
+		default:
+			label = "Move to the trash"
+		}
+		cs = append(cs, deleteChoice{label, s})
+	}
+	return cs
+}
+
+// cloudOnly reports whether r's audio is only in the cloud: deleted, it
+// cannot come back from this device's trash.
+func cloudOnly(r library.Recording) bool { return !r.HasAudio }
+
+// inCloud reports whether the cloud has (or is about to have) r.
+func inCloud(r library.Recording) bool { return r.RemoteVersion > 0 }
+
+func countWhere(rs []library.Recording, f func(library.Recording) bool) int {
+	n := 0
+	for _, r := range rs {
+		if f(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // trashScope is how a plain move to the trash is asked: through the sync
@@ -47,67 +101,138 @@ func trashScope(u *UI) sync.Scope {
 	return sync.Everywhere
 }
 
-// askDelete asks where to delete the selected recording: one dialog at a
-// time, Escape cancels, Enter takes the first (safest) answer.
-func (d *detailsPanel) askDelete() {
-	r := d.rec
-	if r.ID == "" || d.u.modalOpen() {
+// askDelete asks where to delete what is selected: the recordings picked
+// in the list, or the one in the details pane.
+func (d *detailsPanel) askDelete() { d.u.askDelete(d.u.list.selection()) }
+
+// askDelete asks once where to delete rs: one dialog at a time, Escape
+// cancels, Enter takes the first (safest) answer.
+func (u *UI) askDelete(rs []library.Recording) {
+	if len(rs) == 0 || u.modalOpen() {
 		return
 	}
-	choices := d.deleteChoices(r)
+	choices := u.deleteChoices(rs)
 	var buttons []fyne.CanvasObject
 	for i, c := range choices {
-		b := widget.NewButton(c.label, func() { d.u.closeModal(); d.delete(r, c.scope) })
+		b := widget.NewButton(c.label, func() { u.closeModal(); u.deleteAll(rs, c.scope) })
 		if i == 0 {
 			b.Importance = widget.HighImportance
 		}
 		buttons = append(buttons, b)
 	}
-	question := fmt.Sprintf("Delete %q from…", r.Title)
-	if len(choices) == 1 {
-		question = fmt.Sprintf("Move %q to the trash? It stays there for %d days.", r.Title, trashDays)
-	}
-	msg := widget.NewLabel(question)
+	msg := widget.NewLabel(deleteQuestion(rs, len(choices)))
 	msg.Wrapping = fyne.TextWrapWord
-	dlg := dialog.NewCustom("Delete recording", "Cancel", container.NewVBox(msg, container.NewVBox(buttons...)), d.u.win)
+	title := "Delete recording"
+	if len(rs) > 1 {
+		title = fmt.Sprintf("Delete %d recordings", len(rs))
+	}
+	dlg := dialog.NewCustom(title, "Cancel", container.NewVBox(msg, container.NewVBox(buttons...)), u.win)
 	first := choices[0]
-	d.u.showModal(dlg, func() { d.delete(r, first.scope) })
+	u.showModal(dlg, func() { u.deleteAll(rs, first.scope) })
 }
 
-// delete applies one answer. The decision is kept in the library at once;
-// the sync engine carries out its cloud part (signed out or offline, it
-// waits there). A move to the trash of a recording the cloud never had
-// offers Undo.
+// deleteQuestion is the dialog's question for rs with n answers; with one
+// answer (the trash) it says how many go where, and what cannot be undone.
+func deleteQuestion(rs []library.Recording, n int) string {
+	what := fmt.Sprintf("%q", rs[0].Title)
+	if len(rs) > 1 {
+		what = fmt.Sprintf("%d recordings", len(rs))
+	}
+	if n > 1 {
+		return fmt.Sprintf("Delete %s from…", what)
+	}
+	gone, cloud := countWhere(rs, cloudOnly), countWhere(rs, inCloud)
+	switch {
+	case gone == len(rs) && len(rs) == 1:
+		return fmt.Sprintf("Delete %s from the cloud for good? It is not on this device, so this cannot be undone.", what)
+	case gone == len(rs):
+		return fmt.Sprintf("Delete %s from the cloud for good? They are not on this device, so this cannot be undone.", what)
+	}
+	q := fmt.Sprintf("Move %s to the trash? It stays there for %d days.", what, trashDays)
+	if len(rs) > 1 {
+		q = fmt.Sprintf("Move %s to the trash? They stay there for %d days.", what, trashDays)
+	}
+	if kept := cloud - gone; kept > 0 && len(rs) > 1 {
+		q += fmt.Sprintf(" %s also deleted from the cloud.", isAre(kept, len(rs)))
+	}
+	if gone > 0 {
+		q += fmt.Sprintf(" %s only in the cloud: deleted for good, it cannot be undone.", isAre(gone, len(rs)))
+	}
+	return q
+}
+
+// isAre says "1 of them is", "2 of them are", "All 3 are".
+func isAre(n, of int) string {
+	switch {
+	case n == of:
+		return fmt.Sprintf("All %d are", n)
+	case n == 1:
+		return "1 of them is"
+	}
+	return fmt.Sprintf("%d of them are", n)
+}
+
+// delete applies one answer to r.
 func (d *detailsPanel) delete(r library.Recording, scope sync.Scope) {
-	cl := d.u.be.Cloud
-	d.u.background(func(ctx context.Context) {
-		var err error
-		if scope == 0 || cl == nil {
-			err = d.u.be.Library.Trash(ctx, r.ID)
-		} else {
-			err = cl.Delete(ctx, r.ID, scope)
+	d.u.deleteAll([]library.Recording{r}, scope)
+}
+
+// deleteAll applies one answer to rs. Each decision is kept in the library
+// at once; the sync engine carries out the cloud part (signed out or
+// offline, it waits there). Failures are said once, together.
+func (u *UI) deleteAll(rs []library.Recording, scope sync.Scope) {
+	cl := u.be.Cloud
+	u.background(func(ctx context.Context) {
+		var done []library.Recording
+		var failed []failure
+		for _, r := range rs {
+			var err error
+			if scope == 0 || cl == nil {
+				err = u.be.Library.Trash(ctx, r.ID)
+			} else {
+				err = cl.Delete(ctx, r.ID, scope)
+			}
+			if err != nil {
+				failed = append(failed, failure{r.Title, err})
+				continue
+			}
+			done = append(done, r)
 		}
-		if err != nil {
-			d.u.fail(fmt.Errorf("could not delete %q: %w", r.Title, err))
-		}
-		d.u.list.loadNow(ctx, "")
-		if err == nil {
-			onMain(func() { d.u.deleted(r, scope) })
-		}
+		u.list.loadNow(ctx, "")
+		onMain(func() {
+			if len(failed) > 0 {
+				u.notices.show(failuresLine("delete", failed, len(rs)), true)
+				return
+			}
+			u.deleted(done, scope)
+		})
 	})
 }
 
-// deleted says what a delete did, with Undo where a restore brings the
-// recording back as it was.
-func (u *UI) deleted(r library.Recording, scope sync.Scope) {
-	switch {
-	case scope == sync.FromDevice:
-		u.notices.flash(fmt.Sprintf("Removed %q from this device; the cloud keeps it.", r.Title))
-	case scope == sync.FromCloud:
-		u.notices.flash(fmt.Sprintf("Removed %q from the cloud; this device keeps it.", r.Title))
-	case r.RemoteVersion == 0 || u.be.Cloud == nil:
-		u.notices.undo(fmt.Sprintf("Moved %q to the trash.", r.Title), func() { u.trash.restore(r) })
-	default:
-		u.notices.flash(fmt.Sprintf("Moved %q to the trash here and deleted it from the cloud.", r.Title))
+// failure is one recording an action on many could not do.
+type failure struct {
+	title string
+	err   error
+}
+
+// failuresLine says which of n recordings the action ("delete", "save")
+// failed for and why, in one line.
+func failuresLine(action string, fs []failure, n int) string {
+	if n == 1 {
+		return plain(fmt.Errorf("could not %s %q: %w", action, fs[0].title, fs[0].err))
 	}
+	return fmt.Sprintf("Could not %s %d of %d recordings: %s.", action, len(fs), n, listFailures(fs))
+}
+
+// listFailures is `"Memo" (why); "Talk" (why)`.
+func listFailures(fs []failure) string {
+	var parts []string
+	for _, f := range fs {
+		why := strings.TrimSuffix(plain(f.err), ".")
+		if r, n := utf8.DecodeRuneInString(why); n > 0 {
+			why = string(unicode.ToLower(r)) + why[n:]
+		}
+		parts = append(parts, fmt.Sprintf("%q (%s)", f.title, why))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -38,6 +38,7 @@ type detailsPanel struct {
 	actions  *fyne.Container
 	sections []detailSection
 	tags     *tagEditor // tags.go
+	many     *manyPane  // several recordings picked (multidetails.go)
 	// transcriptView is the transcript section (set by newTranscriptSection).
 	transcriptView *transcriptView
 	scroll         *container.Scroll // around body; the transcript keeps the segment said in view
@@ -94,7 +95,8 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	// A scroller in both directions: what the pane holds never widens it,
 	// so the split divider stays where it is as the selection changes.
 	d.scroll = container.NewScroll(d.body)
-	d.content = container.NewPadded(container.NewStack(d.empty, d.scroll))
+	d.many = newManyPane(u)
+	d.content = container.NewPadded(container.NewStack(d.empty, d.scroll, d.many.content))
 	d.show(library.Recording{})
 	return d
 }
@@ -114,6 +116,7 @@ func (d *detailsPanel) show(r library.Recording) {
 		d.title.commit() // a rename typed for the previous selection
 	}
 	d.rec = r
+	d.many.content.Hide()
 	if r.ID == "" {
 		d.player.close()
 		d.body.Hide()

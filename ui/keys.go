@@ -19,10 +19,13 @@ import (
 // Keys, when no text field has focus:
 //
 //	Delete      delete the selection (asks where)
+//	Ctrl+A      pick every recording shown; Ctrl-click toggles one,
+//	            Shift-click picks a range (selection.go)
+//	Escape      clear the selection
 //	Space       play or pause the selected recording
 //	← / →       skip back / forward 10 seconds
 //	Home / End  go to the start / the end
-//	Escape      close the dialog (cancel); Enter takes its safe default
+//	Escape      (in a dialog) cancel it; Enter takes its safe default
 var (
 	shortcutRecord = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutPause  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
@@ -37,6 +40,8 @@ func (u *UI) addShortcuts() {
 	for _, s := range []fyne.Shortcut{shortcutRecord, shortcutPause, shortcutSearch} {
 		c.AddShortcut(s, func(s fyne.Shortcut) { u.shortcut(s) })
 	}
+	// Not in shortcut: in a text field Ctrl+A selects its text.
+	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.selectAll() })
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { u.typedKey(ev) })
 }
 
@@ -75,6 +80,8 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyDelete:
 		u.details.askDelete()
+	case fyne.KeyEscape:
+		return u.list.clearSelection()
 	case fyne.KeySpace:
 		pl.toggle()
 	case fyne.KeyLeft:
@@ -124,8 +131,22 @@ func (l *recordList) TypedKey(ev *fyne.KeyEvent) {
 // text field held (committing a rename being typed), as a person expects.
 func (l *recordList) Tapped(*fyne.PointEvent) { l.u.win.Canvas().Unfocus() }
 
-// TypedShortcut implements fyne.Shortcutable: the window's shortcuts.
-func (l *recordList) TypedShortcut(s fyne.Shortcut) { l.u.shortcut(s) }
+// TypedShortcut implements fyne.Shortcutable: the window's shortcuts, and
+// Ctrl+A picks every recording shown.
+func (l *recordList) TypedShortcut(s fyne.Shortcut) {
+	if _, ok := s.(*fyne.ShortcutSelectAll); ok {
+		l.u.selectAll()
+		return
+	}
+	l.u.shortcut(s)
+}
+
+// selectAll is Ctrl+A outside text fields: every recording shown picked.
+func (u *UI) selectAll() {
+	if !u.modalOpen() && u.tabs.SelectedIndex() == 0 {
+		u.list.pickAll()
+	}
+}
 
 // typingState is what has the focus and, for a text field, what it holds:
 // if it changed between two moments, the user was busy in between.

@@ -50,12 +50,19 @@ type libraryPanel struct {
 	progress map[string]Progress // running transfers
 	// transcribing is how far running transcriptions are, by id.
 	transcribing map[string]float64
-	hits         *spokenHits         // where the words searched for were said
-	selected     string              // id of the selected recording
-	want         string              // id to select once a query returns it
-	gen          int                 // query generation; older answers are dropped
-	shown        library.ListOptions // the query items answer
-	timer        *time.Timer
+	hits         *spokenHits // where the words searched for were said
+	selected     string      // id of the selected recording
+	// picked holds two or more recordings picked with Ctrl/Shift-click or
+	// Ctrl+A (selection.go), nil otherwise; anchor is where a Shift-click
+	// range starts.
+	picked map[string]bool
+	anchor string
+	// counted is the footer's last count: shown and total recordings.
+	counted [2]int
+	want    string              // id to select once a query returns it
+	gen     int                 // query generation; older answers are dropped
+	shown   library.ListOptions // the query items answer
+	timer   *time.Timer
 	// live is the recording in progress, shown at the top of the list
 	// (not selectable) until it is committed; nil when none.
 	live      *library.Pending
@@ -112,6 +119,7 @@ func (p *libraryPanel) onSelected(i widget.ListItemID) {
 		}
 		return
 	}
+	p.dropPicks()
 	p.selected = p.items[i].ID
 	p.u.details.show(p.items[i])
 }
@@ -139,6 +147,7 @@ func (p *libraryPanel) showLive(pend *library.Pending, elapsed time.Duration) {
 			rs = rs[1:]
 		}
 		p.setItems(rs)
+		p.count.SetText(p.countText())
 		p.empty.Hidden = len(p.items) > 0
 		p.empty.Refresh()
 		p.list.Refresh()
@@ -169,6 +178,10 @@ func (p *libraryPanel) setItems(rs []library.Recording) {
 // moveSelection selects the row delta rows away from the selected one.
 func (p *libraryPanel) moveSelection(delta int) {
 	i, ok := p.index[p.selected]
+	if p.picked != nil {
+		i, ok = p.index[p.anchor]
+		p.dropPicks()
+	}
 	if !ok {
 		i = -delta
 		if delta < 0 {
@@ -267,6 +280,10 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 	if _, ok := p.index[p.want]; ok {
 		selectID, p.want = p.want, ""
 	}
+	if selectID == p.selected && p.reapplyPicks() {
+		return
+	}
+	p.picked = nil
 	i, ok := p.index[selectID]
 	if !ok || p.isLive(selectID) {
 		p.list.UnselectAll()
@@ -285,7 +302,8 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 // showCount fills the footer and, for an empty list, says why and what
 // to do.
 func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
-	p.count.SetText(countLine(n, total))
+	p.counted = [2]int{n, total}
+	p.count.SetText(p.countText())
 	p.empty.Hidden = n > 0 || p.live != nil
 	switch {
 	case n > 0:
@@ -312,6 +330,19 @@ func (p *libraryPanel) showSync(s CloudStatus) {
 		p.sync.Importance = widget.HighImportance
 	}
 	p.sync.Refresh()
+}
+
+// countText is the footer's count, with the take in progress: the list
+// shows it, so "0 recordings" above it would be wrong.
+func (p *libraryPanel) countText() string {
+	n, total := p.counted[0], p.counted[1]
+	switch {
+	case !p.liveShown:
+		return countLine(n, total)
+	case total == 0:
+		return "Recording the first take"
+	}
+	return countLine(n, total) + " · 1 recording now"
 }
 
 // countLine is the list's footer: "1 recording", "42 recordings", "3 of 1,200 recordings".
@@ -443,7 +474,9 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	rec := p.items[i]
 	r := o.(*row)
-	r.index, r.onTap = i, p.tapped
+	r.index, r.onTap = i, p.click
+	r.setPicked(p.picked[rec.ID])
+	defer r.relayout()
 	if p.isLive(rec.ID) {
 		r.title.SetText(rec.Title)
 		r.sub.SetText("Recording now · " + clock(p.liveLen.Truncate(time.Second)))

@@ -2,46 +2,82 @@ package ui
 
 import (
 	"cmp"
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/library"
 )
 
 // row is one line of the list: title and details on the left, the sync
-// badge on the right.
+// badge on the right, over a background drawn while the row is one of
+// several picked (selection.go).
 type row struct {
 	widget.BaseWidget
 	title, sub, badge *widget.Label
+	bg                *canvas.Rectangle
+	box               *fyne.Container // title, sub and badge
 	index             widget.ListItemID
-	onTap             func(widget.ListItemID)
+	mod               fyne.KeyModifier // held at the last MouseDown
+	onTap             func(widget.ListItemID, fyne.KeyModifier)
 }
 
-// Tapped selects the row and gives the list the focus, so the keys that
-// follow (Delete, Space, arrows) act on the selection instead of going to
-// a text field that had focus before.
+// Tapped selects the row (or picks it, with Ctrl or Shift held) and gives
+// the list the focus, so the keys that follow (Delete, Space, arrows) act
+// on the selection instead of going to a text field that had focus before.
 func (r *row) Tapped(*fyne.PointEvent) {
+	mod := r.mod
+	r.mod = 0
 	if r.onTap != nil {
-		r.onTap(r.index)
+		r.onTap(r.index, mod)
 	}
 }
 
 func newRow() fyne.CanvasObject {
-	r := &row{title: labelOf(""), sub: labelOf(""), badge: widget.NewLabel("")}
+	r := &row{title: labelOf(""), sub: labelOf(""), badge: widget.NewLabel(""), bg: canvas.NewRectangle(color.Transparent)}
 	r.title.TextStyle.Bold = true
 	r.sub.Importance = widget.LowImportance
+	r.bg.Hide()
+	text := container.New(&tightVBox{}, r.title, r.sub)
+	r.box = container.NewBorder(nil, nil, nil, r.badge, text)
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer {
-	text := container.New(&tightVBox{}, r.title, r.sub)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.badge, text))
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, r.box))
+}
+
+// setPicked draws the row selected (as widget.List draws its one
+// selected row) or not.
+func (r *row) setPicked(on bool) {
+	if on == r.bg.Visible() {
+		return
+	}
+	if on {
+		th := r.Theme()
+		r.bg.FillColor = th.Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
+		r.bg.CornerRadius = th.Size(theme.SizeNameSelectionRadius)
+		r.bg.Show()
+	} else {
+		r.bg.Hide()
+	}
+	r.bg.Refresh()
+}
+
+// relayout places title and badge again for the texts just set: a row
+// widget.List reuses keeps its size, so its container would not lay out
+// by itself and a shorter badge would sit where a longer one began (and a
+// longer one be cut off at the edge).
+func (r *row) relayout() {
+	r.box.Layout.Layout(r.box.Objects, r.box.Size())
 }
 
 // badgeImportance colours a badge: problems stand out, work in progress is

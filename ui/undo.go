@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/sync"
+)
+
+// deleted says what a delete of rs did, with Undo wherever it can be
+// undone: from this device, Undo downloads the audio again; from the
+// cloud, it uploads it again; to the trash, it restores, and for a
+// recording whose deletion reached the server, sync then uploads it again
+// and the other devices take it back out of their trash. Recordings that
+// were only in the cloud are gone for good (the dialog said so) and get
+// no Undo.
+func (u *UI) deleted(rs []library.Recording, scope sync.Scope) {
+	if len(rs) == 0 {
+		return
+	}
+	what := fmt.Sprintf("%q", rs[0].Title)
+	if len(rs) > 1 {
+		what = fmt.Sprintf("%d recordings", len(rs))
+	}
+	them := map[bool]string{true: "it", false: "them"}[len(rs) == 1]
+	switch scope {
+	case sync.FromDevice:
+		u.notices.undo(fmt.Sprintf("Removed %s from this device; the cloud keeps %s.", what, them),
+			func() { u.undoDelete(rs, "download", u.be.Cloud.Download) })
+		return
+	case sync.FromCloud:
+		u.notices.undo(fmt.Sprintf("Removed %s from the cloud; this device keeps %s.", what, them),
+			func() { u.undoDelete(rs, "upload again", u.be.Cloud.UploadAgain) })
+		return
+	}
+	back := pickWhere(rs, func(r library.Recording) bool { return r.HasAudio })
+	gone := len(rs) - len(back)
+	cloud := countWhere(rs, inCloud) - gone
+	var msg string
+	switch {
+	case len(back) == 0:
+		u.notices.flash(fmt.Sprintf("Deleted %s from the cloud.", what))
+		return
+	case cloud == 0 && gone == 0:
+		msg = fmt.Sprintf("Moved %s to the trash.", what)
+	case cloud == len(rs):
+		msg = fmt.Sprintf("Moved %s to the trash here and deleted %s from the cloud.", what, them)
+	default:
+		msg = fmt.Sprintf("Moved %s to the trash here (%d deleted from the cloud too).", what, cloud)
+	}
+	if gone > 0 {
+		msg = fmt.Sprintf("%s %d only in the cloud deleted for good.", msg, gone)
+	}
+	u.notices.undo(msg, func() { u.undoDelete(back, "restore", u.restoreOne) })
+}
+
+// restoreOne takes r out of the trash; sync follows from the library.
+func (u *UI) restoreOne(ctx context.Context, id string) error {
+	return u.be.Library.Restore(ctx, id)
+}
+
+// undoDelete runs undo (named action, for a failure) for each of rs in
+// the background, then shows the list with the first of them selected.
+func (u *UI) undoDelete(rs []library.Recording, action string, undo func(context.Context, string) error) {
+	u.background(func(ctx context.Context) {
+		var failed []failure
+		for _, r := range rs {
+			if err := undo(ctx, r.ID); err != nil {
+				failed = append(failed, failure{r.Title, err})
+			}
+		}
+		u.trash.load(ctx)
+		u.list.loadNow(ctx, rs[0].ID)
+		if len(failed) > 0 {
+			onMain(func() { u.notices.show(failuresLine(action, failed, len(rs)), true) })
+		}
+	})
+}
+
+// pickWhere is the recordings of rs for which keep holds, in order.
+func pickWhere(rs []library.Recording, keep func(library.Recording) bool) []library.Recording {
+	var out []library.Recording
+	for _, r := range rs {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
