@@ -9,7 +9,9 @@ import "math"
 // -16 LUFS often has peaks above full scale.
 type limiter struct {
 	ch        int
-	gain      float64 // the normalising gain
+	gain      float64 // the normalising gain now
+	want      float64 // the gain it glides to (setGain)
+	glide     float64 // one-pole coefficient per frame for that
 	ceil      float64 // peak ceiling, linear
 	lookahead int     // frames
 	attack    float64 // one-pole coefficients per frame
@@ -25,7 +27,8 @@ type limiter struct {
 func newLimiter(rate, ch int, gain, ceilDB float64) *limiter {
 	la := rate / 200 // 5 ms
 	return &limiter{
-		ch: ch, gain: gain, ceil: math.Pow(10, ceilDB/20), lookahead: la,
+		ch: ch, gain: gain, want: gain, ceil: math.Pow(10, ceilDB/20), lookahead: la,
+		glide:   1 - math.Exp(-1/(0.2*float64(rate))),   // 200 ms
 		attack:  1 - math.Exp(-1/(0.001*float64(rate))), // 1 ms
 		release: 1 - math.Exp(-1/(0.1*float64(rate))),   // 100 ms
 		g:       1,
@@ -37,6 +40,7 @@ func newLimiter(rate, ch int, gain, ceilDB float64) *limiter {
 func (l *limiter) process(pcm []int16) []int16 {
 	l.out = l.out[:0]
 	for i := 0; i+l.ch <= len(pcm); i += l.ch {
+		l.gain += (l.want - l.gain) * l.glide
 		peak := 0.0
 		for c := 0; c < l.ch; c++ {
 			v := float64(pcm[i+c]) / 32768 * l.gain
@@ -51,6 +55,10 @@ func (l *limiter) process(pcm []int16) []int16 {
 	l.compact()
 	return l.out
 }
+
+// setGain makes the normalising gain glide to g (a correction while
+// playing: smooth, so it is heard as no step).
+func (l *limiter) setGain(g float64) { l.want = g }
 
 // flush returns the delayed rest.
 func (l *limiter) flush() []int16 {

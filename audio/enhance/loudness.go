@@ -22,11 +22,20 @@ type Meter struct {
 }
 
 // NewMeter returns a Meter for interleaved audio at rate Hz with ch channels.
-func NewMeter(rate, ch int) (*Meter, error) {
+func NewMeter(rate, ch int) (*Meter, error) { return newMeter(rate, ch, C.EBUR128_MODE_I) }
+
+// newRunningMeter is a Meter whose Loudness is cheap to ask often and
+// whose memory stays bounded however long it runs (libebur128's histogram
+// mode: 0.1 LU bins), for measuring a stream as it plays.
+func newRunningMeter(rate, ch int) (*Meter, error) {
+	return newMeter(rate, ch, C.EBUR128_MODE_I|C.EBUR128_MODE_HISTOGRAM)
+}
+
+func newMeter(rate, ch int, mode int) (*Meter, error) {
 	if rate < 1 || ch < 1 {
 		return nil, fmt.Errorf("loudness meter: unsupported audio: %d Hz, %d channels", rate, ch)
 	}
-	st := C.ebur128_init(C.uint(ch), C.ulong(rate), C.EBUR128_MODE_I)
+	st := C.ebur128_init(C.uint(ch), C.ulong(rate), C.int(mode))
 	if st == nil {
 		return nil, errors.New("loudness meter: out of memory")
 	}

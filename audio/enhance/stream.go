@@ -1,32 +1,48 @@
 package enhance
 
-import "context"
+import (
+	"context"
+	"math"
+)
 
-// Enhancer enhances audio as it plays: noise suppression, then a fixed gain
-// to TargetLUFS (from the recording's loudness, measured beforehand) through
-// the limiter. Output lags input by about 15 ms (a denoiser frame and the
-// limiter's look-ahead); Flush returns the rest, so out equals in overall.
-// Not safe for concurrent use; Close it.
+// Enhancer enhances audio as it plays: noise suppression, then a gain to
+// TargetLUFS through the limiter. The gain starts from the recording's
+// loudness, measured beforehand, but two things that figure cannot know
+// take loudness off: noise suppression (the noise counted towards the
+// original's loudness; at 8 dB SNR about 0.4 LU) and the limiter holding
+// down the speech peaks the gain pushes over the ceiling (about 1 LU on
+// speech raised to -16 LUFS). A file export measures its result and tries
+// again; playback cannot, so the Enhancer measures as it plays (see
+// leveller) and glides the gain to what reaches the target. Output lags
+// input by about 15 ms (a denoiser frame and the limiter's look-ahead);
+// Flush returns the rest, so out equals in overall. Not safe for
+// concurrent use; Close it.
 type Enhancer struct {
 	ctx  context.Context
 	rate int
 	ch   int
 	dn   *Denoiser
 	lim  *limiter
-	gain float64
+	lev  *leveller
 	out  []int16
 }
 
 // NewEnhancer returns an Enhancer for audio at rate Hz with ch channels whose
-// loudness (LUFS, of the original; noise suppression changes it by well
-// under 1 LU on speech) is given. ctx bounds the noise suppressor's calls.
+// loudness (LUFS, of the original) is given. ctx bounds the noise
+// suppressor's calls.
 func NewEnhancer(ctx context.Context, rate, ch int, loudness float64) (*Enhancer, error) {
-	dn, err := NewDenoiser(ctx, rate, ch)
+	lev, err := newLeveller(rate, ch, loudness)
 	if err != nil {
 		return nil, err
 	}
-	g := gainFor(loudness, TargetLUFS, MaxBoostDB)
-	return &Enhancer{ctx: ctx, rate: rate, ch: ch, dn: dn, gain: g, lim: newLimiter(rate, ch, g, CeilingDB)}, nil
+	dn, err := NewDenoiser(ctx, rate, ch)
+	if err != nil {
+		lev.close()
+		return nil, err
+	}
+	e := &Enhancer{ctx: ctx, rate: rate, ch: ch, dn: dn, lev: lev}
+	e.Reset()
+	return e, nil
 }
 
 // Process enhances interleaved samples and returns what is ready (valid
@@ -36,8 +52,7 @@ func (e *Enhancer) Process(pcm []int16) ([]int16, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.out = append(e.out[:0], e.lim.process(d)...)
-	return e.out, nil
+	return e.limit(pcm, d, false)
 }
 
 // Flush returns what is still inside: the end of the stream.
@@ -46,16 +61,169 @@ func (e *Enhancer) Flush() ([]int16, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.limit(nil, d, true)
+}
+
+// limit runs denoised samples (of the original samples orig) through the
+// limiter and corrects its gain when the leveller's measures call for it.
+func (e *Enhancer) limit(orig, d []int16, final bool) ([]int16, error) {
+	if err := e.lev.measure(orig, d); err != nil {
+		return nil, err
+	}
+	e.lim.setGain(e.lev.gain)
 	e.out = append(e.out[:0], e.lim.process(d)...)
-	e.out = append(e.out, e.lim.flush()...)
+	if final {
+		e.out = append(e.out, e.lim.flush()...)
+	}
 	return e.out, nil
 }
 
-// Reset drops what is inside (after a seek), keeping the noise estimate.
+// Reset drops what is inside (after a seek), keeping the noise estimate
+// and what the leveller has learnt about the recording.
 func (e *Enhancer) Reset() {
 	e.dn.reset()
-	e.lim = newLimiter(e.rate, e.ch, e.gain, CeilingDB)
+	e.lim = newLimiter(e.rate, e.ch, e.lev.gain, CeilingDB)
 }
 
-// Close frees the noise suppressor.
-func (e *Enhancer) Close() { e.dn.Close(e.ctx) }
+// Close frees the noise suppressor and the meters.
+func (e *Enhancer) Close() {
+	e.dn.Close(e.ctx)
+	e.lev.close()
+}
+
+// leveller finds the gain that brings what plays to TargetLUFS. The
+// loudness the gain must raise is the original's (given) less what noise
+// suppression took off, measured on the same samples before and after it
+// (running meters, so the two see the same speech and noise). What the
+// limiter will take off at a gain is predicted from the denoised audio's
+// peaks: every 10 ms frame's energy goes into a histogram by the frame's
+// peak, and a frame whose peak the gain puts over the ceiling counts as
+// brought down to it. That model depends only on the audio, not on the
+// gains used so far, so correcting with it cannot feed on itself; it
+// leaves out the limiter's 100 ms release (about 0.3 LU more on speech).
+type leveller struct {
+	given     float64 // the original's loudness, LUFS
+	orig, den *Meter
+	hist      [peakBins]float64 // energy of 10 ms frames by their peak
+	gain      float64           // linear, what the limiter is asked for
+	ch        int
+	frame     int     // frames in a 10 ms frame
+	n         int     // frames into the current one
+	peak, sum float64 // of the current 10 ms frame
+	env       float64 // peak envelope, dBFS
+	since     int     // frames since the last correction
+	every     int     // frames between corrections (400 ms, one gating block)
+}
+
+// Peak envelopes go into quarter-decibel bins from -100 dBFS to full
+// scale; the envelope falls envFall dB per 10 ms frame.
+const (
+	peakBins  = 400
+	peakStep  = 0.25
+	peakFloor = -100.0
+	envFall   = 0.3
+)
+
+func newLeveller(rate, ch int, loudness float64) (*leveller, error) {
+	l := &leveller{given: loudness, gain: gainFor(loudness, TargetLUFS, MaxBoostDB), ch: ch,
+		frame: max(1, rate/100), every: rate * 2 / 5, env: peakFloor}
+	var err error
+	if l.orig, err = newRunningMeter(rate, ch); err == nil {
+		l.den, err = newRunningMeter(rate, ch)
+	}
+	if err != nil {
+		l.close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// measure adds original samples and denoised ones (the denoiser's output
+// lags its input by under a frame), then corrects the gain every 400 ms.
+func (l *leveller) measure(orig, den []int16) error {
+	if err := l.orig.Add(orig); err != nil {
+		return err
+	}
+	if err := l.den.Add(den); err != nil {
+		return err
+	}
+	for i := 0; i+l.ch <= len(den); i += l.ch {
+		for _, v := range den[i : i+l.ch] {
+			x := float64(v) / 32768
+			l.peak, l.sum = max(l.peak, math.Abs(x)), l.sum+x*x
+		}
+		if l.n++; l.n == l.frame {
+			l.env = max(20*math.Log10(max(l.peak, 1e-10)), l.env-envFall)
+			l.hist[peakBin(l.env)] += l.sum
+			l.n, l.peak, l.sum = 0, 0, 0
+		}
+	}
+	if l.since += len(den) / l.ch; l.since < l.every {
+		return nil
+	}
+	l.since = 0
+	return l.correct()
+}
+
+func peakBin(db float64) int {
+	return max(0, min(peakBins-1, int((db-peakFloor)/peakStep)))
+}
+
+// correct sets the gain once the meters have heard something above their
+// gates: the smallest that reaches TargetLUFS after the limiter's loss,
+// within MaxBoostDB.
+func (l *leveller) correct() error {
+	o, err := l.orig.Loudness()
+	if err != nil {
+		return err
+	}
+	d, err := l.den.Loudness()
+	if err != nil {
+		return err
+	}
+	if math.IsInf(o, 0) || math.IsInf(d, 0) || math.IsNaN(o) || math.IsNaN(d) || math.IsInf(l.given, 0) {
+		return nil
+	}
+	den := l.given - (o - d)
+	lo, hi := TargetLUFS-den, MaxBoostDB
+	if lo >= hi || hi-l.limited(hi) < TargetLUFS-den {
+		l.gain = math.Pow(10, hi/20) // the cap: as loud as allowed
+		return nil
+	}
+	for range 40 { // bisect: G - loss(G) grows with G
+		mid := (lo + hi) / 2
+		if mid-l.limited(mid) < TargetLUFS-den {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	l.gain = math.Pow(10, hi/20)
+	return nil
+}
+
+// limited predicts the loudness (dB) the limiter takes off audio raised by
+// gain dB: frames whose envelope would pass the ceiling brought down to it.
+func (l *leveller) limited(gain float64) float64 {
+	var all, kept float64
+	for b, e := range l.hist {
+		if e == 0 {
+			continue
+		}
+		over := peakFloor + (float64(b)+0.5)*peakStep + gain - CeilingDB
+		all += e
+		kept += e * math.Pow(10, -max(0, over)/10)
+	}
+	if all == 0 {
+		return 0
+	}
+	return 10 * math.Log10(all/kept)
+}
+
+func (l *leveller) close() {
+	for _, m := range []*Meter{l.orig, l.den} {
+		if m != nil {
+			m.Close()
+		}
+	}
+}

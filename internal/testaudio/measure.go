@@ -2,7 +2,10 @@ package testaudio
 
 import (
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"testing"
 	"time"
 )
 
@@ -119,4 +122,22 @@ func median(v []float64) float64 {
 	v = slices.Clone(v)
 	slices.Sort(v)
 	return v[len(v)/2]
+}
+
+var ffmpegI = regexp.MustCompile(`(?s)Summary:.*?I:\s+(-?[0-9.]+) LUFS`)
+
+// Loudness is the integrated loudness (LUFS) of the audio file at path by
+// ffmpeg's ebur128 filter: the reference enhanced audio is judged by.
+func Loudness(t testing.TB, path string) float64 {
+	t.Helper()
+	out := Run(t, "ffmpeg", "-nostats", "-hide_banner", "-i", path, "-af", "ebur128", "-f", "null", "-")
+	m := ffmpegI.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no integrated loudness in ffmpeg's output:\n%s", out)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
