@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -118,6 +119,9 @@ func (e *Env) login(ctx context.Context, f accountFlags, signup bool) error {
 	}
 	if signup {
 		_, err = acct.SignUpInvited(ctx, f.server, f.email, pw, f.invite)
+		if se := (*sync.Error)(nil); errors.As(err, &se) && se.Status == http.StatusConflict {
+			return fmt.Errorf("an account with the email %s exists on %s: log in to it with `earshot login --email %s`", f.email, c.Server(), f.email)
+		}
 	} else {
 		_, err = acct.LogIn(ctx, f.server, f.email, pw)
 	}

@@ -28,11 +28,25 @@ func TestHeadless(t *testing.T) {
 		t.Fatalf("signup with a short password: exit %d, %q", r.code, r.stderr)
 	}
 	oneLine(t, "short password", r.stderr)
+	// Without a keyring and without --token-file the sign-up stops before the
+	// account exists (it used to create it, then fail to keep the session,
+	// and the retry said the account existed) and names the way out.
+	r = earshotIn(t, a, "", noBus, "signup", "--server", url, "--email", email, "--password-file", pwFile)
+	if r.code != 1 || !strings.Contains(r.stderr, "--token-file") {
+		t.Fatalf("signup with no keyring: exit %d, %q", r.code, r.stderr)
+	}
+	oneLine(t, "signup with no keyring", r.stderr)
 	r = earshotIn(t, a, "", noBus, "signup", "--server", url, "--email", email, "--password-file", pwFile, "--token-file")
 	if r.code != 0 || !strings.Contains(r.stderr, "session.json") {
 		t.Fatalf("signup --token-file: exit %d, %q", r.code, r.stderr)
 	}
 	checkMode(t, filepath.Join(a, "session.json"), 0o600)
+	// Signing up again names the command that logs in.
+	r = earshotIn(t, t.TempDir(), "", noBus, "signup", "--server", url, "--email", email, "--password-file", pwFile, "--token-file")
+	if r.code != 1 || !strings.Contains(r.stderr, "earshot login --email "+email) {
+		t.Fatalf("signup of an existing account: exit %d, %q", r.code, r.stderr)
+	}
+	oneLine(t, "signup of an existing account", r.stderr)
 	mustEarshot(t, a, "import", "../library/testdata/tone.flac")
 	if r := earshotIn(t, a, "", noBus, "sync"); r.code != 0 || !strings.Contains(r.stderr, "1 uploaded") {
 		t.Fatalf("sync with the token file: exit %d, %q", r.code, r.stderr)

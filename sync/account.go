@@ -116,10 +116,28 @@ func (a *Account) SignUpInvited(ctx context.Context, server, email, password, in
 	if err != nil {
 		return nil, err
 	}
+	if err := a.storeUsable(ctx, c.Server(), email); err != nil {
+		return nil, fmt.Errorf("sign up: %w", err) // before the account exists: nothing was changed
+	}
 	if _, err := c.SignupInvited(ctx, strings.TrimSpace(email), password, invite); err != nil {
 		return nil, err
 	}
 	return a.LogIn(ctx, server, email, password)
+}
+
+// storeUsable asks the session store for this account's entry, so that a
+// store that cannot keep a session (no keyring) is found before a sign-up
+// creates an account the user then could not stay logged in to.
+func (a *Account) storeUsable(ctx context.Context, server, email string) error {
+	lib, err := libraryID(ctx, a.x)
+	if err != nil {
+		return err
+	}
+	_, err = a.store.Load(ctx, AccountKey{Server: server, Email: strings.TrimSpace(email), Library: lib})
+	if err != nil && !errors.Is(err, ErrNoSession) {
+		return err
+	}
+	return nil
 }
 
 // LogOut ends the library's login: the library forgets the account (its

@@ -148,9 +148,9 @@ func (k KeyringStore) call(ctx context.Context, verb string, f func() (string, e
 		if r.err == nil || errors.Is(r.err, keyring.ErrNotFound) {
 			return r.s, r.err
 		}
-		return "", fmt.Errorf("%w: %s the keyring: %v; start a Secret Service (gnome-keyring, KeePassXC), or pass --no-keyring to keep the session for this process only", ErrNoKeyring, verb, r.err)
+		return "", fmt.Errorf("%w: %s the keyring: %v; start a Secret Service (gnome-keyring, KeePassXC), or pass --token-file to keep the session in the data folder (readable by you only), or --no-keyring for this process only", ErrNoKeyring, verb, r.err)
 	case <-t.C:
-		return "", fmt.Errorf("%w: the keyring did not answer within %s (is it locked and waiting for a password?); unlock it, or pass --no-keyring to keep the session for this process only", ErrNoKeyring, timeout)
+		return "", fmt.Errorf("%w: the keyring did not answer within %s (is it locked and waiting for a password?); unlock it, or pass --token-file to keep the session in the data folder (readable by you only), or --no-keyring for this process only", ErrNoKeyring, timeout)
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
@@ -172,7 +172,7 @@ func sessionBusMissing() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service to keep the login in; log in from a desktop session, or pass --no-keyring to keep the session for this process only", ErrNoKeyring)
+	return fmt.Errorf("%w: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service to keep the login in; log in from a desktop session, or pass --token-file to keep the session in the data folder (readable by you only), or --no-keyring for this process only", ErrNoKeyring)
 }
 
 // MemoryStore keeps sessions in this process's memory only: what
