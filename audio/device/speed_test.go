@@ -358,3 +358,52 @@ func enhancedSamples(t *testing.T, path string, speed float64) int {
 		}
 	}
 }
+
+// TestSpeedChangeMidStream plays a tone through the player's source at 1×
+// for its first half, then at 2× from where it was (as SetSpeed does): the
+// output is the first half plus the second half halved, within 1 %, and
+// the tone's frequency is unchanged on both sides of the change.
+func TestSpeedChangeMidStream(t *testing.T) {
+	tone := ta.Tone(4*time.Second, 1000, 0.4)
+	path := filepath.Join(t.TempDir(), "t.flac")
+	ta.WriteFile(t, path, audio.FLAC, tone)
+	dec, err := audio.OpenDecoder(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSource(dec)
+	defer s.close()
+	if err := s.reset(0); err != nil {
+		t.Fatal(err)
+	}
+	var first, second []int16
+	for len(first) < len(tone)/2 {
+		b, err := s.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, b...)
+	}
+	s.speed = 2
+	if err := s.reset(s.at); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		b, err := s.read()
+		second = append(second, b...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := float64(len(tone)-len(first)) / 2; !within(float64(len(second)), want, 0.01) {
+		t.Errorf("after the change: %d frames, want %.0f ± 1 %%", len(second), want)
+	}
+	for i, part := range [][]int16{first, second} {
+		if f := ta.ToneFreq(part); !within(f, 1000, 0.01) {
+			t.Errorf("part %d: %.1f Hz, want 1000", i+1, f)
+		}
+	}
+}
