@@ -33,9 +33,12 @@ type Recording struct {
 	Seq int64 `json:"seq"`
 	// TranscriptVersion is the version of the recording's transcript (0:
 	// none), counted apart from Version; a new one moves the recording in
-	// the change feed. TranscriptSHA256 is the SHA-256 of its stored form.
+	// the change feed. TranscriptSHA256 is the SHA-256 of its stored form,
+	// TranscriptBytes that form's size, which counts toward the account's
+	// quota with SizeBytes.
 	TranscriptVersion int64  `json:"transcript_version,omitempty"`
 	TranscriptSHA256  string `json:"transcript_sha256,omitempty"`
+	TranscriptBytes   int64  `json:"transcript_bytes,omitempty"`
 }
 
 // RecordingMeta is the body of PUT /v1/recordings/{id}, and the part of a

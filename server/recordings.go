@@ -70,8 +70,7 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	now := time.Now().UTC()
 	fresh := func(version int64, used int64) (*meta.Recording, error) {
 		if used+m.SizeBytes > quota {
-			return nil, errorf(http.StatusRequestEntityTooLarge, api.CodeQuota, fmt.Sprintf(
-				"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, quota))
+			return nil, overQuota(used, quota)
 		}
 		created = true
 		fields := m
@@ -102,6 +101,13 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	writeRecording(w, status, rec.Recording)
 	return nil
+}
+
+// overQuota is the answer to a write that would take the account over its
+// storage quota (recordings and their transcripts).
+func overQuota(used, quota int64) error {
+	return errorf(http.StatusRequestEntityTooLarge, api.CodeQuota, fmt.Sprintf(
+		"storage quota exceeded: %d of %d bytes used; delete recordings to make room", used, quota))
 }
 
 // quota is the user's storage quota: the owner's setting, else the
@@ -213,7 +219,7 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		}
 		n := *cur
 		n.Deleted, n.DeletedAt, n.DeleteScope, n.Available = true, &now, scope, false
-		n.TranscriptVersion, n.TranscriptSHA256 = 0, ""
+		n.TranscriptVersion, n.TranscriptSHA256, n.TranscriptBytes = 0, "", 0
 		n.Version, n.UpdatedAt, n.ExpiresAt = cur.Version+1, now, now.Add(s.cfg.TombstoneTTL)
 		return &n, nil
 	})

@@ -67,21 +67,32 @@ func (s *Server) putTranscript(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return err
 	}
+	size := int64(len(stored))
+	quota, err := s.quota(r.Context(), c.userID)
+	if err != nil {
+		return err
+	}
+	// Checked before the blob is written, and again in the change itself.
+	if err := s.roomForTranscript(r.Context(), c.userID, &cur, size, quota); err != nil {
+		return err
+	}
 	next := ifMatch + 1
 	key := transcriptKey(c.userID, id, next, sum)
 	ctx := r.Context()
-	if err := s.blob.Put(ctx, key, bytes.NewReader(stored), int64(len(stored)), mustHex(sum)); err != nil {
+	if err := s.blob.Put(ctx, key, bytes.NewReader(stored), size, mustHex(sum)); err != nil {
 		return s.storeFailure(r, err)
 	}
-	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, _ int64) (*meta.Recording, error) {
+	rec, err := s.meta.UpdateRecording(ctx, c.userID, id, func(cur *meta.Recording, used int64) (*meta.Recording, error) {
 		switch {
 		case cur == nil || cur.Deleted:
 			return nil, errNotFound
 		case cur.TranscriptVersion != ifMatch:
 			return nil, staleTranscript(cur, ifMatch)
+		case used-cur.TranscriptBytes+size > quota:
+			return nil, overQuota(used, quota)
 		}
 		n := *cur
-		n.TranscriptVersion, n.TranscriptSHA256, n.UpdatedAt = next, sum, time.Now().UTC()
+		n.TranscriptVersion, n.TranscriptSHA256, n.TranscriptBytes, n.UpdatedAt = next, sum, size, time.Now().UTC()
 		return &n, nil
 	})
 	if err != nil {
@@ -93,6 +104,19 @@ func (s *Server) putTranscript(w http.ResponseWriter, r *http.Request, c caller)
 	}
 	w.Header().Set(api.HeaderTranscriptVersion, strconv.FormatInt(next, 10))
 	writeRecording(w, http.StatusOK, rec.Recording)
+	return nil
+}
+
+// roomForTranscript refuses a transcript of size bytes (as stored) that
+// would take the account over quota; the one it replaces is freed.
+func (s *Server) roomForTranscript(ctx context.Context, userID string, cur *meta.Recording, size, quota int64) error {
+	u, err := s.meta.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.UsedBytes-cur.TranscriptBytes+size > quota {
+		return overQuota(u.UsedBytes, quota)
+	}
 	return nil
 }
 

@@ -135,3 +135,79 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	ya, _ := json.Marshal(y)
 	return bytes.Equal(xa, ya)
 }
+
+// storedSize is the size of t as the server stores it (gzipped JSON),
+// which is what counts toward the quota.
+func storedSize(t *testing.T, tr api.Transcript) int64 {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(tr); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return int64(buf.Len())
+}
+
+// TestTranscriptQuota: on both backends a transcript counts toward the
+// account's quota as stored; replacing it frees the old one's bytes; one
+// that would go over the quota is refused (413 quota_exceeded) and the
+// stored one stays; deleting the recording frees both.
+func TestTranscriptQuota(t *testing.T) {
+	for _, backend := range []string{"sqlite", "dynamodb"} {
+		t.Run(backend, func(t *testing.T) {
+			var env, args []string
+			if backend == "dynamodb" {
+				env, args = cloudEnv(t)
+			}
+			s := startServer(t, env, append(args, "--data-dir", t.TempDir(), "--quota-bytes", "60000")...)
+			transcriptQuota(t, signup(t, s.URL))
+		})
+	}
+}
+
+func transcriptQuota(t *testing.T, c *client) {
+	m := metaFor(randomData(1000), "lecture")
+	m.DurationMS = 2 * 3600 * 1000
+	id := api.NewID()
+	path := "/v1/recordings/" + id
+	c.expect(201, "PUT", path, m)
+	small, medium, big := longTranscript(1), longTranscript(10), longTranscript(120)
+	ss, ms, bs := storedSize(t, small), storedSize(t, medium), storedSize(t, big)
+	if !(1000+ss < 1000+ms && 1000+ms < 60000 && 1000+bs > 60000) {
+		t.Fatalf("stored sizes %d, %d, %d do not fit the test's quota", ss, ms, bs)
+	}
+	var r api.Recording
+	c.decode(c.expect(200, "PUT", path+"/transcript", small), &r)
+	if r.TranscriptBytes != ss {
+		t.Fatalf("transcript_bytes %d, want %d", r.TranscriptBytes, ss)
+	}
+	if u := c.usage(); u.UsedBytes != 1000+ss {
+		t.Fatalf("used %d with a transcript, want %d", u.UsedBytes, 1000+ss)
+	}
+	c.expect(200, "PUT", path+"/transcript", medium, "If-Match", "1")
+	if u := c.usage(); u.UsedBytes != 1000+ms {
+		t.Fatalf("used %d after replacing the transcript, want %d (the old one freed)", u.UsedBytes, 1000+ms)
+	}
+	b := c.expect(413, "PUT", path+"/transcript", big, "If-Match", "2")
+	if c.errCode(b) != api.CodeQuota {
+		t.Fatalf("over quota: %s", b)
+	}
+	if u := c.usage(); u.UsedBytes != 1000+ms {
+		t.Fatalf("used %d after a refused transcript, want %d", u.UsedBytes, 1000+ms)
+	}
+	var got api.Transcript
+	resp, body := c.do("GET", path+"/transcript", nil)
+	c.decode(body, &got)
+	if resp.Header.Get(api.HeaderTranscriptVersion) != "2" || len(got.Segments) != len(medium.Segments) {
+		t.Fatalf("after the refused PUT: version %q, %d segments", resp.Header.Get(api.HeaderTranscriptVersion), len(got.Segments))
+	}
+	// A smaller one fits again; a new recording over what is left does not.
+	c.expect(200, "PUT", path+"/transcript", small, "If-Match", "2")
+	over := metaFor(randomData(60000-1000-int(ss)+1), "too much")
+	c.expect(413, "PUT", "/v1/recordings/"+api.NewID(), over)
+	c.expect(200, "DELETE", path, nil)
+	if u := c.usage(); u.UsedBytes != 0 {
+		t.Fatalf("used %d after deleting the recording, want 0", u.UsedBytes)
+	}
+}

@@ -2,6 +2,8 @@ package sync
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
@@ -163,5 +165,55 @@ func TestTranscriptFetchKeepsEditMadeMeanwhile(t *testing.T) {
 		if got := segTexts(t, d, r.ID); got != "[budget review][hiring][road map]" {
 			t.Errorf("%s: %s, want both corrections", d.name, got)
 		}
+	}
+}
+
+// noisy is a transcript of a one-second recording that stores large (its
+// words do not compress): about 20 KB gzipped.
+func noisy() api.Transcript {
+	t := spoken("start")
+	b := make([]byte, 4)
+	for i := 0; i < 2500; i++ {
+		rand.Read(b)
+		w := hex.EncodeToString(b)
+		t.Segments[0].Words = append(t.Segments[0].Words, api.Word{StartMS: 100, EndMS: 200, Text: w})
+		t.Segments[0].Text += " " + w
+	}
+	return t
+}
+
+// TestTranscriptOverQuota: a transcript the account has no room for is
+// refused by the server; this device says so in one line, keeps it (still
+// to be sent) and sends it at the first sync after room was made.
+func TestTranscriptOverQuota(t *testing.T) {
+	ctx := context.Background()
+	url := startServer(t, "--quota-bytes", "50000").URL
+	email, pw := newUser(t, url)
+	a := newDevice(t, "A", url, email, pw, Options{})
+	r1 := a.record(t, "Lecture", 10_000)
+	r2 := a.record(t, "Big one", 30_000)
+	a.sync(t)
+	must(t, a.lib.SaveTranscript(ctx, r1.ID, noisy(), false))
+	sum, err := a.eng.SyncOnce(ctx)
+	if err != nil || len(sum.Failed) != 1 || sum.Failed[0].Op != OpTranscript || sum.TranscriptsUp != 0 {
+		t.Fatalf("over quota: %+v, %v; want one failed transcript", sum, err)
+	}
+	msg := sum.Failed[0].Err.Error()
+	if !strings.Contains(msg, "storage on the server is full") || strings.Contains(msg, "\n") || strings.Contains(msg, "bytes used") {
+		t.Fatalf("message %q: want one plain line about the full storage", msg)
+	}
+	if info, err := a.lib.Transcript(ctx, r1.ID); err != nil || !info.Dirty || len(info.Transcript.Segments) != 1 {
+		t.Fatalf("kept here: %+v, %v; want it dirty, still to send", info, err)
+	}
+	if _, _, err := a.sess.Client().GetTranscript(ctx, r1.ID); KindOf(err) != KindNotFound {
+		t.Fatalf("the server holds a transcript after refusing it: %v", err)
+	}
+	must(t, a.eng.Delete(ctx, r2.ID, Everywhere))
+	if sum := a.sync(t); sum.TranscriptsUp != 1 {
+		t.Fatalf("after making room: %+v, want the transcript sent", sum)
+	}
+	u, err := a.sess.Client().Usage(ctx)
+	if err != nil || u.UsedBytes <= 10_000+10_000 || u.UsedBytes >= 50_000 {
+		t.Fatalf("usage %+v, %v: want the recording and its transcript counted", u, err)
 	}
 }

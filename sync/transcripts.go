@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
@@ -82,10 +83,24 @@ func (e *Engine) pushTranscripts(ctx context.Context, sum *Summary) error {
 		case isFatal(err):
 			return err
 		case err != nil:
+			err = keptForRoom(err)
 			sum.Failed = append(sum.Failed, ItemError{ID: d.ID, Title: it.Title, Op: OpTranscript, Err: err})
+			e.itemEvent(Event{Kind: ItemFailed, Op: OpTranscript, ID: d.ID, Title: it.Title, Err: err})
 		}
 	}
 	return nil
+}
+
+// keptForRoom says in plain words what a refusal for the account's quota
+// means for a transcript: it stays here (dirty) and every later pass sends
+// it again, so it goes once there is room.
+func keptForRoom(err error) error {
+	if e, ok := asError(err); !ok || e.Code != api.CodeQuota {
+		return err
+	}
+	return &Error{Op: "transcript kept on this computer", Kind: KindPermanent, Status: http.StatusRequestEntityTooLarge,
+		Code: api.CodeQuota, Err: err,
+		Message: "the account's storage on the server is full; it is sent at a later sync once there is room (delete recordings to make some)"}
 }
 
 // pushTranscript sends one transcript against the server version it was

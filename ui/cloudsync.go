@@ -347,6 +347,9 @@ func (c *SyncCloud) SyncNow(ctx context.Context) error {
 		return fmt.Errorf("offline: cannot reach the server; %d change(s) wait for the next sync", sum.Waiting)
 	case err != nil:
 		return fmt.Errorf("sync: %w", err)
+	case len(sum.Failed) == 1 && sum.Failed[0].Op == sync.OpTranscript:
+		f := sum.Failed[0]
+		return fmt.Errorf("%q: %s", f.Title, oneLine(f.Err.Error()))
 	case len(sum.Failed) == 1:
 		f := sum.Failed[0]
 		return fmt.Errorf("could not %s %q: %s", f.Op, f.Title, oneLine(f.Err.Error()))

@@ -45,7 +45,7 @@ type User struct {
 	Email        string // normalised: trimmed, lower case
 	PasswordHash string // argon2id, PHC string form
 	CreatedAt    time.Time
-	UsedBytes    int64 // declared sizes of the user's recordings not deleted
+	UsedBytes    int64 // what Counted counts of the user's recordings, summed
 	QuotaBytes   int64 // set by the owner; 0: the server's --quota-bytes
 	Disabled     bool  // set by the owner: no sign-in, no refresh
 }
@@ -134,11 +134,21 @@ type Recording struct {
 	ExpiresAt time.Time
 }
 
+// Counted is what a recording in state r counts toward its user's quota
+// (UsedBytes): its declared size and its transcript as stored, nothing once
+// deleted (nil: no recording).
+func Counted(r *Recording) int64 {
+	if r == nil || r.Deleted {
+		return 0
+	}
+	return r.SizeBytes + r.TranscriptBytes
+}
+
 // UpdateFunc decides a change to one recording. It gets the current
 // recording (nil when the id is unused or its tombstone has expired) and the
 // user's used bytes, and returns the new state, or nil for no change, or an
 // error to abort. The store sets Seq on the result; UsedBytes moves by the
-// difference in SizeBytes of non-deleted states. It may be called more than
+// difference in Counted of the two states. It may be called more than
 // once when a concurrent change forces a retry, so it must not have side
 // effects.
 type UpdateFunc func(cur *Recording, usedBytes int64) (*Recording, error)

@@ -513,13 +513,6 @@ func (s *Store) release(userID string, l lease, wrote bool, delta int64) error {
 	return nil
 }
 
-func counted(r *meta.Recording) int64 {
-	if r == nil || r.Deleted {
-		return 0
-	}
-	return r.SizeBytes
-}
-
 // UpdateRecording implements meta.Recordings.
 func (s *Store) UpdateRecording(ctx context.Context, userID, id string, fn meta.UpdateFunc) (meta.Recording, error) {
 	l, err := s.acquire(ctx, userID)
@@ -528,7 +521,7 @@ func (s *Store) UpdateRecording(ctx context.Context, userID, id string, fn meta.
 	}
 	next, cur, err := s.change(ctx, userID, id, l, fn)
 	wrote := err == nil && next != nil
-	if rerr := s.release(userID, l, wrote, counted(next)-counted(cur)); rerr != nil && err == nil && !wrote {
+	if rerr := s.release(userID, l, wrote, meta.Counted(next)-meta.Counted(cur)); rerr != nil && err == nil && !wrote {
 		err = fmt.Errorf("update recording %s: release lease: %w", id, rerr)
 	}
 	if err != nil {

@@ -379,13 +379,6 @@ func (s *Store) GetRecording(ctx context.Context, userID, id string) (meta.Recor
 	return decodeRecording(doc, exp)
 }
 
-func counted(r *meta.Recording) int64 {
-	if r == nil || r.Deleted {
-		return 0
-	}
-	return r.SizeBytes
-}
-
 // UpdateRecording implements meta.Recordings.
 func (s *Store) UpdateRecording(ctx context.Context, userID, id string, fn meta.UpdateFunc) (meta.Recording, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -440,7 +433,7 @@ func (s *Store) UpdateRecording(ctx context.Context, userID, id string, fn meta.
 		return meta.Recording{}, fmt.Errorf("store recording %s: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET next_seq = ?, used_bytes = used_bytes + ? WHERE id = ?`,
-		seq, counted(next)-counted(cur), userID); err != nil {
+		seq, meta.Counted(next)-meta.Counted(cur), userID); err != nil {
 		return meta.Recording{}, fmt.Errorf("store recording %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
