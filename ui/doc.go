@@ -33,7 +33,8 @@
 // when they would look different, the clock when its text changes, the
 // playhead 15 times a second while playing, transfer badges at most 10
 // times a second and the account status 4; nothing repaints while idle.
-// EARSHOT_PROFILE_DIR=dir writes CPU and heap profiles of a run there.
+// EARSHOT_PROFILE_DIR=dir writes CPU and heap profiles of a run there
+// (SIGUSR1: a heap snapshot at once; see profile.go).
 //
 // The panels use the engine's own types: *library.Library, audio/device's
 // Recorder and Player, and SyncCloud (cloudsync.go) over the sync engine
