@@ -209,13 +209,80 @@ func TestTranscriptOnSecondDevice(t *testing.T) {
 		t.Fatalf("B transcript_state %q", st)
 	}
 
+	// The account counts the audio and the transcript; both devices say so.
+	size := fileSize(t, jfk)
+	for _, dir := range []string{a, b} {
+		if used := usedBytes(t, dir); used <= size || used > size+64<<10 {
+			t.Fatalf("whoami used_bytes %d: want the audio (%d) and its transcript", used, size)
+		}
+	}
+
+	before := transcriptJSON(t, b, id).Segments[0]
 	first := strings.SplitN(mustEarshot(t, b, "transcript", id).stdout, "]", 2)[0]
-	mustEarshot(t, b, "transcript", "edit", id, strings.TrimPrefix(first, "["), "and so my fellow Americans, ask not")
+	const fix = "and so my fellow Americans, ask not"
+	mustEarshot(t, b, "transcript", "edit", id, strings.TrimPrefix(first, "["), fix)
 	mustIn(t, b, "", "sync")
 	mustIn(t, a, "", "sync")
-	if hits := search(t, a, "americans"); len(hits) != 1 || hits[0].ID != id {
+	hits = search(t, a, "americans")
+	if len(hits) != 1 || hits[0].ID != id {
 		t.Fatalf("A does not find B's correction: %+v\n%s", hits, mustEarshot(t, a, "transcript", id).stdout)
 	}
+	// The correction kept word times: the words B did not change are said
+	// when they were before, and the hit is within the segment.
+	after := transcriptJSON(t, a, id).Segments[0]
+	if len(after.Words) != len(strings.Fields(fix)) {
+		t.Fatalf("A's corrected segment has %d word times, want %d: %+v", len(after.Words), len(strings.Fields(fix)), after)
+	}
+	if hits[0].AtMS < after.StartMS || hits[0].AtMS > after.EndMS {
+		t.Fatalf("A: americans at %d ms, outside its segment %d–%d", hits[0].AtMS, after.StartMS, after.EndMS)
+	}
+	for _, w := range after.Words {
+		for _, o := range before.Words {
+			if strings.EqualFold(strings.Trim(w.Text, ",."), o.Text) && w.StartMS != o.StartMS && !repeated(before.Words, o.Text) {
+				t.Errorf("%q moved from %d to %d ms by the correction", w.Text, o.StartMS, w.StartMS)
+			}
+		}
+	}
+}
+
+// repeated says whether word appears more than once in ws.
+func repeated(ws []api.Word, word string) bool {
+	n := 0
+	for _, w := range ws {
+		if w.Text == word {
+			n++
+		}
+	}
+	return n > 1
+}
+
+func transcriptJSON(t *testing.T, dir, id string) api.Transcript {
+	t.Helper()
+	var tr api.Transcript
+	if err := json.Unmarshal([]byte(mustEarshot(t, dir, "transcript", id, "--format", "json").stdout), &tr); err != nil || len(tr.Segments) == 0 {
+		t.Fatalf("transcript --format json: %v: %+v", err, tr)
+	}
+	return tr
+}
+
+func usedBytes(t *testing.T, dir string) int64 {
+	t.Helper()
+	var u struct {
+		UsedBytes int64 `json:"used_bytes"`
+	}
+	if err := json.Unmarshal([]byte(mustIn(t, dir, "", "whoami", "--json").stdout), &u); err != nil {
+		t.Fatalf("whoami --json: %v", err)
+	}
+	return u.UsedBytes
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
 }
 
 // TestRecordWhileTranscribing: with both cores kept busy, a recording made
