@@ -41,7 +41,7 @@ func (l *Library) Trim(ctx context.Context, id string, from, to time.Duration) (
 	if err != nil {
 		return Recording{}, fmt.Errorf("trim %s: %w", id, err)
 	}
-	p, err := l.BeginRecording(ctx, trimmedTitle(r.Title), r.Format)
+	p, err := l.BeginRecording(ctx, TrimmedTitle(r.Title), r.Format)
 	if err != nil {
 		return Recording{}, fmt.Errorf("trim %s: %w", id, err)
 	}
@@ -81,9 +81,10 @@ func checkTrim(r Recording, from, to time.Duration) error {
 	return nil
 }
 
-// trimmedTitle adds the suffix once: trimming a trimmed recording again
-// does not stack "(trimmed) (trimmed)".
-func trimmedTitle(t string) string {
+// TrimmedTitle is the title Trim gives a trimmed copy of a recording titled
+// t: the suffix is added once, so trimming a trimmed recording again does
+// not stack "(trimmed) (trimmed)".
+func TrimmedTitle(t string) string {
 	if len(t) >= len(TrimmedSuffix) && t[len(t)-len(TrimmedSuffix):] == TrimmedSuffix {
 		return t
 	}

@@ -53,7 +53,7 @@ func New(ctx context.Context, a fyne.App, be Backend) *UI {
 	w := a.NewWindow("Earshot")
 	w.Resize(defaultSize())
 	var u *UI
-	tray := newTray(a, w, func() { u.rec.toggle() })
+	tray := newTray(a, w, func() { u.rec.toggle() }, func() { u.addBookmark() })
 	u = newUI(ctx, a, w, be, tray)
 	return u
 }
@@ -160,21 +160,30 @@ func (u *UI) fail(err error) {
 // the app does: a tray set up later is never shown, and quitting then
 // panics inside Fyne (fyne.io/systray closes a D-Bus connection it never
 // opened). The window is built after the library opens, in the background,
-// hence record, which is called on the Fyne goroutine.
-func newTray(a fyne.App, win fyne.Window, record func()) *fyne.Menu {
+// hence record and mark, which are called on the Fyne goroutine.
+func newTray(a fyne.App, win fyne.Window, record, mark func()) *fyne.Menu {
 	d, ok := a.(desktop.App)
 	if !ok {
 		return nil
 	}
-	rec := fyne.NewMenuItem("Record", record)
-	show := fyne.NewMenuItem("Show Earshot", func() { win.Show(); win.RequestFocus() })
-	m := fyne.NewMenu("Earshot", rec, show)
+	m := trayMenu(win, record, mark)
 	d.SetSystemTrayMenu(m)
 	d.SetSystemTrayIcon(appIcon)
 	return m
 }
 
-// setTrayRecording relabels the tray's first item for the recorder's state.
+// trayMenu is the tray's menu: Record (or Stop), Add bookmark (only while
+// recording: setTrayRecording enables it), Show Earshot.
+func trayMenu(win fyne.Window, record, mark func()) *fyne.Menu {
+	rec := fyne.NewMenuItem("Record", record)
+	bookmark := fyne.NewMenuItem("Add bookmark", mark)
+	bookmark.Disabled = true
+	show := fyne.NewMenuItem("Show Earshot", func() { win.Show(); win.RequestFocus() })
+	return fyne.NewMenu("Earshot", rec, bookmark, show)
+}
+
+// setTrayRecording relabels the tray's first item for the recorder's state
+// and offers Add bookmark while recording.
 func (u *UI) setTrayRecording(on bool) {
 	if u.tray == nil {
 		return
@@ -183,6 +192,7 @@ func (u *UI) setTrayRecording(on bool) {
 	if on {
 		u.tray.Items[0].Label = "Stop recording"
 	}
+	u.tray.Items[1].Disabled = !on
 	u.tray.Refresh()
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	stdsync "sync"
+	"time"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/library"
@@ -377,6 +378,16 @@ func (c *SyncCloud) Delete(ctx context.Context, id string, scope sync.Scope) err
 		return eng.Delete(ctx, id, scope)
 	}
 	return sync.Delete(ctx, c.x, id, scope)
+}
+
+// Trim keeps from..to of a recording as a new recording and deletes the
+// original everywhere (sync.Trim); a running engine passes both on at once.
+func (c *SyncCloud) Trim(ctx context.Context, id string, from, to time.Duration) (library.Recording, error) {
+	nr, err := sync.Trim(ctx, c.x, id, from, to)
+	if eng, e := c.engine(); e == nil {
+		eng.Trigger()
+	}
+	return nr, err
 }
 
 // SetAutoDownload turns automatic download on or off. The setting lives in

@@ -39,6 +39,8 @@ type detailsPanel struct {
 	sections []detailSection
 	tags     *tagEditor // tags.go
 	many     *manyPane  // several recordings picked (multidetails.go)
+	// bookmarks is the bookmarks section (bookmarks.go).
+	bookmarks *bookmarkList
 	// transcriptView is the transcript section (set by newTranscriptSection).
 	transcriptView *transcriptView
 	scroll         *container.Scroll // around body; the transcript keeps the segment said in view
@@ -62,6 +64,7 @@ type detailSection struct {
 // newDetailSections lists the sections of the details pane in order.
 func newDetailSections(d *detailsPanel) []detailSection {
 	return []detailSection{
+		newBookmarkSection(d),
 		newTagSection(d),
 		newTranscriptSection(d),
 		newTitleHistorySection(d),
@@ -120,6 +123,7 @@ func (d *detailsPanel) show(r library.Recording) {
 	if r.ID == "" {
 		d.player.close()
 		d.body.Hide()
+		d.scroll.Hide() // its scroll bars would still follow the hidden body's size
 		d.empty.Show()
 		for _, s := range d.sections {
 			if s.clear != nil {
@@ -130,6 +134,7 @@ func (d *detailsPanel) show(r library.Recording) {
 	}
 	d.empty.Hide()
 	d.body.Show()
+	d.scroll.Show()
 	d.title.showTitle(r, same)
 	d.showState()
 	d.player.show(r, same)

@@ -188,6 +188,37 @@ func TestGoldenSelectedRowAndDetails(t *testing.T) {
 	}
 }
 
+// TestGoldenBookmarksAndTrimSelection: the details pane of a recording with
+// two bookmarks (one named) on the waveform and in their section, and a
+// part chosen for trimming (the window taller, to show the section).
+func TestGoldenBookmarksAndTrimSelection(t *testing.T) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			u, lib, ids := goldenLibrary(t, v.v)
+			for _, m := range []struct {
+				at   time.Duration
+				name string
+			}{{250 * time.Millisecond, "Action items"}, {600 * time.Millisecond, ""}} {
+				if _, err := lib.AddBookmark(context.Background(), ids[1], m.at, m.name); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u.do(func() {
+				u.win.Resize(fyne.NewSize(900, 860))
+				u.list.list.Select(0)
+			})
+			waitUntil(t, "the waveform and the bookmarks", func() bool {
+				n, m := 0, 0
+				u.settle()
+				onMainWait(func() { n, m = len(u.details.player.seek.values), len(u.details.bookmarks.names) })
+				return n == overviewBars && m == 2
+			})
+			u.do(func() { drag(u.details.player.seek, 0.1, 0.45) })
+			assertGolden(t, u, "bookmarks-"+v.name)
+		})
+	}
+}
+
 // TestGoldenTrash: the trash with one entry (its "Deleted … · N days left"
 // line depends on today, so it is masked).
 func TestGoldenTrash(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 //	Ctrl+R  start recording, or stop and save the recording in progress
 //	Ctrl+P  pause or resume the recording in progress
 //	Ctrl+F  search the library
+//	Ctrl+B  bookmark the moment: of the recording in progress, else of
+//	        the selected recording at its playhead (bookmarks.go)
 //
 // Keys, when no text field has focus:
 //
@@ -27,9 +29,10 @@ import (
 //	Home / End  go to the start / the end
 //	Escape      (in a dialog) cancel it; Enter takes its safe default
 var (
-	shortcutRecord = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutPause  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutRecord   = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPause    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSearch   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutBookmark = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // addShortcuts routes the canvas's shortcuts and keys (nothing focused)
@@ -37,7 +40,7 @@ var (
 // shortcutEntry and recordList.
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
-	for _, s := range []fyne.Shortcut{shortcutRecord, shortcutPause, shortcutSearch} {
+	for _, s := range []fyne.Shortcut{shortcutRecord, shortcutPause, shortcutSearch, shortcutBookmark} {
 		c.AddShortcut(s, func(s fyne.Shortcut) { u.shortcut(s) })
 	}
 	// Not in shortcut: in a text field Ctrl+A selects its text.
@@ -53,6 +56,8 @@ func (u *UI) shortcut(s fyne.Shortcut) bool {
 		run = u.rec.toggle
 	case shortcutPause.ShortcutName():
 		run = u.rec.togglePause
+	case shortcutBookmark.ShortcutName():
+		run = u.addBookmark
 	case shortcutSearch.ShortcutName():
 		run = func() {
 			u.tabs.SelectIndex(0)

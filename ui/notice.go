@@ -54,7 +54,14 @@ func (n *noticeBar) problem(topic, msg string) { n.put(msg, true, topic, nil, 0)
 func (n *noticeBar) flash(msg string) { n.put(msg, false, "", nil, noticeFade) }
 
 // undo shows msg with an Undo button for a few seconds.
-func (n *noticeBar) undo(msg string, fn func()) { n.put(msg, false, "", fn, undoFade) }
+func (n *noticeBar) undo(msg string, fn func()) { n.offer(msg, "Undo", fn) }
+
+// offer shows msg with a button saying label for a few seconds (a new
+// bookmark offers Rename).
+func (n *noticeBar) offer(msg, label string, fn func()) {
+	n.put(msg, false, "", fn, undoFade)
+	n.action.SetText(label)
+}
 
 // withdraw hides the problem about topic, if it is the one shown.
 func (n *noticeBar) withdraw(topic string) {

@@ -37,6 +37,7 @@ type playback struct {
 	position *widget.Label
 	tools    *fyne.Container
 	listen   *listenTools // speed, skip silence, enhance (listen.go)
+	trim     *trimTools   // the part to keep and Trim… (trim.go)
 
 	// onPosition hears the position each time it is shown (the
 	// transcript follows the playhead); Fyne goroutine.
@@ -61,6 +62,7 @@ func newPlayback(d *detailsPanel) *playback {
 	buttons := container.NewHBox(p.back, big, p.forward, container.New(&minScale{w: 8, h: 1}, p.position), p.tools)
 	p.content = container.NewVBox(p.seek, buttons)
 	p.listen = newListenTools(p)
+	p.trim = newTrimTools(p)
 	return p
 }
 
@@ -79,6 +81,7 @@ func (p *playback) show(r library.Recording, same bool) {
 	p.position.SetText("0:00 / " + clock(r.Duration))
 	p.seek.SetValues(nil)
 	p.seek.SetPlayhead(0)
+	p.trim.reset()
 	p.d.loadOverview(r)
 	p.play.Enable()
 	if r.SyncState == library.Downloading {
@@ -221,17 +224,21 @@ func (p *playback) showPosition(pos, dur time.Duration, playing bool) {
 	}
 }
 
+// now is where playback is, or starts when no player is open.
+func (p *playback) now() time.Duration {
+	if pl := p.player; pl != nil {
+		return pl.Position()
+	}
+	return p.start
+}
+
 // skip moves the position by d (negative: back).
 func (p *playback) skip(d time.Duration) {
 	dur := p.rec.Duration
 	if p.rec.ID == "" || dur <= 0 {
 		return
 	}
-	pos := p.start
-	if pl := p.player; pl != nil {
-		pos = pl.Position()
-	}
-	p.seekTo(min(max(pos+d, 0), dur))
+	p.seekTo(min(max(p.now()+d, 0), dur))
 }
 
 // seekFraction moves to a fraction (0..1) of the length: a click on the

@@ -67,6 +67,10 @@ func Run(ctx context.Context, o Options) error {
 		if u != nil {
 			u.rec.toggle()
 		}
+	}, func() {
+		if u != nil {
+			u.addBookmark()
+		}
 	})
 	go func() {
 		l, x, err := openLibrary(ctx, dir)

@@ -89,18 +89,21 @@ var textPairs = []struct {
 // Shapes that carry meaning need 3:1 (WCAG 1.4.11): entry borders, the
 // waveform (played: primary, rest: disabled), the level meter (success,
 // warning, the peak tick in foreground, the clip lamp in error) on its
-// input-coloured track, the tab and progress indicators.
+// input-coloured track, the tab and progress indicators; on the seek bar,
+// bookmark markers (warning) and the selection's handles (foreground) on
+// the waveform's background and on the selection, where the bars (primary,
+// disabled) are drawn too.
 var shapePairs = []struct {
 	shape fyne.ThemeColorName
 	where []surface
 }{
 	{theme.ColorNameInputBorder, []surface{{bg}, {input}}},
-	{theme.ColorNamePrimary, []surface{{bg}, {input}}},
-	{disabled, []surface{{input}}},
+	{theme.ColorNamePrimary, []surface{{bg}, {input}, {sel}}},
+	{disabled, []surface{{input}, {sel}}},
 	{theme.ColorNameSuccess, []surface{{input}}},
-	{theme.ColorNameWarning, []surface{{input}}},
+	{theme.ColorNameWarning, []surface{{input}, {sel}}},
 	{theme.ColorNameError, []surface{{input}, {bg}}},
-	{fg, []surface{{input}}},
+	{fg, []surface{{input}, {sel}}},
 }
 
 // TestThemeContrast computes every pair's WCAG contrast ratio from the

@@ -32,6 +32,8 @@ type Waveform struct {
 	nonZero  int       // values above zero in the ring: none means a flat line
 	position float64   // playhead, 0..1
 	img      *image.RGBA
+
+	waveMarks // bookmarks and the selection (waveformmarks.go)
 }
 
 // NewWaveform returns a scrolling waveform holding the last n values.
@@ -97,14 +99,15 @@ func (w *Waveform) SetPlayhead(f float64) {
 // Playhead returns the playhead's fraction of the length.
 func (w *Waveform) Playhead() float64 { return w.position }
 
-// Tapped seeks to where the user tapped.
-func (w *Waveform) Tapped(ev *fyne.PointEvent) { w.seekTo(ev.Position.X) }
+// Tapped seeks to where the user tapped (or takes a bookmark, or extends
+// the selection: waveformmarks.go).
+func (w *Waveform) Tapped(ev *fyne.PointEvent) { w.tapped(ev.Position.X) }
 
-// Dragged follows the pointer while the user drags the playhead.
-func (w *Waveform) Dragged(ev *fyne.DragEvent) { w.seekTo(ev.Position.X) }
+// Dragged moves the playhead, or selects a span (waveformmarks.go).
+func (w *Waveform) Dragged(ev *fyne.DragEvent) { w.dragged(ev) }
 
 // DragEnd implements fyne.Draggable.
-func (w *Waveform) DragEnd() {}
+func (w *Waveform) DragEnd() { w.dragEnd() }
 
 func (w *Waveform) seekTo(x float32) {
 	if !w.Seekable || w.Size().Width <= 0 {
@@ -154,7 +157,12 @@ func (r *waveRenderer) paint(pw, ph int) image.Image {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	draw.Draw(w.img, w.img.Rect, image.NewUniform(th.Color(theme.ColorNameInputBackground, v)), image.Point{}, draw.Src)
 	n := len(w.values)
-	if n == 0 || pw == 0 || ph == 0 {
+	if pw == 0 || ph == 0 {
+		return w.img
+	}
+	w.paintSelection(w.img, th, v)
+	defer w.paintMarks(w.img, th, v)
+	if n == 0 {
 		return w.img
 	}
 	played := uniform(th.Color(theme.ColorNamePrimary, v))

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// dialogText is the text of the labels in the dialog on show.
+func (u *UI) dialogText() string {
+	var s []string
+	onMainWait(func() {
+		if top := u.win.Canvas().Overlays().Top(); top != nil {
+			for _, l := range labelsWith(top, "") {
+				s = append(s, l.(*widget.Label).Text)
+			}
+		}
+	})
+	return strings.Join(s, " ")
+}
+
+// drag drags across the waveform from fraction a to fraction b.
+func drag(w *Waveform, a, b float32) {
+	width := w.Size().Width
+	prev := a * width
+	for _, f := range []float32{a + (b-a)/2, b} {
+		x := f * width
+		w.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(x, 5)}, Dragged: fyne.Delta{DX: x - prev}})
+		prev = x
+	}
+	w.DragEnd()
+}
+
+// Trim in the window: a drag selects the part to keep (a drag from the
+// playhead still moves it), Shift-click extends it, the fields show and
+// take its edges; a moment past the end and an empty part are refused in
+// one line with nothing changed; Trim… says what happens, waits for the
+// answer (Ctrl+B waits too), and Enter makes the trimmed recording, which
+// is selected with its bookmark shifted, the original in the trash.
+func TestTrimSelectionOnTheWaveform(t *testing.T) {
+	u, lib := newTestUI(t)
+	ctx := context.Background()
+	r := u.importTone(t, "Talk")
+	for _, at := range []time.Duration{300 * time.Millisecond, 900 * time.Millisecond} {
+		if _, err := lib.AddBookmark(ctx, r.ID, at, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.selectTitle(t, "Talk")
+	u.eventually(t, "both bookmarks shown", func() bool { return len(u.details.bookmarks.names) == 2 })
+	p, tt := u.details.player, u.details.player.trim
+	fields := func() (string, string) {
+		var a, b string
+		onMainWait(func() { a, b = tt.from.Text, tt.to.Text })
+		return a, b
+	}
+	if a, b := fields(); a != "" || b != "" || !tt.trim.Disabled() {
+		t.Fatalf("before any selection: fields %q %q, Trim enabled %v", a, b, !tt.trim.Disabled())
+	}
+
+	u.do(func() { drag(p.seek, 0, 0.5) }) // from the playhead: moves it
+	if _, _, ok := p.seek.Selection(); ok || p.start < 450*time.Millisecond {
+		t.Fatalf("a drag from the playhead selected (%v) or moved it to %v", ok, p.start)
+	}
+	u.do(func() { drag(p.seek, 0.2, 0.7) })
+	if a, b := fields(); a != "0:00.2" || b != "0:00.7" || tt.trim.Disabled() {
+		t.Fatalf("after dragging 20 %%–70 %%: fields %q–%q, Trim enabled %v", a, b, !tt.trim.Disabled())
+	}
+	u.do(func() {
+		p.seek.MouseDown(&desktop.MouseEvent{Modifier: fyne.KeyModifierShift})
+		test.TapAt(p.seek, fyne.NewPos(p.seek.Size().Width*0.8, 5))
+	})
+	if a, b := fields(); a != "0:00.2" || b != "0:00.8" {
+		t.Fatalf("after Shift-click at 80 %%: %q–%q", a, b)
+	}
+	typeInto := func(e *timeEntry, s string) {
+		u.do(func() {
+			u.win.Canvas().Focus(e)
+			e.SetText(s)
+			e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			u.win.Canvas().Unfocus()
+		})
+	}
+	typeInto(tt.from, "0:00.1")
+	if a, _ := fields(); a != "0:00.1" || tt.span[0] != 100*time.Millisecond {
+		t.Fatalf("typed start: field %q, span %v", a, tt.span)
+	}
+	from, to, _ := p.seek.Selection()
+	if from < 0.09 || from > 0.11 || to < 0.79 || to > 0.81 {
+		t.Fatalf("the waveform selects %.3f–%.3f after typing", from, to)
+	}
+
+	typeInto(tt.to, "0:05")
+	if _, b := fields(); b != "0:00.8" || !strings.Contains(u.notices.text(), "past the end") {
+		t.Fatalf("an end past the recording: field %q, notice %q", b, u.notices.text())
+	}
+	typeInto(tt.from, "0:00.8")
+	u.do(func() { test.Tap(tt.trim) })
+	if u.modal != nil || !strings.HasPrefix(u.notices.text(), "Nothing to keep from 0:00.8 to 0:00.8") {
+		t.Fatalf("an empty part: dialog %v, notice %q", u.modal != nil, u.notices.text())
+	}
+	typeInto(tt.from, "0:00.1")
+
+	u.do(func() { test.Tap(tt.trim) })
+	msg := u.dialogText()
+	want := `A new recording of 0:00.1–0:00.8 (0:00.7) is made, titled "Talk (trimmed)", with 1 bookmark and the transcript of that part. The original goes to the trash, restorable for 30 days.`
+	if u.modal == nil || !strings.Contains(msg, want) {
+		t.Fatalf("the trim dialog (open %v) says %q", u.modal != nil, msg)
+	}
+	u.pressBookmark()
+	if n := len(marksOf(t, lib, r.ID)); n != 2 {
+		t.Fatalf("Ctrl+B behind the trim dialog: %d bookmarks", n)
+	}
+	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	u.eventually(t, "the trimmed recording selected", func() bool { return u.details.rec.Title == "Talk (trimmed)" })
+	nr := u.details.rec
+	if nr.Duration != 700*time.Millisecond {
+		t.Fatalf("the trimmed recording is %v long", nr.Duration)
+	}
+	if marks := marksOf(t, lib, nr.ID); len(marks) != 1 || marks[0].AtMS != 200 {
+		t.Fatalf("bookmarks of the trimmed recording: %+v", marks)
+	}
+	if old, err := lib.Get(ctx, r.ID); err != nil || old.TrashedAt == nil {
+		t.Fatalf("the original: %+v, %v", old, err)
+	}
+	if _, _, ok := p.seek.Selection(); ok || !strings.HasPrefix(u.notices.text(), "Kept 0:00.1–0:00.8 of \"Talk\"") {
+		t.Fatalf("after the trim: selection kept %v, notice %q", ok, u.notices.text())
+	}
+}
