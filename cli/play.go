@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/earshot/earshot/audio/device"
+	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/internal/listen"
 	"github.com/earshot/earshot/library"
@@ -41,7 +42,7 @@ earshot play 01jd8k2m --from 1:23   # from 1 min 23 s (a time earshot search pri
 }
 
 func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
-	if err := f.Check(); err != nil {
+	if err := stretch.CheckSpeed(f.Speed); err != nil { // 0 too: Settings take it for "unset", a typed 0 is not
 		return Usagef("--speed: %v", err)
 	}
 	start, err := playStart(f.from)
@@ -57,7 +58,7 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 		return fmt.Errorf("recording %s: %w; download it first", r.ID, library.ErrNoAudio)
 	}
 	if start > 0 && start >= r.Duration {
-		return Usagef("--from %s is past the end of %s (%s long)", f.from, r.ID, formatDuration(r.Duration))
+		return Usagef("--from %s is past the end of %q (%s long)", f.from, r.Title, human.Moment(r.Duration))
 	}
 	p, err := device.NewPlayer(ctx, path, "")
 	if err != nil {

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/sync"
 	flag "github.com/spf13/pflag"
@@ -55,6 +57,9 @@ func trim(ctx context.Context, e *Env, idArg string, f trimFlags) error {
 		return err
 	}
 	nr, err := sync.Trim(ctx, x, r.ID, from, to)
+	if errors.Is(err, audio.ErrTrimRange) {
+		return Usagef("%v", err) // the user's times: exit 2, like a bad --from
+	}
 	if err != nil {
 		return err
 	}

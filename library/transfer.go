@@ -112,6 +112,9 @@ func (l *Library) export(ctx context.Context, id, dst string, write func(r Recor
 			return "", fmt.Errorf("export to %s: Earshot writes .opus, .flac, .wav or .mp3 files; end the name with one of those", filepath.Base(dst))
 		}
 	}
+	if st, err := os.Stat(filepath.Dir(dst)); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("export to %s: there is no folder %s; create it or pick another", filepath.Base(dst), filepath.Dir(dst))
+	}
 	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".earshot-tmp")
 	src := l.audioPath(r.ID, r.Format)
 	err = write(r, src, tmp, format)

@@ -19,8 +19,9 @@ const TrimmedSuffix = " (trimmed)"
 // with its tags, favourite flag, and the bookmarks and transcript of the
 // kept part, their times shifted to the new start. The original is not
 // touched: audio never changes after finalising. The caller moves it to
-// the trash (sync.Trim does, everywhere). A span that is empty or outside
-// the recording changes nothing.
+// the trash (sync.Trim does, everywhere). A span that is empty, shorter
+// than MinTrim or outside the recording changes nothing (an error matching
+// audio.ErrTrimRange, one plain line).
 func (l *Library) Trim(ctx context.Context, id string, from, to time.Duration) (Recording, error) {
 	r, err := l.Get(ctx, id)
 	if err != nil {
@@ -69,14 +70,25 @@ type trimRangeError struct{ msg string }
 func (e *trimRangeError) Error() string        { return e.msg }
 func (e *trimRangeError) Is(target error) bool { return target == audio.ErrTrimRange }
 
+// MinTrim is the shortest part a trim keeps: anything shorter is a slip of
+// the hand, not a recording anyone wants (and rounds to "0:00 long").
+const MinTrim = 100 * time.Millisecond
+
 func checkTrim(r Recording, from, to time.Duration) error {
+	bad := func(format string, a ...any) error { return &trimRangeError{fmt.Sprintf(format, a...)} }
 	switch {
-	case from < 0 || to > r.Duration:
-		return &trimRangeError{fmt.Sprintf("%s to %s is not within %q, which is %s long; give times within it",
-			human.Moment(from), human.Moment(to), r.Title, human.Moment(r.Duration))}
+	case from < 0 || to < 0:
+		return bad("times cannot be negative; give times within %q (0:00 to %s)", r.Title, human.Moment(r.Duration))
+	case from >= r.Duration:
+		return bad("the part to keep starts at %s, past the end of %q (%s long); give times within it",
+			human.Moment(from), r.Title, human.Moment(r.Duration))
+	case to > r.Duration:
+		return bad("the part to keep ends at %s, past the end of %q (%s long); give times within it, or leave out the end",
+			human.Moment(to), r.Title, human.Moment(r.Duration))
 	case to <= from:
-		return &trimRangeError{fmt.Sprintf("nothing to keep from %s to %s; the end must come after the start",
-			human.Moment(from), human.Moment(to))}
+		return bad("nothing to keep from %s to %s; the end must come after the start", human.Moment(from), human.Moment(to))
+	case to-from < MinTrim:
+		return bad("the part to keep is only %g ms long; keep at least 0.1 s", float64((to-from).Microseconds())/1000)
 	}
 	return nil
 }

@@ -156,8 +156,10 @@ func TestTrimRefusesBadSpansAndChangesNothing(t *testing.T) {
 		from, to time.Duration
 		msg      string
 	}{
-		{0, 3 * time.Second, `0:00 to 0:03 is not within "short", which is 0:02 long; give times within it`},
-		{-time.Second, time.Second, "is not within"},
+		{0, 3 * time.Second, `the part to keep ends at 0:03, past the end of "short" (0:02 long); give times within it`},
+		{2 * time.Second, 3 * time.Second, `the part to keep starts at 0:02, past the end of "short" (0:02 long)`},
+		{-time.Second, time.Second, "times cannot be negative"},
+		{time.Second, time.Second + 99*time.Millisecond, "the part to keep is only 99 ms long; keep at least 0.1 s"},
 		{time.Second, time.Second, "nothing to keep from 0:01 to 0:01; the end must come after the start"},
 		{1500 * time.Millisecond, 500 * time.Millisecond, "the end must come after the start"},
 	} {
