@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
 
+	"github.com/earshot/earshot/audio/device"
 	"github.com/earshot/earshot/internal/version"
 	"github.com/earshot/earshot/library"
 )
@@ -249,6 +250,13 @@ func usageLine(cmd *cobra.Command, err error) string {
 
 // explain turns the errors a user can meet into what to do about them.
 func explain(err error) string {
+	var full fullAtOpen
+	switch {
+	case errors.As(err, &full):
+		return full.Error()
+	case library.DiskFull(err) && !errors.Is(err, device.ErrDiskFull): // record says it its own way
+		return fullDiskWords
+	}
 	var nf *library.NotFoundError
 	if errors.As(err, &nf) {
 		return fmt.Sprintf("no recording with id %s: `earshot list` shows the ids", nf.ID)
@@ -294,16 +302,16 @@ func (e *Env) Library(ctx context.Context) (*library.Library, error) {
 		open = library.Open
 	}
 	l, err := open(ctx, dir)
-	if err != nil {
+	if library.DiskFull(err) {
+		return nil, fullAtOpen{dir: dir, err: err}
+	} else if err != nil {
 		return nil, err
 	}
 	for _, r := range l.Recovered() {
 		fmt.Fprintf(e.Stderr, "recovered: %s (%s), %s — Earshot was interrupted while recording\n",
 			printable(r.Title), r.ID, formatDuration(r.Duration))
 	}
-	for _, err := range l.RecoveryErrors() {
-		fmt.Fprintf(e.Stderr, "warning: %s\n", oneLine(err.Error()))
-	}
+	e.warnRecovery(l)
 	e.lib = l
 	return l, nil
 }

@@ -29,6 +29,8 @@ func (e *ImportError) Reason() string {
 	switch {
 	case errors.Is(e.Err, fs.ErrNotExist):
 		return "no such file"
+	case DiskFull(e.Err):
+		return "the disk is full: free some space (earshot trash empty) and import it again"
 	case errors.Is(e.Err, fs.ErrPermission):
 		return "Earshot may not read it (check the file's permissions)"
 	case errors.Is(e.Err, audio.ErrCorrupt):

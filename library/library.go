@@ -124,6 +124,7 @@ func (l *Library) start(ctx context.Context) error {
 			return err
 		}
 	}
+	reserveSpace(l.dir)
 	n, err := newNotifier(ctx, l.db)
 	if err != nil {
 		return err
@@ -133,7 +134,9 @@ func (l *Library) start(ctx context.Context) error {
 		n.close()
 		return err
 	}
-	if _, err := l.PurgeExpired(ctx); err != nil {
+	// On a full disk the purge waits for the next open: failing here would
+	// lock the user out of the commands that free space.
+	if _, err := l.PurgeExpired(ctx); err != nil && !DiskFull(err) {
 		n.close()
 		return err
 	}
@@ -172,8 +175,18 @@ func (l *Library) audioPath(id string, f audio.Format) string {
 }
 
 // write runs fn in an immediate transaction and, once it has committed, wakes
-// subscribers. Use logChange inside fn for every row changed.
+// subscribers. Use logChange inside fn for every row changed. fn may run
+// twice: a transaction that found the disk full is tried once more after
+// restartWAL (see fulldisk.go).
 func (l *Library) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	err := l.writeOnce(ctx, fn)
+	if DiskFull(err) && l.restartWAL(ctx) {
+		err = l.writeOnce(ctx, fn)
+	}
+	return err
+}
+
+func (l *Library) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

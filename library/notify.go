@@ -80,7 +80,8 @@ type subscriber struct {
 
 func newNotifier(ctx context.Context, db *sql.DB) (*notifier, error) {
 	// Keep the change log short: a day is far longer than any subscriber lags.
-	if _, err := db.ExecContext(ctx, `DELETE FROM changes WHERE at < ?`, time.Now().Add(-24*time.Hour).UnixMilli()); err != nil {
+	// On a full disk the pruning waits for a later open.
+	if _, err := db.ExecContext(ctx, `DELETE FROM changes WHERE at < ?`, time.Now().Add(-24*time.Hour).UnixMilli()); err != nil && !DiskFull(err) {
 		return nil, fmt.Errorf("prune change log: %w", err)
 	}
 	return &notifier{

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/earshot/earshot/api"
@@ -60,6 +61,14 @@ func (f FileStore) change(fn func(map[string]api.Session)) error {
 		return err
 	}
 	fn(m)
+	if len(m) == 0 {
+		// The last session gone (logout): removing the file frees space
+		// where writing "{}" would need some, so logout works on a full disk.
+		if err := os.Remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the session file: %w", err)
+		}
+		return durable.SyncDir(filepath.Dir(f.Path))
+	}
 	return f.write(m)
 }
 

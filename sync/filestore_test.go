@@ -40,6 +40,16 @@ func TestFileStore(t *testing.T) {
 	if s, err := f.Load(ctx, b); err != nil || s.RefreshToken != "rb" {
 		t.Fatalf("Delete(a) touched b: %+v, %v", s, err)
 	}
+	// The last session gone: the file goes too (so logout needs no space).
+	if err := f.Delete(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("session file after the last Delete: %v; want it removed", err)
+	}
+	if _, err := f.Load(ctx, b); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("Load after the last Delete: %v", err)
+	}
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"syscall"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/earshot/earshot/audio/device"
+	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
 )
 
@@ -65,8 +65,8 @@ func plainWords(e error) string {
 		return "can't reach the server at " + hostOf(ue.URL) + " — is earshot-server running, and is the address right?"
 	}
 	switch {
-	case errors.Is(e, syscall.ENOSPC):
-		return "the disk is full; free some space and try again"
+	case library.DiskFull(e): // also SQLite's "database or disk is full"
+		return "the disk is full; free some space (empty the trash, or remove downloaded copies) and try again"
 	case errors.Is(e, os.ErrPermission):
 		return "permission denied; choose a folder you can write to"
 	case errors.Is(e, device.ErrNoDevice):
