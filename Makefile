@@ -11,7 +11,7 @@ BIN := bin
 # once; a newer local Go is used as it is.
 export GOTOOLCHAIN ?= auto
 
-.PHONY: run test bench build deps-build deps-run deps-test lint server clean
+.PHONY: run test bench build deps-build deps-run deps-test lint server clean man
 
 run: deps-run build
 	bash scripts/run.sh $(ARGS)
@@ -28,6 +28,11 @@ test: deps-test
 
 bench: deps-test
 	bash scripts/bench.sh
+
+# The man pages in docs/man are made from the command tree (cli.ManPages);
+# cli's TestManPages fails until they are made again after a command changes.
+man:
+	$(GO) run ./internal/mangen docs/man
 
 lint:
 	$(GO) vet ./...
