@@ -42,9 +42,10 @@ func newBookmarkSection(d *detailsPanel) detailSection {
 }
 
 // show reads r's bookmarks when another recording is shown or this one
-// changed (every bookmark edit bumps its version, here or synced).
+// changed: an edit here bumps its version, one synced from another device
+// its server version.
 func (b *bookmarkList) show(r library.Recording, same bool) {
-	if same && r.Version == b.rec.Version && r.Duration == b.rec.Duration {
+	if same && r.Version == b.rec.Version && r.RemoteVersion == b.rec.RemoteVersion && r.Duration == b.rec.Duration {
 		return
 	}
 	if !same {
