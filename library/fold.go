@@ -2,14 +2,15 @@ package library
 
 import (
 	"database/sql/driver"
-	"strings"
-
 	"modernc.org/sqlite"
+
+	"github.com/earshot/earshot/internal/textfold"
 )
 
-// fold is the case folding used by title search: Unicode-aware, unlike
-// SQLite's LIKE, which folds ASCII only ("Été" must match "été").
-func fold(s string) string { return strings.ToLower(s) }
+// fold is the folding used by title search: Unicode-aware case, accents
+// and width (textfold), unlike SQLite's LIKE, which folds ASCII case only
+// ("ete" must match "Été"). The window highlights matches with the same.
+func fold(s string) string { return textfold.Fold(s) }
 
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("earshot_fold", 1,

@@ -256,6 +256,8 @@ func TestListSearchAndPages(t *testing.T) {
 	}
 	assertIDs(t, l, ListOptions{}, ids[4], ids[3], ids[2], ids[1], ids[0])
 	assertIDs(t, l, ListOptions{Query: "été"}, ids[4], ids[0])
+	assertIDs(t, l, ListOptions{Query: "ete a p"}, ids[0])         // accents folded
+	assertIDs(t, l, ListOptions{Query: "ｓｔａｎｄｕｐ"}, ids[2], ids[1]) // full width folded
 	assertIDs(t, l, ListOptions{Query: "STANDUP"}, ids[2], ids[1])
 	assertIDs(t, l, ListOptions{Query: "50%"}, ids[1])     // % is literal
 	assertIDs(t, l, ListOptions{Query: "p_n"}, ids[2])     // _ is literal

@@ -254,7 +254,7 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 		}
 		p.tags.setCounts(tagCounts)
 		p.transcribing = transcribing
-		p.hits.show(hits)
+		p.hits.show(hits, q.Query)
 		p.apply(q, rs, total)
 	})
 }
@@ -479,6 +479,7 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	defer r.relayout()
 	if p.isLive(rec.ID) {
 		r.title.SetText(rec.Title)
+		r.mark.set(rec.Title, "")
 		r.sub.SetText("Recording now · " + clock(p.liveLen.Truncate(time.Second)))
 		r.badge.SetText("● Recording")
 		r.badge.Importance = widget.DangerImportance
@@ -486,6 +487,7 @@ func (p *libraryPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	r.title.SetText(rowTitle(rec))
+	r.mark.set(r.title.Text, p.shown.Query)
 	r.sub.SetText(subtitle(rec, time.Now()) + tagNote(rec) + transcribingNote(p.transcribing, rec.ID))
 	r.badge.SetText(transferOf(rec, p.progress[rec.ID], p.signedIn()).label)
 	r.badge.Importance = badgeImportance(rec.SyncState)

@@ -23,6 +23,7 @@ type row struct {
 	widget.BaseWidget
 	title, sub, badge *widget.Label
 	bg                *canvas.Rectangle
+	mark              *marks          // behind the title: what the search matched
 	box               *fyne.Container // title, sub and badge
 	index             widget.ListItemID
 	mod               fyne.KeyModifier // held at the last MouseDown
@@ -45,7 +46,8 @@ func newRow() fyne.CanvasObject {
 	r.title.TextStyle.Bold = true
 	r.sub.Importance = widget.LowImportance
 	r.bg.Hide()
-	text := container.New(&tightVBox{}, r.title, r.sub)
+	r.mark = newMarks(r.title, r.title.TextStyle)
+	text := container.New(&tightVBox{}, r.mark.box, r.sub)
 	r.box = container.NewBorder(nil, nil, nil, r.badge, text)
 	r.ExtendBaseWidget(r)
 	return r

@@ -52,29 +52,34 @@ func (h *spokenHits) find(ctx context.Context, q string) []library.SearchHit {
 	return spoken
 }
 
-// show lists hits (Fyne goroutine); none hides the section.
-func (h *spokenHits) show(hits []library.SearchHit) {
+// show lists hits for the search q (Fyne goroutine); none hides the
+// section.
+func (h *spokenHits) show(hits []library.SearchHit, q string) {
 	if len(hits) == 0 {
 		h.box.Hide()
 		return
 	}
 	rows := make([]fyne.CanvasObject, 0, len(hits))
 	for _, hit := range hits {
-		rows = append(rows, h.row(hit))
+		rows = append(rows, h.row(hit, q))
 	}
 	h.rows.Objects = rows
 	h.rows.Refresh()
 	h.box.Show()
 }
 
-func (h *spokenHits) row(hit library.SearchHit) fyne.CanvasObject {
+// row is one hit: its title (with what q matched of it marked, as in the
+// list) and moment, then the snippet.
+func (h *spokenHits) row(hit library.SearchHit, q string) fyne.CanvasObject {
 	id, at := hit.ID, hit.At
 	link := widget.NewHyperlink(hit.Title+" · "+human.Moment(at), nil)
 	link.OnTapped = func() { h.open(id, at) }
+	title := newMarks(link, link.TextStyle)
+	title.set(hit.Title, q)
 	// Truncation does not hold for a RichText of several segments (it
 	// draws past its edge): a horizontal scroller clips it instead.
 	text := container.NewHScroll(widget.NewRichText(snippetSegments(hit)...))
-	return container.NewBorder(nil, nil, link, nil, text)
+	return container.NewBorder(nil, nil, title.box, nil, text)
 }
 
 // snippetSegments is a hit's snippet with the matched words in bold.

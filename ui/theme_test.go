@@ -70,7 +70,7 @@ var textPairs = []struct {
 }{
 	{fg, []surface{{bg}, {bg, hover}, {sel}, {input}, {input, hover}, {input, focus}, {button}, {button, hover}, {button, focus},
 		{theme.ColorNameHeaderBackground}, {theme.ColorNameMenuBackground}, {theme.ColorNameMenuBackground, hover},
-		{theme.ColorNameOverlayBackground}, {theme.ColorNameOverlayBackground, hover}}},
+		{theme.ColorNameOverlayBackground}, {theme.ColorNameOverlayBackground, hover}, {colorNameMatch}}},
 	// Secondary text: LowImportance labels, disabled buttons, tabs and entries.
 	{disabled, []surface{{bg}, {bg, hover}, {sel}, {input}, {theme.ColorNameDisabledButton},
 		{theme.ColorNameHeaderBackground}, {theme.ColorNameOverlayBackground}, {theme.ColorNameMenuBackground}}},
