@@ -29,7 +29,7 @@
 // here does disk, audio-device or network work there. Clicks start jobs with
 // UI.background; jobs report back through onMain (fyne.Do). Animation is
 // paced, because every repaint redraws the whole window: the meter and
-// waveform repaint at most 12.5 times a second while recording, and only
+// waveform repaint at most 10 times a second while recording, and only
 // when they would look different, the clock when its text changes, the
 // playhead 15 times a second while playing, transfer badges at most 10
 // times a second and the account status 4; nothing repaints while idle.

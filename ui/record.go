@@ -22,12 +22,17 @@ import (
 // frameInterval paces the meter, waveform and clock while recording. Every
 // repaint redraws the whole window, so its cost is per frame, not per
 // widget: under software rendering (Mesa llvmpipe, 868×616) recording cost
-// 15.5 % of a core at 20 frames a second, 11.3 % at 12.5 and 7.6 % at 5.
-// 12.5 keeps the meter lively (each frame shows the loudest peak since the
-// last, so none is missed) and the waveform scrolling smoothly; frames that
-// would look the same are skipped (see LevelMeter.SetLevel, Waveform.Push).
-// Nothing animates while idle.
-const frameInterval = 80 * time.Millisecond
+// 15.5 % of a core at 20 frames a second, 11.3 % at 12.5 and 7.6 % at 5;
+// 10 took 12.4 % where 12.5 took 14.3 % (the two run in turn, 3 times). 10 is the clock's own rate (it shows tenths: each frame is the next
+// tenth, where 12.5 skipped or repeated some), each frame's meter shows the
+// loudest peak since the last, so none is missed, and the waveform scrolls
+// one bar per frame. Frames that would look the same are skipped (see
+// LevelMeter.SetLevel, Waveform.Push). Nothing animates while idle.
+const frameInterval = 100 * time.Millisecond
+
+// liveSpan is how much of the recording the live waveform shows, one bar
+// per frame.
+const liveSpan = 12800 * time.Millisecond
 
 // Preference keys for the recording settings.
 const (
@@ -80,7 +85,7 @@ type recordPanel struct {
 const idleHint = "Ctrl+R records · Ctrl+P pauses"
 
 func newRecordPanel(u *UI) *recordPanel {
-	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(160), waveBox: &minScale{w: 8, h: 3}}
+	p := &recordPanel{u: u, meter: NewLevelMeter(), wave: NewWaveform(int(liveSpan / frameInterval)), waveBox: &minScale{w: 8, h: 3}}
 	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggle)
 	p.record.Importance = widget.DangerImportance
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.togglePause)

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"context"
+	"os/exec"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/library"
+)
+
+// While recording real sound, the paced frames keep showing it: the meter
+// rises off the floor, the waveform gets bars and the clock counts, and the
+// live waveform holds liveSpan of sound at one bar per frame.
+func TestRecordingFramesShowTheSound(t *testing.T) {
+	sink, _ := virtualSink(t)
+	lib, err := library.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	if err := lib.SetAutoTranscribe(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefDevice, sink+".monitor")
+	ctx, cancel := context.WithCancel(context.Background())
+	var u *UI
+	onMainWait(func() { u = New(ctx, a, NewBackend(lib, "pulse")) })
+	t.Cleanup(func() { cancel(); u.wait(); onMainWait(u.win.Close) })
+	u.settle()
+	if n := len(u.rec.wave.values); n != int(liveSpan/frameInterval) {
+		t.Fatalf("the live waveform holds %d bars, want %d (%v at one per %v)", n, int(liveSpan/frameInterval), liveSpan, frameInterval)
+	}
+
+	tone := writeTone(t, "tone.wav") // -12 dBFS RMS
+	playing, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { // the tone again and again until the test has seen it
+		defer close(done)
+		for playing.Err() == nil {
+			_ = exec.CommandContext(playing, "paplay", "-d", sink, tone).Run()
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
+
+	u.tapAndWait(u.rec.record)
+	waitUntil(t, "the frames to show the tone", func() bool {
+		var ok bool
+		onMainWait(func() {
+			ok = u.rec.meter.shown.RMS > -20 && u.rec.wave.nonZero > 0 && u.rec.clock.text != "0:00.0"
+		})
+		return ok
+	})
+	u.tapAndWait(u.rec.record)
+}
