@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -111,5 +112,41 @@ func TestDirectUpload(t *testing.T) {
 	}
 	if through != 1 {
 		t.Fatalf("NoDirect: %d uploads through the server, want 1", through)
+	}
+}
+
+// TestDirectUploadRetriesABusyStore: object storage answers the first
+// presigned upload with 409 (what Versity's gateway says while a delete
+// removes the folder the object goes into; S3's "try again"): that is a
+// passing trouble, not a conflict, so the engine sends it again within the
+// same pass, and the pass ends clean.
+func TestDirectUploadRetriesABusyStore(t *testing.T) {
+	gw := testenv.Need(t, "EARSHOT_TEST_S3_ENDPOINT", "an S3 gateway (start_s3)")
+	store := newHTTPFaults(t, gw)
+	var presigned atomic.Int64
+	store.setInject(func(r *http.Request) (int, http.Header, string) {
+		if r.Method == http.MethodPut && r.URL.Query().Get("X-Amz-Signature") != "" && presigned.Add(1) == 1 {
+			return http.StatusConflict, nil, `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>ExistingObjectIsDirectory</Code><Message>Existing Object is a directory.</Message></Error>`
+		}
+		return 0, nil, ""
+	})
+	srv := s3Server(t, store.srv.URL)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	r := a.record(t, "busy store", 50_000)
+	if sum := a.sync(t); sum.Uploaded != 1 {
+		t.Fatalf("%+v, want one upload", sum)
+	}
+	if n := presigned.Load(); n != 2 {
+		t.Fatalf("%d presigned uploads, want the refused one and one more", n)
+	}
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	b.sync(t)
+	if err := b.eng.Download(context.Background(), r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.audio(t, r.ID), b.audio(t, r.ID)) {
+		t.Fatal("object storage holds different bytes")
 	}
 }

@@ -2,9 +2,11 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 
 	"github.com/earshot/earshot/api"
 )
@@ -76,7 +78,12 @@ func (c *Client) PutPresigned(ctx context.Context, id string, p api.PresignedUpl
 		switch {
 		case resp.StatusCode == http.StatusBadRequest && containsChecksumError(body):
 			e.Kind, e.Err = KindTransient, fmt.Errorf("%w: object storage refused the bytes", ErrChecksum)
-		case resp.StatusCode == http.StatusForbidden:
+		case resp.StatusCode == http.StatusConflict:
+			// S3 answers a PUT with 409 when another change to the same
+			// place is under way (OperationAborted, "try again"); Versity's
+			// POSIX gateway does too (ExistingObjectIsDirectory) while a
+			// delete removes the folder the new object goes into.
+			e.Kind, e.Err = KindTransient, fmt.Errorf("%w (%s)", errStoreBusy, s3Code(body))
 			e.Kind, e.Err = KindTransient, fmt.Errorf("object storage refused the signed request (expired?): %s", firstLine(body))
 		default:
 			e.Err = fmt.Errorf("object storage answered %d: %s", resp.StatusCode, firstLine(body))
@@ -84,6 +91,20 @@ func (c *Client) PutPresigned(ctx context.Context, id string, p api.PresignedUpl
 		return e
 	}
 	return nil
+}
+
+// errStoreBusy is object storage's 409 to a presigned upload: a moment
+// later the same request goes through.
+var errStoreBusy = errors.New("object storage was busy with another change; the upload will be tried again")
+
+var s3CodeRE = regexp.MustCompile(`<Code>([A-Za-z]{1,64})</Code>`)
+
+// s3Code is the error code in an S3 error body, or "no code".
+func s3Code(body []byte) string {
+	if m := s3CodeRE.FindSubmatch(body); m != nil {
+		return string(m[1])
+	}
+	return "no code"
 }
 
 func containsChecksumError(body []byte) bool {
