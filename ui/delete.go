@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -126,7 +128,10 @@ func (u *UI) askDelete(rs []library.Recording) {
 	if len(rs) > 1 {
 		title = fmt.Sprintf("Delete %d recordings", len(rs))
 	}
-	dlg := dialog.NewCustom(title, "Cancel", container.NewVBox(msg, container.NewVBox(buttons...)), u.win)
+	// Wide enough that the question reads in two or three lines, not six.
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(380, 0))
+	dlg := dialog.NewCustom(title, "Cancel", container.NewVBox(width, msg, container.NewVBox(buttons...)), u.win)
 	first := choices[0]
 	u.showModal(dlg, func() { u.deleteAll(rs, first.scope) })
 }
