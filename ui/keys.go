@@ -23,7 +23,7 @@ import (
 //	Delete      delete the selection (asks where)
 //	Ctrl+A      pick every recording shown; Ctrl-click toggles one,
 //	            Shift-click picks a range (selection.go)
-//	Escape      clear the selection
+//	Escape      clear the part chosen for trimming, else the selection
 //	Space       play or pause the selected recording
 //	← / →       skip back / forward 10 seconds
 //	Home / End  go to the start / the end
@@ -86,6 +86,10 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyDelete:
 		u.details.askDelete()
 	case fyne.KeyEscape:
+		if pl.trim.chosen() { // the part chosen for trimming goes first
+			pl.trim.reset()
+			return true
+		}
 		return u.list.clearSelection()
 	case fyne.KeySpace:
 		pl.toggle()

@@ -133,3 +133,23 @@ func TestTrimSelectionOnTheWaveform(t *testing.T) {
 		t.Fatalf("after the trim: selection kept %v, notice %q", ok, u.notices.text())
 	}
 }
+
+// The selection's handles move its edges; Escape clears the part chosen
+// (before it clears the list's selection).
+func TestTrimHandlesAndEscape(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.importTone(t, "Talk")
+	u.selectTitle(t, "Talk")
+	p, tt := u.details.player, u.details.player.trim
+	u.do(func() { drag(p.seek, 0.2, 0.6) })
+	u.do(func() { drag(p.seek, 0.6, 0.9) }) // the end handle, outwards
+	u.do(func() { drag(p.seek, 0.2, 0.1) }) // the start handle, outwards
+	if tt.span != [2]time.Duration{100 * time.Millisecond, 900 * time.Millisecond} {
+		t.Fatalf("after moving both handles the part is %v", tt.span)
+	}
+	u.do(func() { u.win.Canvas().Unfocus() })
+	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	if _, _, ok := p.seek.Selection(); ok || tt.chosen() || u.details.rec.ID == "" {
+		t.Fatalf("after Escape: waveform selection %v, part chosen %v, recording shown %q", ok, tt.chosen(), u.details.rec.Title)
+	}
+}

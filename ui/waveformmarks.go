@@ -17,10 +17,10 @@ const markHit = 6
 // theme's warning colour (an amber flag over a line, 3:1 against the
 // waveform's background in both variants: theme_test.go); a click near one
 // calls OnMark. The selection (the span a trim keeps) is drawn on the
-// selection colour between two handles. A drag that starts on the playhead
-// moves it; a drag anywhere else selects the span dragged over;
-// Shift-click extends the selection (or makes one from the playhead) to
-// where it lands.
+// selection colour, framed, between two handles. A drag that starts on a
+// handle moves that edge; one that starts on the playhead moves it; a drag
+// anywhere else selects the span dragged over; Shift-click extends the
+// selection (or makes one from the playhead) to where it lands.
 type waveMarks struct {
 	// OnMark is called with the index (in SetMarks's order) of the
 	// bookmark whose marker the user clicked.
@@ -126,12 +126,7 @@ func (w *Waveform) dragged(ev *fyne.DragEvent) {
 	}
 	if !w.dragging {
 		w.dragging = true
-		start := ev.Position.X - ev.Dragged.DX
-		w.drag = dragSelect
-		if d := start - float32(w.position)*w.Size().Width; d >= -markHit && d <= markHit {
-			w.drag = dragSeek
-		}
-		w.anchor = float64(clamp01(start / w.Size().Width))
+		w.startDrag(ev.Position.X - ev.Dragged.DX)
 	}
 	if w.drag == dragSeek {
 		w.seekTo(ev.Position.X)
@@ -139,6 +134,28 @@ func (w *Waveform) dragged(ev *fyne.DragEvent) {
 	}
 	f := float64(clamp01(ev.Position.X / w.Size().Width))
 	w.selectSpan(min(w.anchor, f), max(w.anchor, f))
+}
+
+// startDrag decides what a drag from x does: on one of the selection's
+// handles it moves that edge (the other stays the anchor); on the
+// playhead it moves the playhead; anywhere else it selects anew from x.
+func (w *Waveform) startDrag(x float32) {
+	near := func(f float64) bool {
+		d := x - float32(f)*w.Size().Width
+		return d >= -markHit && d <= markHit
+	}
+	from, to, ok := w.Selection()
+	w.drag = dragSelect
+	switch {
+	case ok && near(from):
+		w.anchor = to
+	case ok && near(to):
+		w.anchor = from
+	case near(w.position):
+		w.drag = dragSeek
+	default:
+		w.anchor = float64(clamp01(x / w.Size().Width))
+	}
 }
 
 func (w *Waveform) dragEnd() {
