@@ -52,6 +52,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/accounts", s.handle(s.createAccount))
 	mux.Handle("POST /v1/sessions", s.handle(s.login))
 	mux.Handle("POST /v1/sessions/refresh", s.handle(s.refresh))
+	mux.Handle("POST /v1/sessions/fork", s.handle(s.fork))
 	mux.Handle("POST /v1/account/password", s.handle(s.changePassword))
 	mux.Handle("DELETE /v1/sessions/current", s.authed(s.logout))
 	mux.Handle("GET /v1/account", s.authed(s.account))

@@ -79,7 +79,50 @@ func (a *Account) Open(ctx context.Context) (key AccountKey, s *Session, err err
 		return key, nil, err
 	}
 	s, err = OpenSession(ctx, c, a.store, key)
+	if errors.Is(err, ErrNoSession) {
+		if own, aerr := a.adoptShared(ctx, c, key); !errors.Is(aerr, ErrNoSession) {
+			return key, own, aerr
+		}
+	}
 	return key, s, err
+}
+
+// adoptShared gives the library a session of its own from the entry older
+// versions kept for the account and shared among every library on it, so
+// that an upgrade logs nobody out: the server forks the shared session
+// (POST /v1/sessions/fork) and the shared entry stays for the account's
+// other libraries to do the same. (One refresh token must never be spent
+// by two libraries: the server takes a second use for theft and ends the
+// session.) A server too old to fork gets the older way: the first library
+// takes the shared entry over, and the others log in once. Its error
+// wraps ErrNoSession when there is no shared entry either.
+func (a *Account) adoptShared(ctx context.Context, c *Client, key AccountKey) (*Session, error) {
+	if key.Library == "" {
+		return nil, ErrNoSession
+	}
+	shared, err := a.store.Load(ctx, key.shared())
+	if err != nil {
+		return nil, err
+	}
+	own, err := c.ForkSession(ctx, shared.RefreshToken)
+	takeOver := KindOf(err) == KindNotFound
+	switch {
+	case takeOver:
+		own = shared
+	case KindOf(err) == KindAuth:
+		return nil, fmt.Errorf("%w to %s (the older Earshot's session has ended): run earshot login", ErrNoSession, key)
+	case err != nil:
+		return nil, fmt.Errorf("take over the login of an older Earshot: %w", err)
+	}
+	if err := a.store.Save(ctx, key, own); err != nil {
+		return nil, err
+	}
+	if takeOver {
+		if err := a.store.Delete(ctx, key.shared()); err != nil {
+			return nil, err
+		}
+	}
+	return newSession(key, a.store, c, own), nil
 }
 
 // LogIn checks the password with the server, keeps the session in the

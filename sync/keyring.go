@@ -79,20 +79,12 @@ type KeyringStore struct {
 
 var _ SessionStore = KeyringStore{}
 
-// Load implements SessionStore. A library's first load after an upgrade
-// adopts the entry older versions shared among libraries (moving it, so
-// that one refresh token is never spent by two libraries).
+// Load implements SessionStore. (The entry older versions shared among
+// libraries is taken over by Account.Open, which can ask the server for a
+// session of the library's own.)
 func (k KeyringStore) Load(ctx context.Context, key AccountKey) (api.Session, error) {
 	var s api.Session
 	secret, err := k.call(ctx, "read", func() (string, error) { return keyring.Get(KeyringService, key.KeyringUser()) })
-	if errors.Is(err, keyring.ErrNotFound) && key.Library != "" {
-		if s, err := k.Load(ctx, key.shared()); err == nil {
-			if err := k.Save(ctx, key, s); err != nil {
-				return api.Session{}, err
-			}
-			return s, k.Delete(ctx, key.shared())
-		}
-	}
 	if errors.Is(err, keyring.ErrNotFound) {
 		return s, fmt.Errorf("%w to %s: run earshot login", ErrNoSession, key)
 	}

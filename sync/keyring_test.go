@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/library"
 	"github.com/zalando/go-keyring"
 )
 
@@ -97,6 +98,7 @@ func TestNoSessionBus(t *testing.T) {
 // TestMain): each returns what went wrong.
 var children = map[string]func() error{
 	"real-keyring":       realKeyringChild,
+	"keyring-upgrade":    upgradeChild,
 	"no-keyring-service": noKeyringChild,
 }
 
@@ -199,31 +201,79 @@ func noKeyringChild() error {
 	return nil
 }
 
-// A library's first load after the upgrade adopts the entry older versions
-// shared among libraries, and moves it: a second library does not spend the
-// same refresh token, it logs in again.
-func TestKeyringAdoptsSharedEntry(t *testing.T) {
-	keyring.MockInit()
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/mock")
+// TestUpgradeKeepsEveryLibraryLoggedIn (issue 9): two libraries that an
+// older Earshot logged in to one account share one keyring entry; after the
+// upgrade each opens its account without a new login, with a session of
+// its own (forked by the server: one refresh token is never spent by two),
+// kept in its own entry of the real gnome-keyring, and logging one out
+// leaves the other logged in.
+func TestUpgradeKeepsEveryLibraryLoggedIn(t *testing.T) {
+	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	runChild(t, "keyring-upgrade", "EARSHOT_UPGRADE_URL="+srv.URL, "EARSHOT_UPGRADE_EMAIL="+email, "EARSHOT_UPGRADE_PASSWORD="+pw)
+}
+
+func upgradeChild() error {
 	ctx := context.Background()
+	c, err := NewClient(os.Getenv("EARSHOT_UPGRADE_URL"), nil)
+	if err != nil {
+		return err
+	}
+	email := os.Getenv("EARSHOT_UPGRADE_EMAIL")
 	st := KeyringStore{}
-	shared := AccountKey{Server: "http://127.0.0.1:1", Email: "a@example.com"}
-	one, two := shared, shared
-	one.Library, two.Library = "lib-one", "lib-two"
-	s := testSession()
-	if err := st.Save(ctx, shared, s); err != nil {
-		t.Fatal(err)
+	// What the older Earshot left: one entry for the account, and two
+	// libraries logged in to it without an id of their own.
+	old, err := Login(ctx, c, st, email, os.Getenv("EARSHOT_UPGRADE_PASSWORD"))
+	if err != nil {
+		return err
 	}
-	if got, err := st.Load(ctx, one); err != nil || got.RefreshToken != s.RefreshToken {
-		t.Fatalf("first library's load: %+v, %v", got, err)
+	defer st.Delete(ctx, old.Key())
+	var accounts []*Account
+	var keys []AccountKey
+	var sessions []*Session
+	for i := range 2 {
+		dir, err := os.MkdirTemp("", "earshot-upgrade")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		lib, err := library.Open(ctx, dir)
+		if err != nil {
+			return err
+		}
+		defer lib.Close()
+		x, err := lib.SyncIndex(ctx)
+		if err != nil {
+			return err
+		}
+		if err := setLibraryAccount(ctx, x, AccountKey{Server: c.Server(), Email: email}); err != nil {
+			return err
+		}
+		acc := NewAccount(x, st, nil)
+		key, s, err := acc.Open(ctx)
+		if err != nil {
+			return fmt.Errorf("library %d after the upgrade: %w (logged out by it)", i+1, err)
+		}
+		defer st.Delete(ctx, key)
+		if _, err := s.Client().Usage(ctx); err != nil {
+			return fmt.Errorf("library %d's session: %w", i+1, err)
+		}
+		if got, err := st.Load(ctx, key); err != nil || got.RefreshToken != s.cur.RefreshToken {
+			return fmt.Errorf("library %d's own keyring entry: %v", i+1, err)
+		}
+		accounts, keys, sessions = append(accounts, acc), append(keys, key), append(sessions, s)
 	}
-	if _, err := st.Load(ctx, shared); !errors.Is(err, ErrNoSession) {
-		t.Fatalf("the shared entry is still there: %v", err)
+	if keys[0].Library == keys[1].Library || sessions[0].cur.RefreshToken == sessions[1].cur.RefreshToken {
+		return fmt.Errorf("the two libraries share a session: %+v %+v", keys[0], keys[1])
 	}
-	if _, err := st.Load(ctx, two); !errors.Is(err, ErrNoSession) {
-		t.Fatalf("second library's load = %v, want ErrNoSession", err)
+	if _, revokeErr, err := accounts[0].LogOut(ctx, sessions[0]); err != nil || revokeErr != nil {
+		return fmt.Errorf("log out of library 1: %v, %v", err, revokeErr)
 	}
-	if err := st.Delete(ctx, one); err != nil {
-		t.Fatal(err)
+	if _, s, err := accounts[1].Open(ctx); err != nil {
+		return fmt.Errorf("library 2 after library 1 logged out: %w", err)
+	} else if _, err := s.Client().Usage(ctx); err != nil {
+		return fmt.Errorf("library 2's session after library 1 logged out: %w", err)
 	}
+	return nil
 }

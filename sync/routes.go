@@ -48,6 +48,15 @@ func (c *Client) RefreshSession(ctx context.Context, refreshToken string) (api.S
 	return out, err
 }
 
+// ForkSession asks for a new session of its own for the holder of
+// refreshToken, which stays valid (POST /v1/sessions/fork).
+func (c *Client) ForkSession(ctx context.Context, refreshToken string) (api.Session, error) {
+	var out api.Session
+	err := c.doJSON(ctx, request{op: "fork session", method: http.MethodPost, path: "/v1/sessions/fork",
+		header: jsonHeader(), body: jsonBody(api.RefreshRequest{RefreshToken: refreshToken})}, &out)
+	return out, err
+}
+
 // Logout revokes the current session (DELETE /v1/sessions/current).
 func (c *Client) Logout(ctx context.Context) error {
 	return c.doJSON(ctx, request{op: "log out", method: http.MethodDelete, path: "/v1/sessions/current", authed: true}, nil)
