@@ -59,7 +59,8 @@ func runTranscribe(ctx context.Context, e *Env, f transcribeFlags, args []string
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	err = worker.New(lib, worker.Options{Log: func(id, msg string) { e.note("%s: %s", library.ShortID(id), msg) }}).Drain(ctx)
+	w := worker.New(lib, worker.Options{Log: func(id, msg string) { e.note("%s: %s", library.ShortID(id), msg) }})
+	err = w.DrainUntil(ctx, func() bool { n, err := pendingOf(ctx, lib, ids); return err == nil && n == 0 })
 	if errors.Is(err, library.ErrTranscriberBusy) {
 		e.note("the Earshot window (or another earshot) is transcribing this library; waiting for it")
 		err = waitTranscribed(ctx, lib, ids)
@@ -143,18 +144,9 @@ func waitTranscribed(ctx context.Context, lib *library.Library, ids []string) er
 	changes, cancel := lib.Subscribe()
 	defer cancel()
 	for {
-		pending := 0
-		for _, id := range ids {
-			info, err := lib.Transcript(ctx, id)
-			if err != nil && !errors.Is(err, library.ErrNotFound) {
-				return err
-			}
-			if info.State == library.TranscriptQueued || info.State == library.TranscriptRunning {
-				pending++
-			}
-		}
-		if pending == 0 {
-			return nil
+		pending, err := pendingOf(ctx, lib, ids)
+		if err != nil || pending == 0 {
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -163,6 +155,21 @@ func waitTranscribed(ctx context.Context, lib *library.Library, ids []string) er
 		case <-time.After(2 * time.Second):
 		}
 	}
+}
+
+// pendingOf counts the ids whose transcription is still queued or running.
+func pendingOf(ctx context.Context, lib *library.Library, ids []string) (int, error) {
+	pending := 0
+	for _, id := range ids {
+		info, err := lib.Transcript(ctx, id)
+		if err != nil && !errors.Is(err, library.ErrNotFound) {
+			return 0, err
+		}
+		if info.State == library.TranscriptQueued || info.State == library.TranscriptRunning {
+			pending++
+		}
+	}
+	return pending, nil
 }
 
 // reportTranscribed says how each went; any failure makes the exit status 1.

@@ -130,6 +130,26 @@ func TestTranscriptCommands(t *testing.T) {
 	}
 }
 
+// TestTranscribeDoesWhatWasNamed: `earshot transcribe ID` transcribes ID
+// and returns; other recordings waiting in the automatic queue stay queued
+// for the window's worker or a later run (it used to drain the whole queue
+// first, so one recording could cost the wait for a hundred).
+func TestTranscribeDoesWhatWasNamed(t *testing.T) {
+	dir := t.TempDir()
+	waiting := strings.TrimSpace(mustEarshot(t, dir, "import", jfk).stdout)
+	named := strings.TrimSpace(mustEarshot(t, dir, "import", jfk).stdout)
+	r := mustEarshot(t, dir, "transcribe", named)
+	if st := transcriptState(t, dir, named); st != "done" {
+		t.Fatalf("transcribe %s: its transcript is %q, want done (%s)", named, st, r.stderr)
+	}
+	if st := transcriptState(t, dir, waiting); st != "queued" {
+		t.Fatalf("transcribe %s also did %s: %q, want it still queued (%s)", named, waiting, st, r.stderr)
+	}
+	if strings.Contains(r.stderr, library.ShortID(waiting)) {
+		t.Fatalf("transcribe %s spoke of %s: %s", named, waiting, r.stderr)
+	}
+}
+
 // TestSpokenWordFound is the whole path: a person speaks into the
 // (virtual) microphone, earshot records, transcribes, and search finds a
 // word they said at the moment they said it.

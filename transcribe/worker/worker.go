@@ -45,6 +45,8 @@ type Worker struct {
 	lib  *library.Library
 	opts Options
 	eng  transcribe.Engine
+	// finished, set by DrainUntil, ends the work early.
+	finished func() bool
 }
 
 // New makes a worker for lib; nothing runs until Run or Drain.
@@ -86,6 +88,16 @@ func (w *Worker) Drain(ctx context.Context) error {
 	return w.work(ctx, func() bool { return false })
 }
 
+// DrainUntil works like Drain but returns as soon as finished reports true,
+// asked after each job: `earshot transcribe ID` does the recordings named
+// (they are claimed first) without waiting for the rest of the automatic
+// queue, which the window's worker or a later run takes up.
+func (w *Worker) DrainUntil(ctx context.Context, finished func() bool) error {
+	w.finished = finished
+	defer func() { w.finished = nil }()
+	return w.Drain(ctx)
+}
+
 // work runs jobs on a locked OS thread (the engine's cgo calls run on it;
 // niced for Background) and asks more whether to wait for further jobs.
 func (w *Worker) work(ctx context.Context, more func() bool) error {
@@ -120,6 +132,9 @@ func (w *Worker) loop(ctx context.Context, more func() bool) error {
 		}
 		if err := w.run(ctx, job); err != nil {
 			return err
+		}
+		if w.finished != nil && w.finished() {
+			return nil
 		}
 	}
 }
