@@ -98,6 +98,11 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	// A scroller in both directions: what the pane holds never widens it,
 	// so the split divider stays where it is as the selection changes.
 	d.scroll = container.NewScroll(d.body)
+	d.scroll.OnScrolled = func(fyne.Position) {
+		if d.transcriptView != nil {
+			d.transcriptView.scrolled()
+		}
+	}
 	d.many = newManyPane(u)
 	d.content = container.NewPadded(container.NewStack(d.empty, d.scroll, d.many.content))
 	d.show(library.Recording{})

@@ -10,13 +10,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/transcribe"
@@ -35,18 +33,17 @@ type transcriptView struct {
 	action *widget.Button
 	save   *widget.Button // the transcript as txt, srt or vtt
 	auto   *widget.Check  // the library's automatic transcription setting
-	segs   *fyne.Container
+	pane   *segmentPane   // the segments, built lazily (transcriptpane.go)
 
 	id          string
 	rec         library.Recording
 	settingAuto bool // showAuto is setting the check, not the user
 	info        library.TranscriptInfo
-	rows        []*segmentRow
-	cur         [2]int // segment and word highlighted; -1 none
 }
 
 func newTranscriptSection(d *detailsPanel) detailSection {
-	v := &transcriptView{d: d, segs: container.NewVBox(), cur: [2]int{-1, -1}}
+	v := &transcriptView{d: d}
+	v.pane = newSegmentPane(v.playFrom, v.edit)
 	head := widget.NewLabel("Transcript")
 	head.TextStyle.Bold = true
 	v.status = widget.NewLabel("")
@@ -60,7 +57,7 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	where.Importance = widget.LowImportance
 	where.Wrapping = fyne.TextWrapWord
 	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)),
-		v.status, v.segs, v.auto, where)
+		v.status, v.pane.box, v.auto, where)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
 	d.transcriptView = v
@@ -136,19 +133,14 @@ func (v *transcriptView) showStatus(r library.Recording) {
 	}
 }
 
-// build lays out the segments.
+// build shows the segments (the pane makes rows only for those in view).
 func (v *transcriptView) build() {
-	v.rows = v.rows[:0]
-	objs := make([]fyne.CanvasObject, 0, len(v.info.Transcript.Segments))
-	for i, s := range v.info.Transcript.Segments {
-		row := newSegmentRow(v, i, s)
-		v.rows = append(v.rows, row)
-		objs = append(objs, row.content)
-	}
-	v.cur = [2]int{-1, -1}
-	v.segs.Objects = objs
-	v.segs.Refresh()
+	v.pane.view, v.pane.viewed = v.d.scroll, v.d.body
+	v.pane.setSegments(v.info.Transcript.Segments)
 }
+
+// scrolled is told when the details pane scrolls: the rows in view change.
+func (v *transcriptView) scrolled() { v.pane.scrolled() }
 
 // transcribe queues a transcript now, or a redo; a redo of a transcript
 // with corrections asks whether to keep them.
@@ -183,157 +175,67 @@ func (v *transcriptView) transcribe() {
 	v.d.u.showModal(dlg, func() { queue(library.QueueOptions{Redo: true}) })
 }
 
-// follow highlights the segment and word at the playhead.
+// follow highlights the segment and word at the playhead, and keeps the
+// segment in view as it changes.
 func (v *transcriptView) follow(pos time.Duration) {
-	ms := pos.Milliseconds()
-	seg, word := -1, -1
-	for i, s := range v.info.Transcript.Segments {
-		if s.StartMS <= ms && ms < s.EndMS+300 {
-			seg = i
-			for j, w := range s.Words {
-				if w.StartMS <= ms {
-					word = j
-				}
-			}
-			break
-		}
-	}
-	if [2]int{seg, word} == v.cur || seg >= len(v.rows) {
+	p := v.pane
+	seg, word := p.at(pos.Milliseconds())
+	if [2]int{seg, word} == p.cur {
 		return
 	}
-	if old := v.cur[0]; old >= 0 && old < len(v.rows) {
-		v.rows[old].highlight(-1, false)
-	}
-	moved := seg != v.cur[0]
-	v.cur = [2]int{seg, word}
-	if seg >= 0 {
-		v.rows[seg].highlight(word, true)
-		if moved {
-			v.keepInView(v.rows[seg].content)
-		}
+	moved := seg != p.cur[0]
+	p.highlight(seg, word)
+	if moved && seg >= 0 {
+		v.keepInView(seg)
 	}
 }
 
-// keepInView scrolls the details pane so that o (the segment being said)
-// is visible, when it is not: the transcript follows the playhead.
-func (v *transcriptView) keepInView(o fyne.CanvasObject) {
-	sc := v.d.scroll
-	if sc == nil || !o.Visible() {
+// keepInView scrolls the details pane so that segment i (the one being
+// said) is visible, when it is not: the transcript follows the playhead.
+func (v *transcriptView) keepInView(i int) {
+	sc, p := v.d.scroll, v.pane
+	if sc == nil || !v.box.Visible() || i+1 >= len(p.tops) {
 		return
 	}
-	top := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y -
-		fyne.CurrentApp().Driver().AbsolutePositionForObject(v.d.body).Y
-	bottom := top + o.Size().Height
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(p.box).Y - d.AbsolutePositionForObject(v.d.body).Y + p.tops[i]
+	bottom := top + p.tops[i+1] - p.tops[i]
 	view := sc.Size().Height
 	if top >= sc.Offset.Y && bottom <= sc.Offset.Y+view {
 		return
 	}
 	sc.Offset.Y = max(0, min(top, v.d.body.MinSize().Height-view))
 	sc.Refresh()
+	p.scrolled()
 }
 
 // playFrom plays the recording from d (a word or a segment clicked).
 func (v *transcriptView) playFrom(d time.Duration) { v.d.player.playFrom(d) }
 
-// segmentRow is one segment: its time (click: play from it), its words
-// (click one: play from it) and a pencil to correct it.
-type segmentRow struct {
-	v       *transcriptView
-	index   int
-	seg     api.Segment
-	content *fyne.Container
-	back    *canvas.Rectangle
-	text    *fyne.Container // the words, or the corrected text
-	words   *fyne.Container // the words' links, in a flow
-	line    *fyne.Container
-}
-
-func newSegmentRow(v *transcriptView, i int, s api.Segment) *segmentRow {
-	r := &segmentRow{v: v, index: i, seg: s}
-	at := time.Duration(s.StartMS) * time.Millisecond
-	stamp := widget.NewButton(human.Moment(at), func() { v.playFrom(at) })
-	stamp.Importance = widget.LowImportance
-	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), r.edit)
-	edit.Importance = widget.LowImportance
-	// Links carry padding on every side: overlap most of it, so the words
-	// read as a paragraph.
-	pad := theme.InnerPadding()
-	flow := &flowLayout{hgap: -pad, vgap: -pad, reflow: v.segs.Refresh}
-	r.words = container.New(flow)
-	r.text = container.NewStack(r.words)
-	r.setWords(-1)
-	r.back = canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	r.back.Hide()
-	r.line = container.NewBorder(nil, nil, container.NewVBox(stamp), container.NewVBox(edit), r.text)
-	r.content = container.NewStack(r.back, r.line)
-	return r
-}
-
-// setWords fills the text: each word a link that plays from it, the one
-// being said (cur) in bold. A segment without word times is plain text.
-func (r *segmentRow) setWords(cur int) {
-	if len(r.seg.Words) == 0 {
-		if len(r.words.Objects) == 0 {
-			l := widget.NewLabel(r.seg.Text)
-			l.Wrapping = fyne.TextWrapWord
-			l.TextStyle.Italic = r.seg.Edited
-			r.text.Objects = []fyne.CanvasObject{l}
-		}
+// edit shows a form in place of segment i; Save stores the correction.
+func (v *transcriptView) edit(i int) {
+	if i >= len(v.info.Transcript.Segments) {
 		return
 	}
-	if len(r.words.Objects) == 0 {
-		for _, w := range r.seg.Words {
-			at := time.Duration(w.StartMS) * time.Millisecond
-			link := widget.NewHyperlink(w.Text, nil)
-			link.OnTapped = func() { r.v.playFrom(at) }
-			r.words.Objects = append(r.words.Objects, link)
-		}
-	}
-	for j, o := range r.words.Objects {
-		link := o.(*widget.Hyperlink)
-		if bold := j == cur; link.TextStyle.Bold != bold {
-			link.TextStyle.Bold = bold
-			link.Refresh()
-		}
-	}
-}
-
-func (r *segmentRow) highlight(word int, on bool) {
-	if on {
-		r.back.Show()
-	} else {
-		r.back.Hide()
-	}
-	r.setWords(word)
-}
-
-// edit swaps the text for an entry; Save stores the correction.
-func (r *segmentRow) edit() {
 	entry := widget.NewMultiLineEntry()
 	entry.Wrapping = fyne.TextWrapWord
-	entry.SetText(r.seg.Text)
-	cancel := widget.NewButton("Cancel", func() { r.stopEditing() })
+	entry.SetText(v.info.Transcript.Segments[i].Text)
+	cancel := widget.NewButton("Cancel", v.pane.stopEdit)
 	var save *widget.Button
 	save = widget.NewButtonWithIcon("Save", theme.ConfirmIcon(), func() {
-		text, id, index := entry.Text, r.v.id, r.index
+		text, id := entry.Text, v.id
 		save.Disable()
-		r.v.d.u.background(func(ctx context.Context) {
-			if err := r.v.d.u.be.Library.EditSegment(ctx, id, index, text); err != nil {
-				r.v.d.u.fail(fmt.Errorf("could not save the correction: %w", err))
+		v.d.u.background(func(ctx context.Context) {
+			if err := v.d.u.be.Library.EditSegment(ctx, id, i, text); err != nil {
+				v.d.u.fail(fmt.Errorf("could not save the correction: %w", err))
 				onMain(save.Enable)
 			}
 			// The library's change notice shows the saved text.
 		})
 	})
 	save.Importance = widget.HighImportance
-	r.content.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewHBox(save, cancel), nil, nil, entry)}
-	r.content.Refresh()
-	r.v.d.u.win.Canvas().Focus(entry)
-}
-
-func (r *segmentRow) stopEditing() {
-	r.content.Objects = []fyne.CanvasObject{r.back, r.line}
-	r.content.Refresh()
+	v.pane.startEdit(i, container.NewBorder(nil, container.NewHBox(save, cancel), nil, nil, entry))
+	v.d.u.win.Canvas().Focus(entry)
 }
 
 // playFrom moves to pos and plays (a transcript word or a search hit was

@@ -31,7 +31,7 @@ func TestTranscriptInTheWindow(t *testing.T) {
 		u.settle()
 		var n int
 		var state library.TranscriptState
-		onMainWait(func() { n, state = len(v.rows), v.info.State })
+		onMainWait(func() { n, state = len(v.pane.segs), v.info.State })
 		if n > 0 && state == library.TranscriptDone {
 			break
 		}
@@ -44,10 +44,13 @@ func TestTranscriptInTheWindow(t *testing.T) {
 	var status string
 	onMainWait(func() {
 		status = v.status.Text
-		for _, row := range v.rows {
-			for i, w := range row.seg.Words {
+		for i, s := range v.pane.segs {
+			for j, w := range s.Words {
 				if w.Text == "country" && link == nil {
-					link = row.words.Objects[i].(*widget.Hyperlink)
+					v.keepInView(i)
+					if r := v.pane.rowOf(i); r != nil {
+						link = r.links[j]
+					}
 				}
 			}
 		}
