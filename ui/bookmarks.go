@@ -174,10 +174,11 @@ func (b *bookmarkList) remove(m api.Bookmark) {
 // addBookmark marks the moment now: of the recording in progress while
 // recording (paused included), else of the selected recording at its
 // playhead (playing or not). Ctrl+B, the tray and the section's button
-// call it; it waits while a dialog is open.
+// call it; it waits while a dialog is open, and while a recording starts
+// or stops (else it would mark the selected recording instead).
 func (u *UI) addBookmark() {
-	if u.modalOpen() {
-		return
+	if u.modalOpen() || u.rec.state == recBusy {
+		return // a recording starting or stopping has no moment to mark yet
 	}
 	if s := u.rec.session; s != nil && (u.rec.state == recRunning || u.rec.state == recPaused) {
 		u.markAt(s.p.ID, s.p.Title, s.rec.Stats().Elapsed, "", true)

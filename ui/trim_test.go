@@ -10,6 +10,10 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testenv"
+	"github.com/earshot/earshot/sync"
 )
 
 // dialogText is the text of the labels in the dialog on show.
@@ -151,5 +155,55 @@ func TestTrimHandlesAndEscape(t *testing.T) {
 	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	if _, _, ok := p.seek.Selection(); ok || tt.chosen() || u.details.rec.ID == "" {
 		t.Fatalf("after Escape: waveform selection %v, part chosen %v, recording shown %q", ok, tt.chosen(), u.details.rec.Title)
+	}
+}
+
+// A trim in a signed-in window reaches the server at once: the kept part as
+// a new recording (with the bookmark inside it, shifted), the original gone
+// from the cloud and in the trash here.
+func TestTrimInTheWindowReachesTheServer(t *testing.T) {
+	mockKeyring(t)
+	srv := testenv.StartServer(t)
+	email, pw := newUser(t, srv.URL)
+	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
+	u.signIn(t, srv.URL, email, pw, false)
+	r := u.importTone(t, "Lecture")
+	if _, err := lib.AddBookmark(context.Background(), r.ID, 500*time.Millisecond, "Key point"); err != nil {
+		t.Fatal(err)
+	}
+	u.eventually(t, "the original synced", func() bool { return u.badgeOf(r.ID) == "Synced" })
+	u.selectID(t, r.ID)
+	u.do(func() { drag(u.details.player.seek, 0.3, 0.8) })
+	u.do(func() { test.Tap(u.details.player.trim.trim) })
+	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	u.eventually(t, "the trimmed recording selected", func() bool { return u.details.rec.Title == "Lecture (trimmed)" })
+	nr := u.details.rec
+	u.eventually(t, "the trimmed recording synced", func() bool { return u.badgeOf(nr.ID) == "Synced" })
+	c, err := sync.NewClient(srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := sync.Login(context.Background(), c, sync.NewMemoryStore(), email, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view map[string]api.Recording
+	u.eventually(t, "the server to see the trim", func() bool {
+		page, err := sess.Client().List(context.Background(), "", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		view = map[string]api.Recording{}
+		for _, it := range page.Recordings {
+			view[it.ID] = it
+		}
+		old, listed := view[r.ID]
+		return (!listed || old.Deleted) && view[nr.ID].Available
+	})
+	if got := view[nr.ID]; got.Title != "Lecture (trimmed)" || len(got.Bookmarks) != 1 || got.Bookmarks[0].AtMS != 200 || got.Bookmarks[0].Name != "Key point" {
+		t.Fatalf("the server holds %+v", got)
+	}
+	if it, err := lib.Get(context.Background(), r.ID); err != nil || it.TrashedAt == nil {
+		t.Fatalf("the original here: %+v, %v", it, err)
 	}
 }
