@@ -309,6 +309,8 @@ func (p *libraryPanel) showCount(q library.ListOptions, n, total int) {
 	case n > 0:
 	case total == 0:
 		p.empty.SetText("No recordings yet.\nPress Record (Ctrl+R) to make one, or drop audio files here to import them.")
+	case q.Query != "" && p.hits.shown() > 0:
+		p.empty.SetText(fmt.Sprintf("No titles match %q; where it is said is listed above.", q.Query))
 	case q.Query != "":
 		p.empty.SetText(fmt.Sprintf("No recordings match %q (of %s).", q.Query, thousands(total)))
 	case p.tags.active():

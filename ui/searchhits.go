@@ -52,6 +52,14 @@ func (h *spokenHits) find(ctx context.Context, q string) []library.SearchHit {
 	return spoken
 }
 
+// shown is how many hits are listed.
+func (h *spokenHits) shown() int {
+	if h.box.Hidden {
+		return 0
+	}
+	return len(h.rows.Objects)
+}
+
 // show lists hits for the search q (Fyne goroutine); none hides the
 // section.
 func (h *spokenHits) show(hits []library.SearchHit, q string) {
@@ -76,9 +84,11 @@ func (h *spokenHits) row(hit library.SearchHit, q string) fyne.CanvasObject {
 	link.OnTapped = func() { h.open(id, at) }
 	title := newMarks(link, link.TextStyle)
 	title.set(hit.Title, q)
-	// Truncation does not hold for a RichText of several segments (it
-	// draws past its edge): a horizontal scroller clips it instead.
-	text := container.NewHScroll(widget.NewRichText(snippetSegments(hit)...))
+	// Clipped at the pane's edge: an ellipsis would drop whole segments of a
+	// RichText (the matched word with them), and a horizontal scroller
+	// drew a scroll bar under every hit.
+	text := widget.NewRichText(snippetSegments(hit)...)
+	text.Truncation = fyne.TextTruncateClip
 	return container.NewBorder(nil, nil, title.box, nil, text)
 }
 

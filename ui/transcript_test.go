@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,14 @@ func TestTranscriptInTheWindow(t *testing.T) {
 		onMainWait(func() { n = len(u.list.hits.rows.Objects) })
 		return n == 1
 	})
+	// No title says "country", but the hit above does: the list's empty
+	// text must not say that no recording matches.
+	var empty string
+	var emptyShown bool
+	onMainWait(func() { empty, emptyShown = u.list.empty.Text, !u.list.empty.Hidden })
+	if !emptyShown || !strings.HasPrefix(empty, "No titles match") {
+		t.Fatalf("under a spoken hit the list says %q (shown %v), want it to say no titles match", empty, emptyShown)
+	}
 	// The setting: ticked by default, and unticking it is stored.
 	var ticked bool
 	onMainWait(func() { ticked = v.auto.Checked })
