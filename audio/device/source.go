@@ -75,10 +75,45 @@ func (s *source) resetEnhancer() error {
 		if err != nil {
 			return err
 		}
+		if err := s.prime(e); err != nil {
+			e.Close()
+			return err
+		}
 		s.enh = e
 	case s.enh != nil:
 		s.enh.Reset()
 	}
+	return nil
+}
+
+// primeFor is how much of the recording a new enhancer measures before
+// playing: a short recording whole, so its gain is right from the start
+// (noise suppression can take several LU off a noisy one, which the
+// leveller otherwise learns only as it plays); at 26× real time, 0.4 s.
+const primeFor = 10 * time.Second
+
+// prime runs the start of the recording through e unplayed, then leaves e
+// emptied for playback; the caller seeks where playback starts.
+func (s *source) prime(e *enhance.Enhancer) error {
+	if err := s.seek(0); err != nil {
+		return err
+	}
+	want := int(timeFrame(primeFor, s.info.SampleRate)) * s.info.Channels
+	start := make([]int16, 0, min(want, int(s.info.Frames)*s.info.Channels))
+	for len(start) < want {
+		n, err := s.dec.Read(s.buf[:min(len(s.buf), want-len(start))])
+		start = append(start, s.buf[:n]...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := e.Prime(start); err != nil {
+		return err
+	}
+	e.Reset()
 	return nil
 }
 

@@ -55,6 +55,21 @@ func (e *Enhancer) Process(pcm []int16) ([]int16, error) {
 	return e.limit(pcm, d, false)
 }
 
+// Prime measures pcm (the start of the recording, say) without playing
+// it, so the gain fits from the first sample played rather than after the
+// leveller has heard a few seconds; the noise suppressor learns the noise
+// on the way. Call Reset after it, then play.
+func (e *Enhancer) Prime(pcm []int16) error {
+	d, err := e.dn.Write(e.ctx, pcm)
+	if err != nil {
+		return err
+	}
+	if err := e.lev.measure(pcm, d); err != nil {
+		return err
+	}
+	return e.lev.correct()
+}
+
 // Flush returns what is still inside: the end of the stream.
 func (e *Enhancer) Flush() ([]int16, error) {
 	d, err := e.dn.Flush(e.ctx)
