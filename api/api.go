@@ -171,6 +171,13 @@ const (
 	// keep it, as a recording of their own that is not uploaded again
 	// unless asked; devices without it drop the entry.
 	ScopeCloud = "cloud"
+	// ScopeEverywhereAfterCloud is kept on the tombstone of a recording
+	// removed from the cloud first and deleted everywhere later (from a
+	// device that had kept its copy): everywhere, and the copies devices
+	// kept after the removal go to the trash too. A device's copy kept by
+	// its own removal made after a plain "everywhere" stays. Not a scope a
+	// DELETE takes; older clients read it as everywhere.
+	ScopeEverywhereAfterCloud = "everywhere_after_cloud"
 )
 
 // CheckDeleteScope accepts the scopes above and "" (everywhere).

@@ -38,3 +38,28 @@ func TestDeleteScope(t *testing.T) {
 		t.Fatalf("the recording refused a bad scope changed: %+v", got[kept])
 	}
 }
+
+// TestDeleteScopeUpgrade: deleting everywhere a recording removed from the
+// cloud before turns its tombstone into an "everywhere after cloud" one, as
+// a new version in the feed (devices that kept their copies learn of it);
+// the other way round, or the same scope again, changes nothing.
+func TestDeleteScopeUpgrade(t *testing.T) {
+	srv := startServer(t, nil)
+	c := signup(t, srv.URL)
+	up, same := c.upload(randomData(1000), "up"), c.upload(randomData(1000), "same")
+	var first, again api.Recording
+	c.decode(c.expect(http.StatusOK, http.MethodDelete, "/v1/recordings/"+up+"?scope=cloud", nil), &first)
+	c.expect(http.StatusOK, http.MethodDelete, "/v1/recordings/"+same+"?scope=everywhere", nil)
+	cursor := c.list("", 100).Cursor
+
+	c.decode(c.expect(http.StatusOK, http.MethodDelete, "/v1/recordings/"+up+"?scope=everywhere", nil), &again)
+	if !again.Deleted || again.DeleteScope != api.ScopeEverywhereAfterCloud || again.Version != first.Version+1 {
+		t.Fatalf("everywhere after cloud: %+v (the cloud tombstone was v%d)", again, first.Version)
+	}
+	c.expect(http.StatusOK, http.MethodDelete, "/v1/recordings/"+same+"?scope=cloud", nil)
+	c.expect(http.StatusOK, http.MethodDelete, "/v1/recordings/"+up+"?scope=everywhere", nil)
+	feed := c.list(cursor, 100)
+	if len(feed.Recordings) != 1 || feed.Recordings[0].ID != up || feed.Recordings[0].DeleteScope != api.ScopeEverywhereAfterCloud || feed.Recordings[0].Version != again.Version {
+		t.Fatalf("the feed after the upgrade: %+v; want the one upgraded tombstone", feed.Recordings)
+	}
+}

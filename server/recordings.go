@@ -212,6 +212,14 @@ func (s *Server) deleteRecording(w http.ResponseWriter, r *http.Request, c calle
 		switch {
 		case cur == nil:
 			return nil, errNotFound
+		case cur.Deleted && cur.DeleteScope == api.ScopeCloud && scope == api.ScopeEverywhere:
+			// Removed from the cloud before, deleted everywhere now (from a
+			// device that kept its copy): the tombstone says so, as a new
+			// version, so devices that kept theirs move them to the trash.
+			n := *cur
+			n.DeleteScope = api.ScopeEverywhereAfterCloud
+			n.Version, n.UpdatedAt, n.ExpiresAt = cur.Version+1, now, now.Add(s.cfg.TombstoneTTL)
+			return &n, nil
 		case cur.Deleted:
 			return nil, nil // already a tombstone: finish removing the audio below
 		case hasIfMatch && ifMatch != cur.Version:

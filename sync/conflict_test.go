@@ -142,3 +142,43 @@ func TestDeleteScopes(t *testing.T) {
 		t.Fatal("tombstone kept after its deletion went out")
 	}
 }
+
+// TestEverywhereAfterCloudDelete (issue 9, tombstones): a recording removed
+// from the cloud stays on every device that holds it; a later delete
+// everywhere from one of them reaches the others (the server's tombstone
+// says "everywhere" now), and their copies go to the trash, restorable.
+func TestEverywhereAfterCloudDelete(t *testing.T) {
+	srv := sharedServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{})
+	b := newDevice(t, "B", srv.URL, email, pw, Options{})
+	c := newDevice(t, "C", srv.URL, email, pw, Options{})
+	ctx := context.Background()
+	r := a.record(t, "kept, then deleted", 1000)
+	a.sync(t)
+	for _, d := range []*device{b, c} {
+		d.sync(t)
+		if err := d.eng.Download(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.eng.Delete(ctx, r.ID, FromCloud); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*device{a, b, c} {
+		d.sync(t)
+		if it := d.item(t, r.ID); !it.HasAudio || it.Trashed() || !it.KeepLocal || it.SyncState != library.LocalOnly {
+			t.Fatalf("%s after the removal from the cloud: %+v", d.name, it)
+		}
+	}
+	if err := b.eng.Delete(ctx, r.ID, Everywhere); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	for _, d := range []*device{a, c, b} {
+		d.sync(t)
+		if it := d.item(t, r.ID); !it.HasAudio || !it.Trashed() || it.KeepLocal {
+			t.Errorf("%s after B deleted it everywhere: trashed %v, audio %v, keep-local %v; want it in the trash", d.name, it.Trashed(), it.HasAudio, it.KeepLocal)
+		}
+	}
+}

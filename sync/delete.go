@@ -143,7 +143,10 @@ func deleteChange(cur library.SyncItem, scope Scope, now time.Time) (library.Syn
 		}
 		n.KeepLocal = false
 		n.SyncState = library.LocalOnly
-		if cur.RemoteVersion > 0 {
+		// Kept here after a removal from the cloud, other devices may have
+		// kept theirs: the deletion goes out too, so the server's tombstone
+		// says "everywhere" and they move theirs to the trash.
+		if cur.RemoteVersion > 0 || cur.KeepLocal {
 			n.SyncState = library.PendingDelete
 		}
 		return library.SyncChange{Item: &n}, nil

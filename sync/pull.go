@@ -100,8 +100,11 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 }
 
 // forgetUnlisted treats recordings the cloud had but no longer lists (its
-// tombstone expired before this device heard of the deletion) as deleted
-// there.
+// tombstone expired before this device heard of the deletion) as removed
+// from the cloud: whether they were deleted everywhere or from the cloud
+// only is forgotten with the tombstone, so a copy here stays, local-only
+// and not uploaded again unless asked, rather than go to the trash (and
+// be purged 30 days later) on a guess. Cloud-only entries go.
 func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *Summary) error {
 	items, err := e.x.Known(ctx)
 	if err != nil {
@@ -115,7 +118,7 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 	}
 	now := time.Now()
 	return e.x.Update(ctx, gone, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
-		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeEverywhere}, now)
+		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeCloud}, now)
 		if changed {
 			sum.Remote++
 		}
@@ -247,6 +250,11 @@ func reconcileDeleted(cur *library.SyncItem, scope string, now time.Time) (libra
 		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
 		n.KeepLocal = scope == api.ScopeCloud
 		return library.SyncChange{Item: &n}, false
+	case cur.KeepLocal && cur.RemoteVersion == 0 && scope == api.ScopeEverywhereAfterCloud:
+		// Kept here after a removal from the cloud, and deleted everywhere
+		// since (on a device that had kept its copy too): the trash below.
+		// (A plain "everywhere" that came before a removal made here, the
+		// device's own later choice, leaves the copy kept.)
 	case cur.RemoteVersion == 0 && (st == library.LocalOnly || st == library.Queued || st == library.Uploading):
 		return library.SyncChange{}, false // not uploaded yet, or restored since: the upload brings it back
 	case cur.KeepLocal:
@@ -257,9 +265,10 @@ func reconcileDeleted(cur *library.SyncItem, scope string, now time.Time) (libra
 		n.SyncState, n.RemoteVersion, n.KeepLocal = library.LocalOnly, 0, true
 		return library.SyncChange{Item: &n}, true
 	}
-	// Deleted on another device: to the trash here, restorable.
+	// Deleted on another device: to the trash here, restorable (and, once
+	// restored, uploaded again: the restore came last).
 	t := now.UTC()
 	n.TrashedAt = &t
-	n.SyncState, n.RemoteVersion = library.LocalOnly, 0
+	n.SyncState, n.RemoteVersion, n.KeepLocal = library.LocalOnly, 0, false
 	return library.SyncChange{Item: &n}, true
 }

@@ -208,8 +208,40 @@ func TestReconcileDeleted(t *testing.T) {
 		{"removed from the cloud elsewhere, cloud-only here: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeCloud, outcome{changed: true, purge: true}},
 		{"removed from the cloud elsewhere, in the trash here: stays there, not to be uploaded", ptr(item(library.PendingDelete, inTrash)), api.ScopeCloud, outcome{state: library.LocalOnly, trashed: true, keep: true}},
 		{"removed from the cloud elsewhere while a rename waits here: kept here only", ptr(item(library.Synced, renamed)), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"kept here after a removal from the cloud, deleted everywhere since: to the trash", ptr(item(library.LocalOnly, keepLocal)), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"kept here by a removal made here after a plain delete everywhere: kept", ptr(item(library.LocalOnly, keepLocal)), api.ScopeEverywhere, outcome{noItem: true}},
+		{"a removal from the cloud still going out here, deleted everywhere after another: kept", ptr(item(library.PendingDelete, keepLocal)), api.ScopeEverywhereAfterCloud, outcome{state: library.LocalOnly, keep: true}},
+		{"synced here, deleted everywhere after a removal elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"kept here after a removal from the cloud, the removal heard again: kept", ptr(item(library.LocalOnly, keepLocal)), api.ScopeCloud, outcome{noItem: true}},
+		{"kept here after a removal from the cloud, an older server's tombstone: kept", ptr(item(library.LocalOnly, keepLocal)), "", outcome{noItem: true}},
+		{"kept here, failed since, deleted everywhere: to the trash", ptr(item(library.LocalOnly, keepLocal, failedFrom(library.LocalOnly))), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
 	} {
 		ch, changed := reconcileDeleted(c.cur, c.scope, ruleNow)
 		c.want.check(t, c.name, ch, changed)
+	}
+}
+
+func TestDeleteChange(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		cur   library.SyncItem
+		scope Scope
+		want  outcome
+	}{
+		{"everywhere, synced: to the trash, the deletion goes out", item(library.Synced), Everywhere, outcome{state: library.PendingDelete, trashed: true, remote: 1}},
+		{"everywhere, never uploaded: to the trash here only", item(library.LocalOnly), Everywhere, outcome{state: library.LocalOnly, trashed: true}},
+		// Other devices may have kept their copies after the removal from
+		// the cloud: the server's tombstone must say "everywhere" now.
+		{"everywhere, kept here after a removal from the cloud: the deletion goes out", item(library.LocalOnly, keepLocal), Everywhere, outcome{state: library.PendingDelete, trashed: true}},
+		{"from the cloud, synced: pending, kept here", item(library.Synced), FromCloud, outcome{state: library.PendingDelete, keep: true, remote: 1}},
+		{"from the cloud, never uploaded: kept here, never uploaded", item(library.LocalOnly), FromCloud, outcome{state: library.LocalOnly, keep: true}},
+		{"from this device, synced: cloud-only", item(library.Synced), FromDevice, outcome{state: library.CloudOnly, remote: 1}},
+	} {
+		ch, err := deleteChange(c.cur, c.scope, ruleNow)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		c.want.check(t, c.name, ch, false)
 	}
 }

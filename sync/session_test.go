@@ -121,7 +121,10 @@ func TestNoopSyncIsOneRequest(t *testing.T) {
 
 // TestExpiredCursor: when the server has forgotten the cursor (older than
 // its tombstones), the device lists everything again and treats what is no
-// longer listed as deleted there.
+// longer listed as removed from the cloud: an entry without audio goes, a
+// copy here stays, local-only and not uploaded again (whether it was
+// deleted everywhere or from the cloud only went with the tombstone; the
+// trash would purge it in 30 days on a guess).
 func TestExpiredCursor(t *testing.T) {
 	srv := sharedServer(t)
 	email, pw := newUser(t, srv.URL)
@@ -129,11 +132,16 @@ func TestExpiredCursor(t *testing.T) {
 	a := newDevice(t, "A", srv.URL, email, pw, Options{})
 	b := newDeviceVia(t, "B", srv.URL, h.srv.URL, email, pw, Options{})
 	ctx := context.Background()
-	keep, gone := a.record(t, "keep", 1000), a.record(t, "gone", 1000)
+	keep, gone, held := a.record(t, "keep", 1000), a.record(t, "gone", 1000), a.record(t, "held", 1000)
 	a.sync(t)
 	b.sync(t)
-	if err := a.eng.Delete(ctx, gone.ID, Everywhere); err != nil {
+	if err := b.eng.Download(ctx, held.ID); err != nil {
 		t.Fatal(err)
+	}
+	for _, id := range []string{gone.ID, held.ID} {
+		if err := a.eng.Delete(ctx, id, Everywhere); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a.sync(t)
 	expired := true
@@ -152,5 +160,12 @@ func TestExpiredCursor(t *testing.T) {
 	}
 	if it := b.item(t, keep.ID); it.Trashed() || it.SyncState != library.CloudOnly {
 		t.Fatalf("B: kept recording %+v", it)
+	}
+	if it := b.item(t, held.ID); it.Trashed() || !it.HasAudio || !it.KeepLocal || it.SyncState != library.LocalOnly {
+		t.Fatalf("B: its copy of a recording no longer listed: trashed %v, audio %v, keep-local %v, %s; want it kept here only",
+			it.Trashed(), it.HasAudio, it.KeepLocal, it.SyncState)
+	}
+	if sum := b.sync(t); sum.Uploaded != 0 {
+		t.Fatalf("B uploaded the kept copy again by itself: %+v", sum)
 	}
 }
