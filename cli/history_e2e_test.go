@@ -74,9 +74,11 @@ func TestSyncSummaryIsTrue(t *testing.T) {
 	oneLine(t, "sync with the server down", r.stderr)
 }
 
-// TestTooLargeIsSkipped (issue 9): a recording the server refuses as too
-// large fails once, with the reason; later syncs skip it (exit 0) instead
-// of failing every time, and `push` tries it again on purpose.
+// TestTooLargeIsSkipped (issue 9): a recording larger than the server
+// takes (it advertises its limit) is never sent: the first sync fails for
+// it with the reason, later syncs exit 0 and say once each, in one line,
+// which recording waits for the user and what to do; `push` tries again
+// on purpose.
 func TestTooLargeIsSkipped(t *testing.T) {
 	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
 	s := testenv.StartServer(t, testenv.Args("--max-object-size", "1000"))
@@ -84,18 +86,64 @@ func TestTooLargeIsSkipped(t *testing.T) {
 	email := "big-" + api.NewID()[24:] + "@example.com"
 	mustIn(t, dir, "a long enough password\n", "signup", "--server", s.URL, "--email", email, "--password-stdin")
 	id := importTone(t, dir)
-	if r := earshotIn(t, dir, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "failed") {
+	if r := earshotIn(t, dir, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "failed") || !strings.Contains(r.stderr, "at most 1000 bytes") {
 		t.Fatalf("first sync of a recording too large: %d %q", r.code, r.stderr)
 	}
 	if s := state(t, dir, id); s != "error" {
 		t.Fatalf("after the refusal: %q", s)
 	}
+	if inCloud(t, dir, id) {
+		t.Fatal("the recording too large reached the cloud")
+	}
 	for range 2 {
-		if r := earshotIn(t, dir, "", nil, "sync"); r.code != 0 || strings.Contains(r.stderr, "waiting") {
-			t.Fatalf("a later sync: %d %q", r.code, r.stderr)
-		}
+		r := earshotIn(t, dir, "", nil, "sync")
+		waits(t, r, id, "at most 1000 bytes")
 	}
 	if r := earshotIn(t, dir, "", nil, "push", id); r.code == 0 || !strings.Contains(r.stderr, "at most 1000 bytes") {
 		t.Fatalf("push of the recording still too large: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestOverQuotaIsSkipped (issue 9): a recording the account's quota has no
+// room for is not tried again by every sync (each says once that it waits,
+// and why); once room is made in the cloud, `push` sends it.
+func TestOverQuotaIsSkipped(t *testing.T) {
+	testenv.Need(t, "DBUS_SESSION_BUS_ADDRESS", "a D-Bus session with gnome-keyring (start_keyring)")
+	s := testenv.StartServer(t, testenv.Args("--quota-bytes", "40000"))
+	dir := t.TempDir()
+	email := "quota-" + api.NewID()[24:] + "@example.com"
+	mustIn(t, dir, "a long enough password\n", "signup", "--server", s.URL, "--email", email, "--password-stdin")
+	first := importTone(t, dir)
+	mustIn(t, dir, "", "sync")
+	second := importTone(t, dir)
+	if r := earshotIn(t, dir, "", nil, "sync"); r.code == 0 || !strings.Contains(r.stderr, "quota") {
+		t.Fatalf("sync over the quota: %d %q", r.code, r.stderr)
+	}
+	for range 2 {
+		waits(t, earshotIn(t, dir, "", nil, "sync"), second, "quota")
+	}
+	mustIn(t, dir, "", "rm", "--cloud", first)
+	if r := earshotIn(t, dir, "", nil, "push", second); r.code != 0 || !inCloud(t, dir, second) {
+		t.Fatalf("push once there is room: %d %q", r.code, r.stderr)
+	}
+	if r := mustIn(t, dir, "", "sync"); strings.Contains(r.stderr, "waits for you") {
+		t.Fatalf("a sync after the push: %q", r.stderr)
+	}
+}
+
+// waits checks a later sync's answer for a recording waiting for the user:
+// exit 0, one line naming it with why (want) and what to do, and the
+// summary counting it.
+func waits(t *testing.T, r result, id, want string) {
+	t.Helper()
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if strings.HasPrefix(l, "earshot sync: ") && strings.Contains(l, "waits for you") {
+			lines = append(lines, l)
+		}
+	}
+	if r.code != 0 || len(lines) != 1 || !strings.Contains(lines[0], id[len(id)-8:]) || !strings.Contains(lines[0], want) ||
+		!strings.Contains(lines[0], "earshot push") || !strings.Contains(r.stderr, "1 recording waits for you") {
+		t.Fatalf("a later sync: exit %d, stderr %q; want exit 0, one line saying %s waits for you (%s) and what to do", r.code, r.stderr, id, want)
 	}
 }

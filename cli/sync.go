@@ -10,6 +10,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
 )
 
@@ -88,6 +89,11 @@ func (e *Env) syncOnce(ctx context.Context, ce *cloudEnv, stats time.Duration, a
 	close(stop)
 	<-drawn
 	cancel()
+	for _, w := range sum.NeedUser {
+		// Always shown (also with -q): nothing else will ever send it.
+		fmt.Fprintf(e.Stderr, "earshot sync: %q (%s) waits for you: %s; trim it (`earshot trim %s`) or keep it on this device only (`earshot rm --cloud %s`), and `earshot push %s` tries again\n",
+			printable(w.Title), library.ShortID(w.ID), oneLine(w.Err.Error()), library.ShortID(w.ID), library.ShortID(w.ID), library.ShortID(w.ID))
+	}
 	if line := summaryLine(sum, err); line != "" {
 		e.Infof("%s", line)
 	}
@@ -147,7 +153,7 @@ func summaryLine(s sync.Summary, err error) string {
 		return ""
 	case err != nil:
 		return "sync stopped early; before that: " + strings.Join(parts, ", ")
-	case len(parts) == 0 && s.Waiting == 0:
+	case len(parts) == 0 && s.Waiting == 0 && len(s.NeedUser) == 0:
 		return "sync: everything was in sync already"
 	case len(parts) == 0:
 		parts = append(parts, "nothing sent now")
@@ -155,6 +161,9 @@ func summaryLine(s sync.Summary, err error) string {
 	line := "sync: " + strings.Join(parts, ", ")
 	if s.Waiting > 0 {
 		line += fmt.Sprintf("; %d waiting", s.Waiting)
+	}
+	if n := len(s.NeedUser); n > 0 {
+		line += "; " + plural(n, "recording waits", "recordings wait") + " for you (said above)"
 	}
 	return line
 }
@@ -206,6 +215,8 @@ type jsonSync struct {
 	BytesDown  int64          `json:"bytes_down"`
 	Waiting    int            `json:"waiting"`
 	Failed     []jsonSyncFail `json:"failed"`
+	// WaitsForYou: not tried until the user acts (too large, quota full).
+	WaitsForYou []jsonSyncFail `json:"waits_for_you"`
 }
 
 type jsonSyncFail struct {
@@ -224,6 +235,10 @@ func summaryJSON(s sync.Summary, err error) jsonSync {
 	}
 	for _, f := range s.Failed {
 		j.Failed = append(j.Failed, jsonSyncFail{ID: f.ID, Title: f.Title, Op: string(f.Op), Error: oneLine(explain(f.Err))})
+	}
+	j.WaitsForYou = []jsonSyncFail{}
+	for _, w := range s.NeedUser {
+		j.WaitsForYou = append(j.WaitsForYou, jsonSyncFail{ID: w.ID, Title: w.Title, Op: string(w.Op), Error: oneLine(w.Err.Error())})
 	}
 	return j
 }

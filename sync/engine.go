@@ -320,7 +320,7 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // recount refreshes the status's counts of waiting and failed recordings.
 func (e *Engine) recount(ctx context.Context) {
-	waiting, failed := e.countWork(ctx)
+	waiting, failed, _ := e.countWork(ctx)
 	e.setStatus(func(s *Status) { s.Waiting, s.Failed = waiting, failed })
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,10 @@ type Summary struct {
 	Failed []ItemError
 	// Waiting counts recordings still with something to do afterwards.
 	Waiting int
+	// NeedUser lists the recordings no sync tries until the user acts (too
+	// large for the server, quota full; `earshot push ID` tries again),
+	// except those in Failed: each pass says so once, with the reason.
+	NeedUser []ItemError
 }
 
 // ItemError is one recording's failure in a pass.
@@ -119,8 +124,13 @@ func (e *Engine) retry(ctx context.Context, f func() error) error {
 
 // finishPass counts what is left and sets the status the pass ends in.
 func (e *Engine) finishPass(ctx context.Context, sum *Summary, err error) {
-	waiting, failed := e.countWork(context.WithoutCancel(ctx))
+	waiting, failed, needUser := e.countWork(context.WithoutCancel(ctx))
 	sum.Waiting = waiting
+	for _, ie := range needUser {
+		if !slices.ContainsFunc(sum.Failed, func(f ItemError) bool { return f.ID == ie.ID }) {
+			sum.NeedUser = append(sum.NeedUser, ie)
+		}
+	}
 	e.setStatus(func(s *Status) {
 		s.Waiting, s.Failed = waiting, failed
 		if err == nil {
@@ -134,17 +144,20 @@ func (e *Engine) finishPass(ctx context.Context, sum *Summary, err error) {
 	})
 }
 
-// countWork counts recordings with something left to do, and those failed.
-func (e *Engine) countWork(ctx context.Context) (waiting, failed int) {
+// countWork counts recordings with something left to do, and those
+// failed; it lists those that wait for the user.
+func (e *Engine) countWork(ctx context.Context) (waiting, failed int, needUser []ItemError) {
 	auto, _ := e.AutoDownload(ctx)
 	items, err := e.x.Work(ctx, auto)
 	if err != nil {
-		return 0, 0
+		return 0, 0, nil
 	}
 	for _, it := range items {
 		if it.SyncState == library.Failed {
 			failed++
-			if !it.NeedsUser { // one that waits for the user is not waiting for a sync
+			if it.NeedsUser { // one that waits for the user is not waiting for a sync
+				needUser = append(needUser, ItemError{ID: it.ID, Title: it.Title, Op: OpUpload, Err: errors.New(it.SyncError)})
+			} else {
 				waiting++
 			}
 			continue
@@ -153,7 +166,7 @@ func (e *Engine) countWork(ctx context.Context) (waiting, failed int) {
 			waiting++
 		}
 	}
-	return waiting, failed
+	return waiting, failed, needUser
 }
 
 type job struct {
@@ -580,8 +593,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // needsUser: retrying cannot help until the user acts (the recording is
-// larger than the server takes).
+// larger than the server takes, or the account's quota is full).
 func needsUser(err error) bool {
 	ae, ok := asError(err)
-	return ok && ae.Code == api.CodeTooLarge
+	return ok && (ae.Code == api.CodeTooLarge || ae.Code == api.CodeQuota)
 }

@@ -46,6 +46,9 @@ func (e *Engine) upload(ctx context.Context, it library.SyncItem) (result, error
 		return res, &Error{Op: "upload " + it.ID, Kind: KindPermanent,
 			Message: fmt.Sprintf("the audio file %s is not the size the library recorded (%d bytes): it was changed or damaged", path, it.Size)}
 	}
+	if err := e.fits(ctx, it); err != nil {
+		return res, err
+	}
 	if it.SyncState != library.Uploading {
 		if it, err = e.transition(ctx, it, library.Uploading); err != nil {
 			if errors.Is(err, errChanged) {
@@ -300,4 +303,17 @@ func (e *Engine) markUploaded(ctx context.Context, it library.SyncItem, rec api.
 		return library.SyncChange{Item: &n}, nil
 	})
 	return err
+}
+
+// fits checks a recording against the largest the server takes, as it
+// advertises (GET /v1/info), before anything is sent: one too large fails
+// the same way as the server's 413 would, waiting for the user (needsUser),
+// without a request that cannot succeed.
+func (e *Engine) fits(ctx context.Context, it library.SyncItem) error {
+	max := e.serverInfo(ctx).MaxObjectSize
+	if max <= 0 || it.Size <= max || it.RemoteVersion > 0 {
+		return nil
+	}
+	return &Error{Op: "upload " + it.ID, Kind: KindPermanent, Code: api.CodeTooLarge,
+		Message: fmt.Sprintf("it is larger than the server takes: %d bytes, and recordings may be at most %d bytes", it.Size, max)}
 }
