@@ -206,6 +206,9 @@ func (u *UI) markAt(id, title string, at time.Duration, name string, offer bool)
 			return
 		}
 		onMain(func() {
+			if s := u.rec.session; s != nil && s.p.ID == id {
+				u.rec.wave.MarkNow() // on the live waveform, where the audio is
+			}
 			u.notices.offer(fmt.Sprintf("Bookmark at %s.", human.Moment(at)), "Rename", func() { u.askBookmarkName(b) })
 		})
 	})

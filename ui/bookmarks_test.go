@@ -180,12 +180,31 @@ func TestBookmarksWhileRecording(t *testing.T) {
 	u.pressBookmark()
 	after := s.rec.Stats().Elapsed
 	u.do(func() { u.tray.Items[1].Action() })
+	var live []float64
+	onMainWait(func() {
+		for _, p := range u.rec.wave.live {
+			live = append(live, u.rec.wave.liveMarkAt(p))
+		}
+	})
+	if len(live) != 2 || live[0] > live[1] || live[1] < 0.5 {
+		t.Fatalf("the live waveform shows markers at %v, want two, the newest near the right end", live)
+	}
 	marks := marksOf(t, lib, s.p.ID)
 	if len(marks) != 2 || marked != 1 || marks[0].AtMS < before.Milliseconds() || marks[0].AtMS > after.Milliseconds() {
 		t.Fatalf("bookmarks while recording (Ctrl+B between %v and %v): %+v", before, after, marks)
 	}
 	if got := u.notices.text(); got == "" || got[:12] != "Bookmark at " {
 		t.Fatalf("notice %q", got)
+	}
+	// Named from the notice while still recording.
+	u.do(func() { test.Tap(u.notices.action) })
+	u.do(func() {
+		e := u.win.Canvas().Focused().(*markEntry)
+		e.SetText("Second point")
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if marks := marksOf(t, lib, s.p.ID); marks[1].Name != "Second point" || u.rec.session != s {
+		t.Fatalf("named while recording: %+v (still recording %v)", marks, u.rec.session == s)
 	}
 	u.do(func() { u.win.Canvas().Unfocus() })
 	u.tapAndWait(u.rec.record)
@@ -197,5 +216,33 @@ func TestBookmarksWhileRecording(t *testing.T) {
 	})
 	if u.tray.Items[1].Disabled != true {
 		t.Fatal("the tray still offers Add bookmark after Stop")
+	}
+}
+
+// A marker on the live waveform scrolls left with the audio pushed after
+// it, keeps the waveform repainting over silence, and goes once it has
+// scrolled out of view.
+func TestLiveWaveformMarkScrolls(t *testing.T) {
+	w := NewWaveform(10)
+	w.Push(0.5)
+	w.MarkNow()
+	if at := w.liveMarkAt(w.live[0]); at != 0.95 {
+		t.Fatalf("a new marker is at %v, want the newest column's centre 0.95", at)
+	}
+	for range 3 {
+		w.Push(0)
+	}
+	if at := w.liveMarkAt(w.live[0]); at != 0.65 {
+		t.Fatalf("after three pushes the marker is at %v, want 0.65", at)
+	}
+	for range 6 {
+		w.Push(0)
+	}
+	if len(w.live) != 1 {
+		t.Fatal("the marker went while still in view")
+	}
+	w.Push(0)
+	if len(w.live) != 0 {
+		t.Fatalf("the marker stayed after scrolling out of view: %v", w.live)
 	}
 }

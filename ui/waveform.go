@@ -65,7 +65,8 @@ func (w *Waveform) Push(v float32) {
 	}
 	w.values[w.head] = v
 	w.head = (w.head + 1) % len(w.values)
-	if v == 0 && w.nonZero == 0 {
+	w.pushed++
+	if v == 0 && w.nonZero == 0 && !w.scrollLiveMarks() {
 		return // a flat line scrolled is the same flat line
 	}
 	w.Refresh()
@@ -75,6 +76,7 @@ func (w *Waveform) Push(v float32) {
 func (w *Waveform) Reset() {
 	clear(w.values)
 	w.head, w.nonZero = 0, 0
+	w.live = nil
 	w.Refresh()
 }
 

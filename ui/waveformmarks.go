@@ -33,6 +33,8 @@ type waveMarks struct {
 	selFrom  float64   // the selection, as fractions; empty when selTo <= selFrom
 	selTo    float64
 	mods     fyne.KeyModifier // held at the last mouse press
+	pushed   int              // values pushed onto a live waveform so far
+	live     []int            // bookmarks on a live waveform: pushed when each was made
 	drag     dragMode
 	anchor   float64 // where a selecting drag started
 	dragging bool
@@ -60,6 +62,28 @@ func (w *Waveform) SetSelection(from, to float64) {
 // Selection returns the selected span as fractions; ok is false when none.
 func (w *Waveform) Selection() (from, to float64, ok bool) {
 	return w.selFrom, w.selTo, w.selTo > w.selFrom
+}
+
+// MarkNow puts a bookmark's marker on a live waveform at its newest value;
+// it scrolls away with the audio.
+func (w *Waveform) MarkNow() {
+	w.live = append(w.live, w.pushed)
+	w.Refresh()
+}
+
+// scrollLiveMarks forgets the live markers scrolled out of view and
+// reports whether any is left (a repaint then moves them).
+func (w *Waveform) scrollLiveMarks() bool {
+	for len(w.live) > 0 && w.pushed-w.live[0] >= len(w.values) {
+		w.live = w.live[1:]
+	}
+	return len(w.live) > 0
+}
+
+// liveMarkAt is where (0..1) the live marker made at push count p is now.
+func (w *Waveform) liveMarkAt(p int) float64 {
+	n := len(w.values)
+	return (float64(n-(w.pushed-p)) - 0.5) / float64(n)
 }
 
 // MouseDown remembers the modifiers held, for the tap that follows.
@@ -183,7 +207,8 @@ func (w *Waveform) paintSelection(img *image.RGBA, th fyne.Theme, v fyne.ThemeVa
 }
 
 // paintMarks draws, over the bars, the selection's frame and handles (a
-// line with a tab top and bottom) and a flag on a line for each bookmark.
+// line with a tab top and bottom) and a flag on a line for each bookmark
+// (on a live waveform, each made while it ran).
 func (w *Waveform) paintMarks(img *image.RGBA, th fyne.Theme, v fyne.ThemeVariant) {
 	pw, ph := img.Rect.Dx(), img.Rect.Dy()
 	scale := float32(pw) / max(w.Size().Width, 1) // device pixels per unit
@@ -208,7 +233,14 @@ func (w *Waveform) paintMarks(img *image.RGBA, th fyne.Theme, v fyne.ThemeVarian
 		}
 	}
 	mark := uniform(th.Color(theme.ColorNameWarning, v))
-	for _, f := range w.marks {
+	at := w.marks
+	if !w.Seekable {
+		at = at[:0:0]
+		for _, p := range w.live {
+			at = append(at, w.liveMarkAt(p))
+		}
+	}
+	for _, f := range at {
 		x := min(max(int(f*float64(pw))-line/2, 0), pw-line)
 		draw.Draw(img, image.Rect(x, 0, x+line, ph), mark, image.Point{}, draw.Src)
 		// The flag: a small square to the right of the line's top, so
