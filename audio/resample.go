@@ -14,7 +14,18 @@ type resampler struct {
 	histAt  int64 // input index of hist[c][0]
 	inTotal int64 // input frames received
 	k       int64 // next output frame
+	// taps[p] are the kernel's 2·half weights for output phase p (an
+	// output frame's position between input frames repeats every
+	// out/gcd(in, out) frames): computed once, instead of interpolating
+	// the table at every tap of every frame. Nil when there would be too
+	// many phases (rates with a tiny common divisor); process then
+	// evaluates the kernel as it goes, to the same values.
+	taps [][]float64
+	g    int64 // gcd(in, out)
 }
+
+// maxTaps bounds the precomputed weights (8 MB of float64).
+const maxTaps = 1 << 20
 
 const (
 	rsZeros = 16  // zero crossings of the sinc on each side
@@ -60,7 +71,26 @@ func newResampler(in, out, ch int) *resampler {
 	}
 	r := &resampler{in: in, out: out, ch: ch, fc: fc, half: int(math.Ceil(rsZeros/fc)) + 1}
 	r.hist = make([][]float32, ch)
+	r.g = gcd(int64(in), int64(out))
+	if phases := int64(out) / r.g; phases*int64(2*r.half) <= maxTaps {
+		r.taps = make([][]float64, phases)
+		for p := range r.taps {
+			frac := float64(int64(p)*r.g) / float64(out)
+			w := make([]float64, 2*r.half)
+			for t := range w {
+				w[t] = r.kernel(float64(t-r.half+1) - frac)
+			}
+			r.taps[p] = w
+		}
+	}
 	return r
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 func (r *resampler) kernel(x float64) float64 {
@@ -72,6 +102,28 @@ func (r *resampler) kernel(x float64) float64 {
 	i := int(p)
 	f := p - float64(i)
 	return r.fc * (rsTable[i]*(1-f) + rsTable[i+1]*f)
+}
+
+// at is the output frame at input position center+frac (num = its index ×
+// in) from one channel's history h.
+func (r *resampler) at(h []float32, num, center int64, frac float64) float64 {
+	var acc float64
+	first := center - int64(r.half) + 1 - r.histAt // h's index of the first tap
+	if r.taps != nil && first >= 0 && first+int64(2*r.half) <= int64(len(h)) {
+		w := r.taps[(num%int64(r.out))/r.g]
+		for t, v := range h[first : first+int64(2*r.half)] {
+			acc += float64(v) * w[t]
+		}
+		return acc
+	}
+	for j := center - int64(r.half) + 1; j <= center+int64(r.half); j++ {
+		idx := j - r.histAt
+		if idx < 0 || idx >= int64(len(h)) {
+			continue // before the start or past the end: silence
+		}
+		acc += float64(h[idx]) * r.kernel(float64(j-center)-frac)
+	}
+	return acc
 }
 
 // process adds input and appends to dst every output frame whose window
@@ -93,16 +145,7 @@ func (r *resampler) process(dst []int16, pcm []int16, final bool) []int16 {
 			break // wait for the rest of this output's window
 		}
 		for c := 0; c < r.ch; c++ {
-			var acc float64
-			h := r.hist[c]
-			for j := center - int64(r.half) + 1; j <= center+int64(r.half); j++ {
-				idx := j - r.histAt
-				if idx < 0 || idx >= int64(len(h)) {
-					continue // before the start or past the end: silence
-				}
-				acc += float64(h[idx]) * r.kernel(float64(j-center)-frac)
-			}
-			dst = append(dst, floatToInt16(acc/32768))
+			dst = append(dst, floatToInt16(r.at(r.hist[c], num, center, frac)/32768))
 		}
 		r.k++
 	}

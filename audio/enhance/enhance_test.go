@@ -18,7 +18,7 @@ var (
 )
 
 // speech is espeak-ng speech with pauses, about 9 s.
-func speech(t *testing.T) []int16 {
+func speech(t testing.TB) []int16 {
 	t.Helper()
 	speechOnce.Do(func() {
 		for _, s := range []string{"the meeting starts at nine in the big room",
