@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,15 @@ func TestBookmarksInTheDetails(t *testing.T) {
 	})
 	if got, shown := marksOf(t, lib, r.ID)[0].Name, b.names[0].Text; got != "Answer" || shown != "Answer" {
 		t.Fatalf("after Escape: library %q, field %q", got, shown)
+	}
+	// A name with a control character is refused in one line; nothing changes.
+	u.do(func() {
+		b.names[0].SetText("bad\x07name")
+		b.names[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if got, shown, msg := marksOf(t, lib, r.ID)[0].Name, b.names[0].Text, u.notices.text(); got != "Answer" || shown != "Answer" ||
+		!strings.HasSuffix(msg, "The name is unchanged.") || strings.Contains(msg, "\n") {
+		t.Fatalf("a control character: library %q, field %q, notice %q", got, shown, msg)
 	}
 
 	// A click 3 px beside the marker moves to the bookmark itself.
