@@ -1,7 +1,8 @@
 //go:build ignore
 
-// gen_icon draws icon.png: a red record dot with three sound arcs on a dark
-// rounded square. Run `go generate ./assets` after changing it.
+// gen_icon draws icon.png (512×512) and tray.png (64×64, for the system
+// tray): a red record dot with three sound arcs on a dark rounded square.
+// Run `go generate ./assets` after changing it.
 package main
 
 import (
@@ -16,16 +17,23 @@ import (
 const size = 512
 
 func main() {
-	img := image.NewNRGBA(image.Rect(0, 0, size, size))
-	const ss = 4 // supersampling per axis, for smooth edges
-	for y := 0; y < size; y++ {
-		for x := 0; x < size; x++ {
+	write("icon.png", size)
+	write("tray.png", 64)
+}
+
+// write draws the icon at px×px into the file name.
+func write(name string, px int) {
+	img := image.NewNRGBA(image.Rect(0, 0, px, px))
+	const ss = 4                         // supersampling per axis, for smooth edges
+	scale := float64(size) / float64(px) // shade draws in 512×512 units
+	for y := 0; y < px; y++ {
+		for x := 0; x < px; x++ {
 			var r, g, b, a float64
 			for sy := 0; sy < ss; sy++ {
 				for sx := 0; sx < ss; sx++ {
-					px := float64(x) + (float64(sx)+0.5)/ss
-					py := float64(y) + (float64(sy)+0.5)/ss
-					c := shade(px, py)
+					fx := (float64(x) + (float64(sx)+0.5)/ss) * scale
+					fy := (float64(y) + (float64(sy)+0.5)/ss) * scale
+					c := shade(fx, fy)
 					r += float64(c.R) * float64(c.A)
 					g += float64(c.G) * float64(c.A)
 					b += float64(c.B) * float64(c.A)
@@ -37,7 +45,7 @@ func main() {
 			}
 		}
 	}
-	f, err := os.Create("icon.png")
+	f, err := os.Create(name)
 	if err != nil {
 		log.Fatal(err)
 	}

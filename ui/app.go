@@ -168,7 +168,7 @@ func newTray(a fyne.App, win fyne.Window, record, mark func()) *fyne.Menu {
 	}
 	m := trayMenu(win, record, mark)
 	d.SetSystemTrayMenu(m)
-	d.SetSystemTrayIcon(appIcon)
+	d.SetSystemTrayIcon(trayIcon)
 	return m
 }
 

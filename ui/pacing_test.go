@@ -5,7 +5,9 @@ import (
 	"os/exec"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/earshot/earshot/library"
 )
@@ -54,4 +56,17 @@ func TestRecordingFramesShowTheSound(t *testing.T) {
 		return ok
 	})
 	u.tapAndWait(u.rec.record)
+}
+
+// loadFonts leaves both faces the first frame uses loaded and measuring:
+// bold text comes out wider than regular.
+func TestLoadFonts(t *testing.T) {
+	test.NewTempApp(t)
+	<-loadFonts()
+	size := theme.TextSize()
+	regular := fyne.MeasureText("Earshot records", size, fyne.TextStyle{})
+	bold := fyne.MeasureText("Earshot records", size, fyne.TextStyle{Bold: true})
+	if regular.Width <= 0 || bold.Width <= regular.Width {
+		t.Fatalf("regular %v, bold %v: want both measured, bold wider", regular, bold)
+	}
 }

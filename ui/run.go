@@ -26,8 +26,11 @@ const AppID = "io.github.earshot.earshot"
 // the window on. Its message points to the command line.
 var ErrNoDisplay = errors.New("no display to open the Earshot window on (DISPLAY is not set); use the command line instead: earshot help")
 
-// appIcon is the application and tray icon.
-var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
+// appIcon is the application icon, trayIcon its small copy for the tray.
+var (
+	appIcon  = fyne.NewStaticResource("icon.png", assets.Icon)
+	trayIcon = fyne.NewStaticResource("tray.png", assets.TrayIcon)
+)
 
 // Options configure Run.
 type Options struct {
@@ -56,9 +59,15 @@ func Run(ctx context.Context, o Options) error {
 	a := app.NewWithID(AppID)
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(appIcon)
+	// Three things before the first frame take long and need not wait for
+	// each other: opening the library, the fonts and the windows (the tray's
+	// hidden one and the main one, each a GL context). The first two run
+	// beside the third; nothing measures text until the fonts are ready.
+	opened := make(chan openedLibrary, 1)
+	go func() { opened <- openLibrary(ctx, dir) }()
+	fonts := loadFonts()
 	win := a.NewWindow("Earshot")
 	opening := widget.NewLabel("Opening the library…")
-	win.SetContent(opening)
 	win.SetMaster()
 	var lib *library.Library
 	var cloud *SyncCloud
@@ -72,16 +81,18 @@ func Run(ctx context.Context, o Options) error {
 			u.addBookmark()
 		}
 	})
+	<-fonts
+	win.SetContent(opening)
 	go func() {
-		l, x, err := openLibrary(ctx, dir)
+		r := <-opened
 		fyne.Do(func() {
-			if err != nil {
-				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", dir, err))
+			if r.err != nil {
+				opening.SetText(fmt.Sprintf("Could not open the library in %s: %v", dir, r.err))
 				return
 			}
-			lib = l
-			be := NewBackend(l, o.AudioBackend)
-			cloud = NewSyncCloud(x, SyncOptions{})
+			lib = r.lib
+			be := NewBackend(r.lib, o.AudioBackend)
+			cloud = NewSyncCloud(r.index, SyncOptions{})
 			be.Cloud = cloud
 			u = newUI(ctx, a, win, be, tray)
 			time.AfterFunc(startupSettled, debug.FreeOSMemory)
@@ -138,19 +149,26 @@ func tuneGC() {
 	}
 }
 
+// openedLibrary is what openLibrary found.
+type openedLibrary struct {
+	lib   *library.Library
+	index *library.SyncIndex
+	err   error
+}
+
 // openLibrary opens the library and its sync index (both may migrate or
 // recover files, so this runs off the Fyne goroutine).
-func openLibrary(ctx context.Context, dir string) (*library.Library, *library.SyncIndex, error) {
+func openLibrary(ctx context.Context, dir string) openedLibrary {
 	l, err := library.Open(ctx, dir)
 	if err != nil {
-		return nil, nil, err
+		return openedLibrary{err: err}
 	}
 	x, err := l.SyncIndex(ctx)
 	if err != nil {
 		l.Close()
-		return nil, nil, err
+		return openedLibrary{err: err}
 	}
-	return l, x, nil
+	return openedLibrary{lib: l, index: x}
 }
 
 // hasDisplay reports whether a window can open. On X11 and Wayland desktops
