@@ -255,7 +255,7 @@ func explain(err error) string {
 	case errors.As(err, &full):
 		return full.Error()
 	case library.DiskFull(err) && !errors.Is(err, device.ErrDiskFull): // record says it its own way
-		return fullDiskWords
+		return fullDisk(err)
 	}
 	var nf *library.NotFoundError
 	if errors.As(err, &nf) {

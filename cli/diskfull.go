@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 
 	"github.com/earshot/earshot/library"
 )
@@ -10,6 +13,17 @@ import (
 // commands that free space work on a full disk (the library keeps room
 // for them), so they are named.
 const fullDiskWords = "the disk is full: free some space (`earshot trash empty`; `earshot rm --local ID` keeps a synced recording in the cloud only) and try again"
+
+// fullDisk says which disk is full when the error names a file (an
+// export's destination may be on another disk than the library), with
+// the Earshot commands that free space on the library's.
+func fullDisk(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path != "" {
+		return fmt.Sprintf("the disk holding %s is full: free some space there (in the library: `earshot trash empty`, or `earshot rm --local ID` for a synced recording) and try again", filepath.Dir(pe.Path))
+	}
+	return fullDiskWords
+}
 
 // fullAtOpen is a library that could not even open for want of space:
 // only a library that had not been opened since it started keeping room
