@@ -72,7 +72,10 @@ func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope s
 		return nil
 	}
 	inCloud := before.RemoteVersion > 0
-	if !inCloud {
+	// Kept here after a removal from the cloud: the deletion still goes
+	// out, for the devices that kept their copies too.
+	keptAfterRemoval := scope == sync.Everywhere && before.KeepLocal && before.HasAudio
+	if !inCloud && !keptAfterRemoval {
 		return e.deletedLocalOnly(name, short, scope)
 	}
 	sent, err := e.sendDeletion(ctx, ce, id, name)
@@ -80,6 +83,8 @@ func (e *Env) deleteScoped(ctx context.Context, ce *cloudEnv, id string, scope s
 		return err
 	}
 	switch {
+	case keptAfterRemoval && !inCloud:
+		e.Infof("deleted %s everywhere: it is in the trash here (`earshot restore %s` brings it back) and your devices that kept a copy when it left the cloud move theirs to the trash", name, short)
 	case scope == sync.FromCloud && before.HasAudio:
 		e.Infof("removed %s from the cloud; this device and your others that have it keep their copies, local only (`earshot push %s` uploads it again)", name, short)
 	case scope == sync.FromCloud:

@@ -116,6 +116,20 @@ func TestCloudDeleteKeepsDeviceCopies(t *testing.T) {
 	if sa, sc := state(t, a, id), state(t, c, id); sa != "synced" || sc != "cloud_only" {
 		t.Fatalf("after push from B: A %q, C %q", sa, sc)
 	}
+
+	// Removed from the cloud again, then deleted everywhere from B, which
+	// kept its copy: A's kept copy goes to A's trash too.
+	mustIn(t, a, "", "rm", "--cloud", id)
+	mustIn(t, b, "", "sync")
+	r = mustIn(t, b, "", "rm", "--everywhere", id)
+	oneLine(t, "rm --everywhere of a copy kept after a removal from the cloud", r.stderr)
+	if !strings.Contains(r.stderr, "your devices that kept a copy") || !inTrash(t, b, id) {
+		t.Fatalf("rm --everywhere of a kept copy says %q; in B's trash %v", r.stderr, inTrash(t, b, id))
+	}
+	mustIn(t, a, "", "sync")
+	if !inTrash(t, a, id) {
+		t.Fatalf("A's kept copy after B deleted it everywhere: %q, not in the trash", state(t, a, id))
+	}
 }
 
 // TestDeleteMessagesAreTrue (issue 9 fault 2): what rm and cloud rm say
