@@ -119,7 +119,7 @@ var darkPalette = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameSeparator:           rgb(0x3a3a3e),
 	theme.ColorNameScrollBar:           rgba(0xffffff, 0x66),
 	theme.ColorNameShadow:              rgba(0x000000, 0x66),
-	colorNameMatch:                     rgb(0x6a5000),
+	colorNameMatch:                     rgb(0x4d3a00),
 }
 
 // newProgressBar is a progress bar without Fyne's "40%" text: that text is

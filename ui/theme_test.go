@@ -75,8 +75,9 @@ var textPairs = []struct {
 	{disabled, []surface{{bg}, {bg, hover}, {sel}, {input}, {theme.ColorNameDisabledButton},
 		{theme.ColorNameHeaderBackground}, {theme.ColorNameOverlayBackground}, {theme.ColorNameMenuBackground}}},
 	{theme.ColorNamePlaceHolder, []surface{{input}, {input, hover}, {input, focus}}},
-	{theme.ColorNamePrimary, []surface{{bg}, {bg, hover}, {sel}, {theme.ColorNameOverlayBackground}}},
-	{theme.ColorNameHyperlink, []surface{{bg}, {bg, hover}, {theme.ColorNameOverlayBackground}}},
+	{theme.ColorNamePrimary, []surface{{bg}, {bg, hover}, {sel}, {theme.ColorNameOverlayBackground}, {colorNameMatch}}},
+	// Hyperlinks: the titles of "Said in recordings" hits, marked where the search matched.
+	{theme.ColorNameHyperlink, []surface{{bg}, {bg, hover}, {theme.ColorNameOverlayBackground}, {colorNameMatch}}},
 	{theme.ColorNameError, []surface{{bg}, {bg, hover}, {sel}, {theme.ColorNameOverlayBackground}}},
 	{theme.ColorNameWarning, []surface{{bg}, {bg, hover}, {sel}, {theme.ColorNameOverlayBackground}}},
 	{theme.ColorNameSuccess, []surface{{bg}, {bg, hover}, {sel}, {theme.ColorNameOverlayBackground}}},
