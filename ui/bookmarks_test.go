@@ -111,6 +111,16 @@ func TestBookmarksInTheDetails(t *testing.T) {
 		t.Fatalf("a control character: library %q, field %q, notice %q", got, shown, msg)
 	}
 
+	// With the focus in the tag field too (it passes the window's shortcuts).
+	u.do(func() { u.win.Canvas().Focus(u.details.tags.add) })
+	u.pressBookmark()
+	if marks := marksOf(t, lib, r.ID); len(marks) != 2 || marks[1].AtMS != 400 {
+		t.Fatalf("Ctrl+B in the tag field: %+v", marks)
+	}
+	u.eventually(t, "two rows", func() bool { return len(b.names) == 2 })
+	u.do(func() { test.Tap(b.rows.Objects[1].(*fyne.Container).Objects[2].(fyne.Tappable)) }) // the same moment again: remove it
+	u.eventually(t, "one row again", func() bool { return len(b.names) == 1 && b.names[0].Text == "Answer" })
+
 	// A click 3 px beside the marker moves to the bookmark itself.
 	u.do(func() {
 		d.player.seekTo(0)

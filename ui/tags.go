@@ -24,7 +24,7 @@ type tagEditor struct {
 	d    *detailsPanel
 	star *widget.Button
 	tags *fyne.Container
-	add  *widget.Entry
+	add  *shortcutEntry // the window's shortcuts work while typing tags
 	rec  library.Recording
 }
 
@@ -33,7 +33,7 @@ func newTagSection(d *detailsPanel) detailSection {
 	e := &tagEditor{d: d, tags: container.New(layout.NewRowWrapLayout())}
 	d.tags = e
 	e.star = widget.NewButton("", e.toggleFavorite)
-	e.add = widget.NewEntry()
+	e.add = newShortcutEntry(d.u)
 	e.add.SetPlaceHolder("Add tags, e.g. work, interview")
 	e.add.OnSubmitted = e.addTyped
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { e.addTyped(e.add.Text) })
