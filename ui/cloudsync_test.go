@@ -373,8 +373,14 @@ func TestRealKeyring(t *testing.T) {
 	email, pw := newUser(t, srv.URL)
 	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
-	if !u.account.signedIn.Visible() || u.account.problem.Text != "" {
-		t.Fatalf("signed in %v, problem %q, notices %q", u.account.signedIn.Visible(), u.account.problem.Text, u.notices.history)
+	var signedIn bool
+	var problem string
+	var notices []string
+	onMainWait(func() { // the account's labels change on the Fyne goroutine (race detector)
+		signedIn, problem, notices = u.account.signedIn.Visible(), u.account.problem.Text, u.notices.history
+	})
+	if !signedIn || problem != "" {
+		t.Fatalf("signed in %v, problem %q, notices %q", signedIn, problem, notices)
 	}
 	user := keyringUser(t, lib) // while signed in
 	lookup := func() (string, error) {
