@@ -12,12 +12,15 @@ func TestFold(t *testing.T) {
 		{"ＭＥＭＯ １２", "memo 12"},
 		{"ﬁle", "file"},
 		{"e\u0301te\u0301", "ete"}, // decomposed accents
-		{"회의 메모", "회의 메모"},         // Hangul decomposes to jamo, the same on both sides
 		{"ÇA", "ca"},
+		{"메모", "\u1106\u1166\u1106\u1169"}, // Hangul syllables decompose to jamo, on both sides alike
 	} {
 		got := Fold(c.in)
 		if got != c.want {
 			t.Errorf("Fold(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if Fold(got) != got {
+			t.Errorf("Fold(Fold(%q)) = %q, not %q", c.in, Fold(got), got)
 		}
 	}
 }
