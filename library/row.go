@@ -40,6 +40,7 @@ type row struct {
 	RemoteMeta           string // JSON of SyncItem.Base
 	RemoteTranscript     int64
 	NeedsUser            bool
+	KeptSince            int64
 }
 
 // col is one stored field: its column, how a read selects it, and where it
@@ -104,6 +105,7 @@ var syncCols = []col{
 	{name: "remote_meta", read: "COALESCE(s.remote_meta, '')", ref: func(r *row) any { return &r.RemoteMeta }},
 	{name: "remote_transcript", read: "COALESCE(s.remote_transcript, 0)", ref: func(r *row) any { return &r.RemoteTranscript }},
 	{name: "needs_user", read: "COALESCE(s.needs_user, 0)", ref: func(r *row) any { return &r.NeedsUser }},
+	{name: "kept_since", read: "COALESCE(s.kept_since, 0)", ref: func(r *row) any { return &r.KeptSince }},
 }
 
 // names lists the columns, for INSERT; exprs the read expressions, for SELECT.
@@ -171,6 +173,7 @@ func toRow(it SyncItem) row {
 		PushedVersion: it.PushedVersion, RemoteTitle: it.RemoteTitle, KeepLocal: it.KeepLocal, WantAudio: it.WantAudio,
 		ResumeState: string(it.ResumeState), Attempts: it.Attempts, NextAttempt: msOrZero(it.NextAttempt),
 		RemoteMeta: encodeBase(it.Base), RemoteTranscript: it.RemoteTranscript, NeedsUser: it.NeedsUser,
+		KeptSince: it.KeptSince,
 	}
 }
 
@@ -187,7 +190,7 @@ func (r row) item() SyncItem {
 		},
 		PushedVersion: r.PushedVersion, RemoteTitle: r.RemoteTitle, KeepLocal: r.KeepLocal, WantAudio: r.WantAudio,
 		ResumeState: SyncState(r.ResumeState), Attempts: r.Attempts, Base: decodeBase(r.RemoteMeta),
-		RemoteTranscript: r.RemoteTranscript, NeedsUser: r.NeedsUser,
+		RemoteTranscript: r.RemoteTranscript, NeedsUser: r.NeedsUser, KeptSince: r.KeptSince,
 	}
 	if r.NextAttempt > 0 {
 		it.NextAttempt = time.UnixMilli(r.NextAttempt).UTC()

@@ -46,6 +46,11 @@ type SyncItem struct {
 	// NeedsUser: the last failure cannot end without the user (a recording
 	// too large for the server); no sync tries it again until they act.
 	NeedsUser bool
+	// KeptSince is the version of the server's tombstone this copy was
+	// kept through, local-only, after a removal from the cloud (0: not
+	// known): a tombstone of a later version that deletes it everywhere
+	// moves it to the trash; that one or an older one does not.
+	KeptSince int64
 }
 
 // Tombstone reports whether the recording was purged here and only its

@@ -59,6 +59,10 @@ var syncMigrations = []string{
 	// 5: a failure that only the user can end (a recording too large for
 	// the server): skipped by every sync until they act.
 	`ALTER TABLE sync_items ADD COLUMN needs_user INTEGER NOT NULL DEFAULT 0;`,
+	// 6: the version of the server's tombstone a copy kept here after a
+	// removal from the cloud was kept through (0: not known); a later
+	// "everywhere" tombstone moves it to the trash.
+	`ALTER TABLE sync_items ADD COLUMN kept_since INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // syncTrack is the sync engine's tables.

@@ -181,4 +181,31 @@ func TestEverywhereAfterCloudDelete(t *testing.T) {
 			t.Errorf("%s after B deleted it everywhere: trashed %v, audio %v, keep-local %v; want it in the trash", d.name, it.Trashed(), it.HasAudio, it.KeepLocal)
 		}
 	}
+
+	// Removed from the cloud, uploaded again from A and deleted everywhere
+	// from A while B, which kept its copy, did not sync in between: B's
+	// copy goes to its trash too.
+	s := a.record(t, "kept, pushed again, deleted", 1000)
+	a.sync(t)
+	b.sync(t)
+	if err := b.eng.Download(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.eng.Delete(ctx, s.ID, FromCloud); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	if err := a.eng.UploadAgain(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	if err := a.eng.Delete(ctx, s.ID, Everywhere); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	if it := b.item(t, s.ID); !it.HasAudio || !it.Trashed() {
+		t.Errorf("B after A pushed it again and deleted it everywhere: trashed %v, audio %v, keep-local %v; want it in the trash", it.Trashed(), it.HasAudio, it.KeepLocal)
+	}
 }

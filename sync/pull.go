@@ -139,7 +139,7 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 //     deletion, keeps going: its upload brings it back.
 func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.SyncChange, bool) {
 	if r.Deleted {
-		return reconcileDeleted(cur, r.DeleteScope, now)
+		return reconcileDeleted(cur, r.DeleteScope, r.Version, now)
 	}
 	if !r.Available {
 		return library.SyncChange{}, false // an upload still in progress
@@ -233,7 +233,7 @@ func reconcile(cur *library.SyncItem, r api.Recording, now time.Time) (library.S
 // servers), a recording goes to the trash here; removed from the cloud
 // only, a copy here stays, local-only and not uploaded again unless asked.
 // Either way an entry without audio here goes.
-func reconcileDeleted(cur *library.SyncItem, scope string, now time.Time) (library.SyncChange, bool) {
+func reconcileDeleted(cur *library.SyncItem, scope string, version int64, now time.Time) (library.SyncChange, bool) {
 	if cur == nil {
 		return library.SyncChange{}, false
 	}
@@ -250,25 +250,25 @@ func reconcileDeleted(cur *library.SyncItem, scope string, now time.Time) (libra
 		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
 		n.KeepLocal = scope == api.ScopeCloud
 		return library.SyncChange{Item: &n}, false
-	case cur.KeepLocal && cur.RemoteVersion == 0 && scope == api.ScopeEverywhereAfterCloud:
+	case cur.KeepLocal && cur.RemoteVersion == 0 && scope != api.ScopeCloud && version > cur.KeptSince:
 		// Kept here after a removal from the cloud, and deleted everywhere
-		// since (on a device that had kept its copy too): the trash below.
-		// (A plain "everywhere" that came before a removal made here, the
-		// device's own later choice, leaves the copy kept.)
+		// since (restored and deleted, or deleted from a device that had
+		// kept its copy too): the trash below. The tombstone this copy was
+		// kept through, or an older one, leaves it kept.
 	case cur.RemoteVersion == 0 && (st == library.LocalOnly || st == library.Queued || st == library.Uploading):
 		return library.SyncChange{}, false // not uploaded yet, or restored since: the upload brings it back
 	case cur.KeepLocal:
-		n.SyncState, n.RemoteVersion = library.LocalOnly, 0
+		n.SyncState, n.RemoteVersion, n.KeptSince = library.LocalOnly, 0, max(cur.KeptSince, version)
 		return library.SyncChange{Item: &n}, false
 	case scope == api.ScopeCloud:
 		// Removed from the cloud on another device: ours stays, here only.
-		n.SyncState, n.RemoteVersion, n.KeepLocal = library.LocalOnly, 0, true
+		n.SyncState, n.RemoteVersion, n.KeepLocal, n.KeptSince = library.LocalOnly, 0, true, version
 		return library.SyncChange{Item: &n}, true
 	}
 	// Deleted on another device: to the trash here, restorable (and, once
 	// restored, uploaded again: the restore came last).
 	t := now.UTC()
 	n.TrashedAt = &t
-	n.SyncState, n.RemoteVersion, n.KeepLocal = library.LocalOnly, 0, false
+	n.SyncState, n.RemoteVersion, n.KeepLocal, n.KeptSince = library.LocalOnly, 0, false, 0
 	return library.SyncChange{Item: &n}, true
 }

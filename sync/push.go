@@ -112,10 +112,11 @@ func clearError(n *library.SyncItem) {
 // local-only, a cloud-only entry goes.
 func (e *Engine) pushDelete(ctx context.Context, it library.SyncItem) (result, error) {
 	res := result{op: OpDelete}
-	if err := e.c.Delete(ctx, it.ID, deleteScope(it)); err != nil && KindOf(err) != KindNotFound {
+	tomb, err := e.c.DeleteTombstone(ctx, it.ID, deleteScope(it))
+	if err != nil && KindOf(err) != KindNotFound {
 		return res, err
 	}
-	_, err := e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
+	_, err = e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
 		if cur == nil {
 			return library.SyncChange{}, nil
 		}
@@ -127,6 +128,12 @@ func (e *Engine) pushDelete(ctx context.Context, it library.SyncItem) (result, e
 		// A recording restored from the trash while the deletion was on
 		// its way is uploaded again: the restore came last.
 		n.SyncState, n.RemoteVersion, n.RemoteTitle, n.Base = library.LocalOnly, 0, "", nil
+		if n.KeepLocal && tomb.Deleted {
+			// Kept through this tombstone (even one that said "everywhere"
+			// before this removal reached the server: the later choice,
+			// made here, stands); only a later one deletes it here.
+			n.KeptSince = tomb.Version
+		}
 		return library.SyncChange{Item: &n}, nil
 	})
 	return res, err

@@ -101,8 +101,17 @@ func (c *Client) PutMeta(ctx context.Context, id string, meta api.RecordingMeta,
 // Delete deletes a recording in scope (api.ScopeEverywhere or
 // api.ScopeCloud); the server keeps a tombstone that says which.
 func (c *Client) Delete(ctx context.Context, id, scope string) error {
-	return c.doJSON(ctx, request{op: "delete " + id, method: http.MethodDelete, path: recPath(id),
-		query: url.Values{"scope": {scope}}, authed: true}, nil)
+	_, err := c.DeleteTombstone(ctx, id, scope)
+	return err
+}
+
+// DeleteTombstone is Delete that returns the server's tombstone: the one
+// it wrote, or the one it had (a recording deleted already).
+func (c *Client) DeleteTombstone(ctx context.Context, id, scope string) (api.Recording, error) {
+	var out api.Recording
+	err := c.doJSON(ctx, request{op: "delete " + id, method: http.MethodDelete, path: recPath(id),
+		query: url.Values{"scope": {scope}}, authed: true}, &out)
+	return out, err
 }
 
 // UploadStatus says how many bytes of the content the server holds.

@@ -186,37 +186,47 @@ func TestReconcile(t *testing.T) {
 	}
 }
 
+func keptSince(v int64) func(*library.SyncItem) {
+	return func(it *library.SyncItem) { it.KeepLocal, it.KeptSince = true, v }
+}
+
 func TestReconcileDeleted(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		cur   *library.SyncItem
 		scope string
+		v     int64 // the tombstone's version (0 in rows where it does not matter)
 		want  outcome
 	}{
-		{"unknown here: nothing", nil, "", outcome{noItem: true}},
-		{"our own purge, confirmed: the tombstone goes", ptr(item(library.Synced, tombstone)), "", outcome{purge: true}},
-		{"a cloud-only entry: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeEverywhere, outcome{changed: true, purge: true}},
-		{"a cloud-only entry in the trash: dropped quietly", ptr(item(library.PendingDelete, noAudio, inTrash)), "", outcome{purge: true}},
-		{"in the trash here: stays there, local-only", ptr(item(library.PendingDelete, inTrash)), "", outcome{state: library.LocalOnly, trashed: true}},
-		{"not uploaded yet: the upload brings it back", ptr(item(library.Queued)), "", outcome{noItem: true}},
-		{"deleted from the cloud here: local-only", ptr(item(library.PendingDelete, keepLocal)), api.ScopeCloud, outcome{state: library.LocalOnly, keep: true}},
-		{"synced here, deleted elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhere, outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"an older server's tombstone means everywhere", ptr(item(library.Synced)), "", outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"failed here, deleted elsewhere: to the trash, the failure cleared", ptr(item(library.Synced, failedFrom(library.Synced))), "", outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"removed from the cloud elsewhere, synced here: kept here only", ptr(item(library.Synced)), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
-		{"removed from the cloud elsewhere while failed here: kept here only", ptr(item(library.Synced, failedFrom(library.Synced))), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
-		{"removed from the cloud elsewhere, cloud-only here: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeCloud, outcome{changed: true, purge: true}},
-		{"removed from the cloud elsewhere, in the trash here: stays there, not to be uploaded", ptr(item(library.PendingDelete, inTrash)), api.ScopeCloud, outcome{state: library.LocalOnly, trashed: true, keep: true}},
-		{"removed from the cloud elsewhere while a rename waits here: kept here only", ptr(item(library.Synced, renamed)), api.ScopeCloud, outcome{changed: true, state: library.LocalOnly, keep: true}},
-		{"kept here after a removal from the cloud, deleted everywhere since: to the trash", ptr(item(library.LocalOnly, keepLocal)), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"kept here by a removal made here after a plain delete everywhere: kept", ptr(item(library.LocalOnly, keepLocal)), api.ScopeEverywhere, outcome{noItem: true}},
-		{"a removal from the cloud still going out here, deleted everywhere after another: kept", ptr(item(library.PendingDelete, keepLocal)), api.ScopeEverywhereAfterCloud, outcome{state: library.LocalOnly, keep: true}},
-		{"synced here, deleted everywhere after a removal elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
-		{"kept here after a removal from the cloud, the removal heard again: kept", ptr(item(library.LocalOnly, keepLocal)), api.ScopeCloud, outcome{noItem: true}},
-		{"kept here after a removal from the cloud, an older server's tombstone: kept", ptr(item(library.LocalOnly, keepLocal)), "", outcome{noItem: true}},
-		{"kept here, failed since, deleted everywhere: to the trash", ptr(item(library.LocalOnly, keepLocal, failedFrom(library.LocalOnly))), api.ScopeEverywhereAfterCloud, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"unknown here: nothing", nil, "", 0, outcome{noItem: true}},
+		{"our own purge, confirmed: the tombstone goes", ptr(item(library.Synced, tombstone)), "", 0, outcome{purge: true}},
+		{"a cloud-only entry: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeEverywhere, 0, outcome{changed: true, purge: true}},
+		{"a cloud-only entry in the trash: dropped quietly", ptr(item(library.PendingDelete, noAudio, inTrash)), "", 0, outcome{purge: true}},
+		{"in the trash here: stays there, local-only", ptr(item(library.PendingDelete, inTrash)), "", 0, outcome{state: library.LocalOnly, trashed: true}},
+		{"not uploaded yet: the upload brings it back", ptr(item(library.Queued)), "", 0, outcome{noItem: true}},
+		{"deleted from the cloud here: local-only", ptr(item(library.PendingDelete, keepLocal)), api.ScopeCloud, 0, outcome{state: library.LocalOnly, keep: true}},
+		{"synced here, deleted elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhere, 0, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"an older server's tombstone means everywhere", ptr(item(library.Synced)), "", 0, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"failed here, deleted elsewhere: to the trash, the failure cleared", ptr(item(library.Synced, failedFrom(library.Synced))), "", 0, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"removed from the cloud elsewhere, synced here: kept here only", ptr(item(library.Synced)), api.ScopeCloud, 0, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"removed from the cloud elsewhere while failed here: kept here only", ptr(item(library.Synced, failedFrom(library.Synced))), api.ScopeCloud, 0, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"removed from the cloud elsewhere, cloud-only here: dropped", ptr(item(library.CloudOnly, noAudio)), api.ScopeCloud, 0, outcome{changed: true, purge: true}},
+		{"removed from the cloud elsewhere, in the trash here: stays there, not to be uploaded", ptr(item(library.PendingDelete, inTrash)), api.ScopeCloud, 0, outcome{state: library.LocalOnly, trashed: true, keep: true}},
+		{"removed from the cloud elsewhere while a rename waits here: kept here only", ptr(item(library.Synced, renamed)), api.ScopeCloud, 0, outcome{changed: true, state: library.LocalOnly, keep: true}},
+		{"kept here through v3, deleted everywhere after it (v4): to the trash", ptr(item(library.LocalOnly, keptSince(3))), api.ScopeEverywhereAfterCloud, 4, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"kept here through v3, pushed again and deleted everywhere (v6): to the trash", ptr(item(library.LocalOnly, keptSince(3))), api.ScopeEverywhere, 6, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"kept by a removal made here after a delete everywhere (its answer v4): v4 heard again, kept", ptr(item(library.LocalOnly, keptSince(4))), api.ScopeEverywhere, 4, outcome{noItem: true}},
+		{"kept since before this version was known (an older library): a later everywhere trashes it", ptr(item(library.LocalOnly, keepLocal)), api.ScopeEverywhere, 2, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"a removal from the cloud still going out here, deleted everywhere meanwhile (v4): kept, through v4", ptr(item(library.PendingDelete, keepLocal)), api.ScopeEverywhere, 4, outcome{state: library.LocalOnly, keep: true}},
+		{"synced here, deleted everywhere after a removal elsewhere: to the trash", ptr(item(library.Synced)), api.ScopeEverywhereAfterCloud, 0, outcome{changed: true, state: library.LocalOnly, trashed: true}},
+		{"kept here after a removal from the cloud, the removal heard again: kept", ptr(item(library.LocalOnly, keepLocal)), api.ScopeCloud, 0, outcome{noItem: true}},
+		{"kept here after a removal from the cloud, an older server's tombstone: kept", ptr(item(library.LocalOnly, keepLocal)), "", 0, outcome{noItem: true}},
+		{"kept here, failed since, deleted everywhere: to the trash", ptr(item(library.LocalOnly, keptSince(3), failedFrom(library.LocalOnly))), api.ScopeEverywhereAfterCloud, 4, outcome{changed: true, state: library.LocalOnly, trashed: true}},
 	} {
-		ch, changed := reconcileDeleted(c.cur, c.scope, ruleNow)
+		ch, changed := reconcileDeleted(c.cur, c.scope, c.v, ruleNow)
+		if c.want.keep && ch.Item != nil && ch.Item.KeptSince != max(c.cur.KeptSince, c.v) {
+			t.Errorf("%s: kept since v%d, want v%d", c.name, ch.Item.KeptSince, max(c.cur.KeptSince, c.v))
+		}
 		c.want.check(t, c.name, ch, changed)
 	}
 }
