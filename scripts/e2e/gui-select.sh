@@ -36,7 +36,7 @@ click() {
 
 for t in Alpha Bravo Charlie Delta Echo; do
   sox -n -r 48000 -c 1 -b 16 "$T/$t.wav" synth 1 sine 440 vol 0.3
-  "$bin" --data-dir "$data" import "$T/$t.wav" >/dev/null
+  "$bin" --data-dir "$data" import "$T/$t.wav" >/dev/null 2>&1 || fail "could not import $t.wav"
 done
 [ "$(count)" = 5 ] || fail "want 5 imported recordings, have $(count)"
 
