@@ -140,6 +140,39 @@ func (b *bookmarkList) jumpToMark(i int) {
 	}
 }
 
+// stepBack is how far past a bookmark the playhead may be for PgUp to go
+// to the one before it rather than back to it.
+const stepBack = 500 * time.Millisecond
+
+// step moves the playhead to the next bookmark (dir 1) or back (dir -1),
+// as a media player's chapter keys do: back goes to the bookmark just
+// passed, or to the one before it when the playhead is barely past it.
+// With none that way it stays.
+func (b *bookmarkList) step(dir int) {
+	pos := b.d.player.now()
+	if dir > 0 {
+		for _, m := range b.marks {
+			if markTime(m) > pos {
+				b.d.player.seekTo(markTime(m))
+				return
+			}
+		}
+		return
+	}
+	k := -1 // the last bookmark at or before the playhead
+	for i, m := range b.marks {
+		if markTime(m) <= pos {
+			k = i
+		}
+	}
+	if k >= 0 && pos-markTime(b.marks[k]) < stepBack {
+		k--
+	}
+	if k >= 0 {
+		b.d.player.seekTo(markTime(b.marks[k]))
+	}
+}
+
 // rename names (or unnames) the bookmark id.
 func (b *bookmarkList) rename(id, name string) {
 	u := b.d.u

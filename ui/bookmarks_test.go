@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,39 @@ func TestLiveWaveformMarkScrolls(t *testing.T) {
 	w.Push(0)
 	if len(w.live) != 0 {
 		t.Fatalf("the marker stayed after scrolling out of view: %v", w.live)
+	}
+}
+
+// PgDn and PgUp move between the bookmarks like a player's chapter keys:
+// PgDn to the next one; PgUp back to the one just passed, or to the one
+// before it when the playhead is barely past it; nowhere past the last or
+// before the first.
+func TestBookmarkKeysStepThroughBookmarks(t *testing.T) {
+	u, lib := newTestUI(t)
+	r := u.importTone(t, "Lecture")
+	for _, at := range []time.Duration{100, 200, 300} {
+		if _, err := lib.AddBookmark(context.Background(), r.ID, at*time.Millisecond, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.selectTitle(t, "Lecture")
+	u.eventually(t, "three rows", func() bool { return len(u.details.bookmarks.names) == 3 })
+	u.do(func() { u.win.Canvas().Unfocus() })
+	var got []time.Duration
+	press := func(keys ...fyne.KeyName) {
+		for _, k := range keys {
+			u.do(func() { u.typedKey(&fyne.KeyEvent{Name: k}) })
+			got = append(got, u.details.player.start)
+		}
+	}
+	down, up, ms := fyne.KeyPageDown, fyne.KeyPageUp, time.Millisecond
+	press(down, down, down, down, up, up, up)
+	u.do(func() { u.details.player.seekTo(900 * ms) }) // well past the last: PgUp goes back to it
+	press(up)
+	u.do(func() { u.details.player.seekTo(350 * ms) }) // barely past it: to the one before
+	press(up)
+	want := []time.Duration{100 * ms, 200 * ms, 300 * ms, 300 * ms, 200 * ms, 100 * ms, 100 * ms, 300 * ms, 200 * ms}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the playhead went to %v, want %v", got, want)
 	}
 }

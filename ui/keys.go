@@ -27,6 +27,7 @@ import (
 //	Space       play or pause the selected recording
 //	← / →       skip back / forward 10 seconds
 //	Home / End  go to the start / the end
+//	PgUp / PgDn go to the previous / next bookmark (bookmarks.go)
 //	Escape      (in a dialog) cancel it; Enter takes its safe default
 var (
 	shortcutRecord   = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
@@ -101,6 +102,10 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) bool {
 		pl.seekFraction(0)
 	case fyne.KeyEnd:
 		pl.seekFraction(1)
+	case fyne.KeyPageUp:
+		u.details.bookmarks.step(-1)
+	case fyne.KeyPageDown:
+		u.details.bookmarks.step(1)
 	default:
 		return false
 	}
