@@ -61,3 +61,25 @@ func TestCheckReportsWholeRecordings(t *testing.T) {
 		t.Fatalf("opening the library reported %q", titles)
 	}
 }
+
+// Unanalyzed lists a recording missing any one analysis, not one in the
+// trash, newest first.
+func TestUnanalyzedAnyMissingOutsideTheTrash(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	older := mustCommit(t, l, "Older")
+	trashed := mustCommit(t, l, "Trashed")
+	newer := mustCommit(t, l, "Newer")
+	for id, name := range map[string]string{older.ID: speechName, trashed.ID: overviewName, newer.ID: loudnessName} {
+		if err := os.Remove(l.analysisPath(id, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Trash(ctx, trashed.ID); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := l.Unanalyzed(ctx)
+	if err != nil || !slices.Equal(ids, []string{newer.ID, older.ID}) {
+		t.Fatalf("Unanalyzed = %v, %v; want [%s %s] (newer, older)", ids, err, newer.ID, older.ID)
+	}
+}
