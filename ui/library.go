@@ -68,10 +68,14 @@ type libraryPanel struct {
 	live      *library.Pending
 	liveLen   time.Duration
 	liveShown bool // the live row heads items (live is not committed yet)
+	// firstShown is closed when the list first shows the library, and nil
+	// from then on: background work the first screen need not wait for
+	// starts then (analyzeOld).
+	firstShown chan struct{}
 }
 
 func newLibraryPanel(u *UI) *libraryPanel {
-	p := &libraryPanel{u: u, index: map[string]int{}, progress: map[string]Progress{}}
+	p := &libraryPanel{u: u, index: map[string]int{}, progress: map[string]Progress{}, firstShown: make(chan struct{})}
 	p.search = newShortcutEntry(u)
 	p.search.SetPlaceHolder("Search titles and words (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.reloadSoon() }
@@ -273,6 +277,10 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 	p.setItems(rs)
 	p.showCount(q, len(rs), total)
 	p.list.Refresh()
+	if p.firstShown != nil {
+		close(p.firstShown)
+		p.firstShown = nil
+	}
 	if newQuery {
 		p.list.ScrollToTop()
 	}

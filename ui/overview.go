@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/earshot/earshot/library"
 )
@@ -35,26 +34,23 @@ func overview(ctx context.Context, lib *library.Library, r library.Recording, n 
 	return v, nil
 }
 
-// backfillDelay is how long analyzeOld waits before it looks: finding the
-// recordings without an overview lists the whole library and checks a file
-// for each (about 60 ms of CPU for 10,000), work that would compete with the
-// first frame and the list's first page on a two-core machine.
-var backfillDelay = startupSettled
-
 // analyzeOld fills in, once and in the background, the stored analyses
 // (waveform overview, ...) of recordings made before Earshot stored them,
 // newest first, so selecting any of them later shows its waveform at once.
-// It starts once the window has settled (backfillDelay); a recording
-// selected before then gets its overview made on the spot (overview).
+// It starts once the list has first shown the library: finding them reads
+// the whole library (about 60 ms of CPU for 10,000 recordings), work that
+// would compete with the first frame and the list's first page on a
+// two-core machine. A recording selected before then gets its overview
+// made on the spot (overview).
 func (u *UI) analyzeOld() {
-	delay := backfillDelay
+	shown := u.list.firstShown
 	u.loops.Add(1)
 	go func() {
 		defer u.loops.Done()
 		select {
 		case <-u.ctx.Done():
 			return
-		case <-time.After(delay):
+		case <-shown:
 		}
 		ids, err := u.be.Library.Unanalyzed(u.ctx)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/library"
@@ -111,8 +110,6 @@ func TestOldRecordingsGetOverviewsAtStart(t *testing.T) {
 	if _, err := lib.Overview(r.ID); !errors.Is(err, library.ErrNoOverview) {
 		t.Fatalf("overview before the window opened: %v", err)
 	}
-	defer func(d time.Duration) { backfillDelay = d }(backfillDelay)
-	backfillDelay = 0 // the wait itself is not what this test is about
 	newTestUIWith(t, NewBackend(lib, "null"))
 	waitUntil(t, "the old recording's overview", func() bool {
 		_, err := lib.Overview(r.ID)
