@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -464,13 +465,33 @@ func (p *libraryPanel) importFiles(uris []fyne.URI) {
 		p.u.background(func(ctx context.Context) {
 			r, err := p.u.be.Library.Import(ctx, path, nil)
 			if err != nil {
-				p.u.fail(fmt.Errorf("could not import %s: %w", uri.Name(), err))
+				p.u.fail(importFailed(uri.Name(), err))
 				return
 			}
 			p.loadNow(ctx, r.ID)
 		})
 	}
 }
+
+// importFailed says why a dropped file was not imported, naming it once
+// (library's ImportError says "import x.wav: …" itself) and keeping the
+// cause in the chain for plain().
+func importFailed(name string, err error) error {
+	if ie := (*library.ImportError)(nil); errors.As(err, &ie) {
+		return &explained{msg: "could not import " + name + ": " + ie.Reason(), err: ie.Err}
+	}
+	return fmt.Errorf("could not import %s: %w", name, err)
+}
+
+// explained is an error whose words are already written for a person,
+// with its cause kept for errors.Is.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
 
 // signedIn reports whether rows should speak of sync: with no account,
 // they say what is on this device.
