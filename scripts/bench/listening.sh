@@ -11,6 +11,7 @@ ROUNDS=${ROUNDS:-2}
 MINUTES=${MINUTES:-10}
 HOURS_REPEAT=${HOURS_REPEAT:-6} # the 1-hour file: the 10-minute one this many times
 out=bench/results/listening.txt
+load0=$(cut -d' ' -f1-3 /proc/loadavg) # the machine is shared: CPU figures inflate with load
 mkdir -p bench/results
 for tool in espeak-ng sox soxi ffmpeg taskset go; do
   command -v "$tool" >/dev/null || { echo "listening.sh: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
@@ -73,6 +74,7 @@ spans=$("$work/benchlisten" vad "$work/hour.wav")
   echo "# Earshot listening benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(uname -m)), each tool pinned to one core"
   echo "# input: $(awk -v s="$secs" 'BEGIN { printf "%.1f", s / 60 }') min of 48 kHz mono espeak-ng speech with pauses and white noise (sox); the hour: $(awk -v s="$hour" 'BEGIN { printf "%.1f", s / 60 }') min, that file ${HOURS_REPEAT} times"
   echo "# $(sox --version | head -1 | sed 's/^sox: *//'); $(ffmpeg -version | head -1 | cut -d' ' -f1-3); best of $ROUNDS_SAVE alternating runs by CPU time"
+  echo "# load average (1, 5, 15 min): $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
   echo
   awk -v s="$secs" -v h="$hour" \
     -v cst="${CPU[stretch]}" -v wst="${WALL[stretch]}" -v csx="${CPU[sox]}" -v wsx="${WALL[sox]}" \
