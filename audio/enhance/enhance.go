@@ -177,9 +177,10 @@ type Result struct {
 // File writes an enhanced copy of the audio file at src to dst in format:
 // denoised, then brought to TargetLUFS with peaks under CeilingDB. The
 // denoised audio goes to a temporary WAV beside dst while its loudness is
-// measured, then is normalised into dst; the limiter takes some loudness
-// off the peaks, so the gain is corrected by what the output measured and
-// applied again (at most twice more) until it is within 0.2 LU. progress,
+// measured, then is normalised into dst. The first gain allows for what
+// the limiter will take off the peaks (see peaks); what the output then
+// measures corrects it, applied again (at most twice more) until it is
+// within 0.2 LU. progress,
 // if set, gets frames done of 2×total (the corrections are not counted).
 func File(ctx context.Context, src, dst string, format audio.Format, progress func(done, total int64)) (Result, error) {
 	dec, err := audio.OpenDecoder(src)
@@ -195,11 +196,14 @@ func File(ctx context.Context, src, dst string, format audio.Format, progress fu
 			progress(done, 2*in.Frames)
 		}
 	}
-	lufs, err := denoiseTo(ctx, dec, tmp, report)
+	lufs, pk, err := denoiseTo(ctx, dec, tmp, report)
 	if err != nil {
 		return Result{}, fmt.Errorf("enhance %s: %w", filepath.Base(src), err)
 	}
 	gain := gainFor(lufs, TargetLUFS, MaxBoostDB)
+	if !math.IsInf(lufs, 0) && !math.IsNaN(lufs) {
+		gain = pk.solve(lufs)
+	}
 	var info audio.Info
 	for try := 0; ; try++ {
 		var got float64
@@ -217,27 +221,29 @@ func File(ctx context.Context, src, dst string, format audio.Format, progress fu
 }
 
 // denoiseTo writes dec's audio, denoised, to a WAV at path and returns its
-// loudness.
-func denoiseTo(ctx context.Context, dec audio.Decoder, path string, report func(int64)) (float64, error) {
+// loudness and peaks.
+func denoiseTo(ctx context.Context, dec audio.Decoder, path string, report func(int64)) (float64, *peaks, error) {
 	in := dec.Info()
 	dn, err := NewDenoiser(ctx, in.SampleRate, in.Channels)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer dn.Close(ctx)
 	m, err := NewMeter(in.SampleRate, in.Channels)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer m.Close()
 	enc, err := audio.Create(path, audio.WAV, in.SampleRate, in.Channels)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	pk := newPeaks(in.SampleRate, in.Channels)
 	put := func(pcm []int16) error {
 		if err := m.Add(pcm); err != nil {
 			return err
 		}
+		pk.add(pcm)
 		return enc.Write(pcm)
 	}
 	err = pump(ctx, dec, func(pcm []int16) error {
@@ -257,9 +263,10 @@ func denoiseTo(ctx context.Context, dec audio.Decoder, path string, report func(
 		err = cerr
 	}
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return m.Loudness()
+	lufs, err := m.Loudness()
+	return lufs, pk, err
 }
 
 // normalise applies gain through the limiter from the WAV at src into dst

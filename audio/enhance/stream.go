@@ -109,39 +109,22 @@ func (e *Enhancer) Close() {
 // leveller finds the gain that brings what plays to TargetLUFS. The
 // loudness the gain must raise is the original's (given) less what noise
 // suppression took off, measured on the same samples before and after it
-// (running meters, so the two see the same speech and noise). What the
-// limiter will take off at a gain is predicted from the denoised audio's
-// peaks: every 10 ms frame's energy goes into a histogram by the frame's
-// peak, and a frame whose peak the gain puts over the ceiling counts as
-// brought down to it. That model depends only on the audio, not on the
-// gains used so far, so correcting with it cannot feed on itself; it
-// leaves out the limiter's 100 ms release (about 0.3 LU more on speech).
+// (running meters, so the two see the same speech and noise); what the
+// limiter will take off comes from the peaks model. The gain is corrected
+// every 400 ms of audio (one gating block).
 type leveller struct {
 	given     float64 // the original's loudness, LUFS
 	orig, den *Meter
-	hist      [peakBins]float64 // energy of 10 ms frames by their peak
-	gain      float64           // linear, what the limiter is asked for
+	pk        *peaks
+	gain      float64 // linear, what the limiter is asked for
 	ch        int
-	frame     int     // frames in a 10 ms frame
-	n         int     // frames into the current one
-	peak, sum float64 // of the current 10 ms frame
-	env       float64 // peak envelope, dBFS
-	since     int     // frames since the last correction
-	every     int     // frames between corrections (400 ms, one gating block)
+	since     int // frames since the last correction
+	every     int // frames between corrections
 }
-
-// Peak envelopes go into quarter-decibel bins from -100 dBFS to full
-// scale; the envelope falls envFall dB per 10 ms frame.
-const (
-	peakBins  = 400
-	peakStep  = 0.25
-	peakFloor = -100.0
-	envFall   = 0.3
-)
 
 func newLeveller(rate, ch int, loudness float64) (*leveller, error) {
 	l := &leveller{given: loudness, gain: gainFor(loudness, TargetLUFS, MaxBoostDB), ch: ch,
-		frame: max(1, rate/100), every: rate * 2 / 5, env: peakFloor}
+		pk: newPeaks(rate, ch), every: rate * 2 / 5}
 	var err error
 	if l.orig, err = newRunningMeter(rate, ch); err == nil {
 		l.den, err = newRunningMeter(rate, ch)
@@ -162,17 +145,7 @@ func (l *leveller) measure(orig, den []int16) error {
 	if err := l.den.Add(den); err != nil {
 		return err
 	}
-	for i := 0; i+l.ch <= len(den); i += l.ch {
-		for _, v := range den[i : i+l.ch] {
-			x := float64(v) / 32768
-			l.peak, l.sum = max(l.peak, math.Abs(x)), l.sum+x*x
-		}
-		if l.n++; l.n == l.frame {
-			l.env = max(20*math.Log10(max(l.peak, 1e-10)), l.env-envFall)
-			l.hist[peakBin(l.env)] += l.sum
-			l.n, l.peak, l.sum = 0, 0, 0
-		}
-	}
+	l.pk.add(den)
 	if l.since += len(den) / l.ch; l.since < l.every {
 		return nil
 	}
@@ -180,13 +153,8 @@ func (l *leveller) measure(orig, den []int16) error {
 	return l.correct()
 }
 
-func peakBin(db float64) int {
-	return max(0, min(peakBins-1, int((db-peakFloor)/peakStep)))
-}
-
 // correct sets the gain once the meters have heard something above their
-// gates: the smallest that reaches TargetLUFS after the limiter's loss,
-// within MaxBoostDB.
+// gates.
 func (l *leveller) correct() error {
 	o, err := l.orig.Loudness()
 	if err != nil {
@@ -199,29 +167,88 @@ func (l *leveller) correct() error {
 	if math.IsInf(o, 0) || math.IsInf(d, 0) || math.IsNaN(o) || math.IsNaN(d) || math.IsInf(l.given, 0) {
 		return nil
 	}
-	den := l.given - (o - d)
+	l.gain = l.pk.solve(l.given - (o - d))
+	return nil
+}
+
+func (l *leveller) close() {
+	for _, m := range []*Meter{l.orig, l.den} {
+		if m != nil {
+			m.Close()
+		}
+	}
+}
+
+// peaks predicts what the limiter takes off audio at a gain: every 10 ms
+// frame's energy goes into a histogram by the frame's peak envelope, and a
+// frame whose envelope the gain puts over the ceiling counts as brought
+// down by that much. The envelope falls envFall dB per frame after a peak,
+// standing for the limiter's slow release (without it the model missed
+// about half of what the limiter takes off; with it, within 0.2 LU on
+// speech from 3 to 30 dB SNR raised 5 to 10 dB past the ceiling). The
+// model depends only on the audio, not on gains used before, so a gain
+// corrected with it cannot feed on itself.
+type peaks struct {
+	hist      [peakBins]float64 // energy of 10 ms frames by their envelope
+	ch        int
+	frame     int     // frames in a 10 ms frame
+	n         int     // frames into the current one
+	peak, sum float64 // of the current 10 ms frame
+	env       float64 // peak envelope, dBFS
+}
+
+// Peak envelopes go into quarter-decibel bins from -100 dBFS to full
+// scale; the envelope falls envFall dB per 10 ms frame.
+const (
+	peakBins  = 400
+	peakStep  = 0.25
+	peakFloor = -100.0
+	envFall   = 0.3
+)
+
+func newPeaks(rate, ch int) *peaks {
+	return &peaks{ch: ch, frame: max(1, rate/100), env: peakFloor}
+}
+
+// add takes interleaved samples as they reach the limiter (before its gain).
+func (p *peaks) add(pcm []int16) {
+	for i := 0; i+p.ch <= len(pcm); i += p.ch {
+		for _, v := range pcm[i : i+p.ch] {
+			x := float64(v) / 32768
+			p.peak, p.sum = max(p.peak, math.Abs(x)), p.sum+x*x
+		}
+		if p.n++; p.n == p.frame {
+			p.env = max(20*math.Log10(max(p.peak, 1e-10)), p.env-envFall)
+			p.hist[max(0, min(peakBins-1, int((p.env-peakFloor)/peakStep)))] += p.sum
+			p.n, p.peak, p.sum = 0, 0, 0
+		}
+	}
+}
+
+// solve is the linear gain that brings audio of loudness den (LUFS, as it
+// reaches the limiter) to TargetLUFS after the limiter's predicted loss,
+// within MaxBoostDB.
+func (p *peaks) solve(den float64) float64 {
 	lo, hi := TargetLUFS-den, MaxBoostDB
-	if lo >= hi || hi-l.limited(hi) < TargetLUFS-den {
-		l.gain = math.Pow(10, hi/20) // the cap: as loud as allowed
-		return nil
+	if lo >= hi || hi-p.limited(hi) < TargetLUFS-den {
+		return math.Pow(10, hi/20) // the cap: as loud as allowed
 	}
 	for range 40 { // bisect: G - loss(G) grows with G
 		mid := (lo + hi) / 2
-		if mid-l.limited(mid) < TargetLUFS-den {
+		if mid-p.limited(mid) < TargetLUFS-den {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	l.gain = math.Pow(10, hi/20)
-	return nil
+	return math.Pow(10, hi/20)
 }
 
 // limited predicts the loudness (dB) the limiter takes off audio raised by
-// gain dB: frames whose envelope would pass the ceiling brought down to it.
-func (l *leveller) limited(gain float64) float64 {
+// gain dB.
+func (p *peaks) limited(gain float64) float64 {
 	var all, kept float64
-	for b, e := range l.hist {
+	for b, e := range p.hist {
 		if e == 0 {
 			continue
 		}
@@ -233,12 +260,4 @@ func (l *leveller) limited(gain float64) float64 {
 		return 0
 	}
 	return 10 * math.Log10(all/kept)
-}
-
-func (l *leveller) close() {
-	for _, m := range []*Meter{l.orig, l.den} {
-		if m != nil {
-			m.Close()
-		}
-	}
 }
