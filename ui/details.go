@@ -33,6 +33,7 @@ type detailsPanel struct {
 	player   *playback
 	transfer *widget.ProgressBar
 	export   *widget.Button
+	beside   *besideChoice // a transcript beside the audio (exportbeside.go)
 	download *widget.Button
 	del      *widget.Button
 	actions  *fyne.Container
@@ -87,7 +88,8 @@ func newDetailsPanel(u *UI) *detailsPanel {
 	d.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), d.askDelete)
 	d.sections = newDetailSections(d)
 
-	d.actions = container.NewHBox(d.export, d.download, d.del)
+	d.beside = newBesideChoice(u)
+	d.actions = container.NewHBox(d.export, d.beside.sel, d.download, d.del)
 	parts := []fyne.CanvasObject{d.title, d.info, d.problem, d.player.content, reserve(d.transfer), d.actions}
 	for _, s := range d.sections {
 		parts = append(parts, s.content)

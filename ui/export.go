@@ -45,13 +45,23 @@ func exportName(r library.Recording) string {
 // already; the library writes beside it and renames into place once
 // complete, so on any failure the file the dialog made is removed and
 // nothing is left behind.
+// With a transcript chosen beside it, that is planned first (a name taken
+// refuses the whole save) and written last; if it fails, the audio goes too.
 func (d *detailsPanel) saveTo(r library.Recording, w fyne.URIWriteCloser) {
-	path := w.URI().Path()
+	path, format := w.URI().Path(), d.beside.format()
 	d.u.background(func(ctx context.Context) {
 		w.Close()
+		var side string
+		var text []byte
 		err := checkExportName(path)
 		if err == nil {
+			side, text, err = d.beside.plan(ctx, r, path, format)
+		}
+		if err == nil {
 			_, err = d.u.be.Library.Export(ctx, r.ID, path, nil)
+		}
+		if err == nil {
+			err = d.beside.write(side, text)
 		}
 		if err != nil {
 			if rmErr := os.Remove(path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
@@ -60,9 +70,11 @@ func (d *detailsPanel) saveTo(r library.Recording, w fyne.URIWriteCloser) {
 			d.u.fail(fmt.Errorf("could not save %q: %w", r.Title, err))
 			return
 		}
-		onMain(func() {
-			d.u.notices.flash(fmt.Sprintf("Saved %s in %s.", filepath.Base(path), filepath.Dir(path)))
-		})
+		saved := filepath.Base(path)
+		if side != "" {
+			saved += " and " + filepath.Base(side)
+		}
+		onMain(func() { d.u.notices.flash(fmt.Sprintf("Saved %s in %s.", saved, filepath.Dir(path))) })
 	})
 }
 

@@ -103,10 +103,15 @@ func (v *transcriptView) showStatus(r library.Recording) {
 	v.action.Show()
 	v.action.Enable()
 	v.rec = r
-	if info.Has && len(info.Transcript.Segments) > 0 {
+	has := info.Has && len(info.Transcript.Segments) > 0
+	if has {
 		v.save.Show()
 	} else {
 		v.save.Hide()
+	}
+	if sel := v.d.beside.sel; sel.Hidden == has {
+		sel.Hidden = !has
+		v.d.actions.Refresh()
 	}
 	switch {
 	case info.State == library.TranscriptRunning:

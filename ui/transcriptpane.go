@@ -74,12 +74,11 @@ func (p *segmentPane) setSegments(segs []api.Segment) {
 	for _, r := range p.rows {
 		r.index = -1
 	}
-	p.measure(p.widthOr())
 	p.box.Objects = p.box.Objects[:0]
 	for _, r := range p.rows {
 		p.box.Objects = append(p.box.Objects, r.box)
 	}
-	p.box.Refresh()
+	p.remeasure()
 }
 
 func (p *segmentPane) widthOr() float32 {
@@ -231,7 +230,8 @@ func (p *segmentPane) place() {
 			continue
 		}
 		r := shown[i]
-		if r == nil {
+		fresh := r == nil
+		if fresh {
 			if len(free) > 0 {
 				r, free = free[0], free[1:]
 			} else {
@@ -241,8 +241,12 @@ func (p *segmentPane) place() {
 			}
 			r.bind(i)
 		}
+		size := fyne.NewSize(p.width, p.tops[i+1]-p.tops[i]-theme.Padding())
 		r.box.Move(fyne.NewPos(0, p.tops[i]))
-		r.box.Resize(fyne.NewSize(p.width, p.tops[i+1]-p.tops[i]-theme.Padding()))
+		if fresh && r.box.Size() == size {
+			rowLayout{r}.Layout(nil, size) // Resize to the same size lays nothing out
+		}
+		r.box.Resize(size)
 		r.box.Show()
 	}
 	for _, r := range free {
@@ -312,12 +316,14 @@ func (p *segmentPane) stopEdit() {
 	p.remeasure()
 }
 
+// remeasure works the rows out again and has the scroller's content lay
+// out again: the pane's height changed.
 func (p *segmentPane) remeasure() {
 	p.measure(p.widthOr())
-	p.box.Refresh()
 	if p.viewed != nil {
 		p.viewed.Refresh()
 	}
+	p.box.Refresh()
 }
 
 // segmentRow is one segment on screen: its time (click: play from it), its

@@ -116,6 +116,25 @@ func TestTranscriptPaneTwoHours(t *testing.T) {
 			t.Fatal("the next segment not highlighted")
 		}
 	})
+	// Scrolled as a person does, to near the end: rows for what is there.
+	u.do(func() { u.details.scroll.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -height + 900}}) })
+	onMainWait(func() {
+		sc := u.details.scroll
+		if sc.Offset.Y < height-2000 {
+			t.Fatalf("scrolled to %.0f of a %.0f pane: the details pane is not as tall as the transcript", sc.Offset.Y, height)
+		}
+		near, _ := v.pane.at(int64(1400 * 4800))
+		shown := 0
+		for _, r := range v.pane.rows {
+			if r.box.Visible() && r.index > near-200 {
+				shown++
+			}
+		}
+		if shown == 0 {
+			t.Fatalf("no rows near the end after scrolling there")
+		}
+		checkRows(t, v.pane)
+	})
 }
 
 // checkRows: every shown row's words lie inside it and are at least as
