@@ -102,8 +102,8 @@ func (p *segmentPane) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	if size.Width != p.width {
 		old := p.MinSize(nil)
 		p.measure(size.Width)
-		if p.MinSize(nil) != old && p.viewed != nil {
-			fyne.Do(p.viewed.Refresh) // the pane's height changed: the scroller's content lays out again
+		if p.MinSize(nil) != old && p.view != nil {
+			fyne.Do(p.view.Refresh) // the pane's height changed: the scroller lays its content out again
 		}
 	}
 	p.place()
@@ -316,12 +316,14 @@ func (p *segmentPane) stopEdit() {
 	p.remeasure()
 }
 
-// remeasure works the rows out again and has the scroller's content lay
-// out again: the pane's height changed.
+// remeasure works the rows out again; if the pane's height changed, the
+// scroller lays its content out again (at its own width: the content's
+// current size may be stale).
 func (p *segmentPane) remeasure() {
+	old := p.MinSize(nil)
 	p.measure(p.widthOr())
-	if p.viewed != nil {
-		p.viewed.Refresh()
+	if p.MinSize(nil) != old && p.view != nil {
+		p.view.Refresh()
 	}
 	p.box.Refresh()
 }
