@@ -24,8 +24,8 @@ type accountPanel struct {
 	content fyne.CanvasObject
 
 	signedOut, signedIn *fyne.Container
-	server, email       *widget.Entry
-	password            *widget.Entry
+	server, email       *shortcutEntry // Ctrl+R and the rest work while typing here too
+	password            *shortcutEntry
 	login, signup       *widget.Button
 	who, last, state    *widget.Label
 	quota               *widget.Label
@@ -45,12 +45,13 @@ func newAccountPanel(u *UI) *accountPanel {
 		return a
 	}
 	prefs := u.app.Preferences()
-	a.server = widget.NewEntry()
+	a.server = newShortcutEntry(u)
 	a.server.SetPlaceHolder("https://sync.example.org")
 	a.server.SetText(prefs.String(prefServer))
-	a.email = widget.NewEntry()
+	a.email = newShortcutEntry(u)
 	a.email.SetText(prefs.String(prefEmail))
-	a.password = widget.NewPasswordEntry()
+	a.password = newShortcutEntry(u)
+	a.password.Password = true // the entry adds its reveal button
 	a.password.SetPlaceHolder(passwordRule)
 	// Enter submits the form from any of its fields.
 	submit := func(string) { a.signIn(false) }
