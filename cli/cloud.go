@@ -20,7 +20,7 @@ func init() {
 	Register(&Command{
 		Name: "cloud", Summary: "list or delete what the server holds",
 		Examples: `earshot cloud ls
-			earshot cloud rm 01jd8k2m`,
+			earshot cloud rm 3f91c07a`,
 	})
 	var lsf sessionFlags
 	var lsJSON bool
@@ -38,15 +38,15 @@ func init() {
 	Register(&Command{
 		Name: "cloud rm", Args: "ID...", Summary: "remove the cloud copy of recordings (every device that has the audio keeps it)",
 		MinArgs: 1, MaxArgs: -1, Flags: rsf.register,
-		Examples: `earshot cloud rm 01jd8k2m`,
+		Examples: `earshot cloud rm 3f91c07a`,
 		Run:      func(ctx context.Context, e *Env, args []string) error { return e.cloudRemove(ctx, rsf, args) },
 	})
 	var pf sessionFlags
 	Register(&Command{
 		Name: "pull", Args: "ID...", Summary: "download cloud-only recordings to this device",
 		MinArgs: 1, MaxArgs: -1, Flags: pf.register,
-		Examples: `earshot pull 01jd8k2m
-			earshot pull 01jd8k2m 01jd9x4q`,
+		Examples: `earshot pull 3f91c07a
+			earshot pull 3f91c07a 5e02b8d4`,
 		Run: func(ctx context.Context, e *Env, args []string) error { return e.pull(ctx, pf, args) },
 	})
 }

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -59,6 +60,13 @@ func TestConventions(t *testing.T) {
 					t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want exit 0 and usage with examples on stdout", name, help, r.code, r.stdout, r.stderr)
 				}
 			}
+			help := earshot(t, dir, env, append(slices.Clone(c.Path), "--help")...)
+			_, examples, _ := strings.Cut(help.stdout, "Examples:")
+			for _, w := range exampleIDs.FindAllString(examples, -1) {
+				if strings.ContainsAny(w, "0123456789") && strings.Trim(w, "0123456789") != "" && !hexID.MatchString(w) {
+					t.Errorf("%s --help: the example id %q is not one Earshot accepts (ids are hex; list shows their last 8 digits)", name, w)
+				}
+			}
 			for _, bad := range [][]string{{"--no-such-flag"}, append(args, "--no-such-flag")} {
 				r := earshot(t, dir, env, append(slices.Clone(c.Path), bad...)...)
 				if r.code != 2 || !strings.Contains(r.stderr, "unknown flag: --no-such-flag") || r.stdout != "" {
@@ -80,6 +88,13 @@ func TestConventions(t *testing.T) {
 		})
 	}
 }
+
+// exampleIDs finds the 8-character words of help examples; those with
+// both digits and letters stand for ids and must be ids Earshot accepts.
+var (
+	exampleIDs = regexp.MustCompile(`\b[0-9a-z]{8}\b`)
+	hexID      = regexp.MustCompile(`^[0-9a-f]{8}$`)
+)
 
 // placeholders turns an argument synopsis into arguments: ID becomes id,
 // any other word itself (the runs here stop at the flags).

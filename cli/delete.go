@@ -15,7 +15,7 @@ func init() {
 	Register(&Command{
 		Name: "push", Args: "ID...", Summary: "upload recordings again that were removed from the cloud (kept on this device only)",
 		MinArgs: 1, MaxArgs: -1, Flags: sf.register,
-		Examples: `earshot push 01jd8k2m`,
+		Examples: `earshot push 3f91c07a`,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			ce, err := e.cloudOrLocal(ctx, sf)
 			if err != nil {

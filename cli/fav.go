@@ -14,7 +14,7 @@ func init() {
 	} {
 		Register(&Command{
 			Name: c.name, Args: "ID...", Summary: c.summary,
-			Examples: "earshot " + c.name + " 01jd8k2m",
+			Examples: "earshot " + c.name + " 3f91c07a",
 			MinArgs:  1, MaxArgs: -1,
 			Run: func(ctx context.Context, e *Env, args []string) error {
 				return eachRecording(ctx, e, args, func(id, title string) error {

@@ -17,8 +17,8 @@ func init() {
 	Register(&Command{
 		Name: "history", Args: "ID", Summary: "show a recording's earlier titles (a rename that lost to another device's), and take one back",
 		MinArgs: 1, MaxArgs: 1,
-		Examples: `earshot history 01jd8k2m
-			earshot history 01jd8k2m --restore 1   # the title numbered 1 again`,
+		Examples: `earshot history 3f91c07a
+			earshot history 3f91c07a --restore 1   # the title numbered 1 again`,
 		Flags: func(fs *flag.FlagSet) {
 			fs.IntVar(&restore, "restore", 0, "rename the recording back to the title numbered N")
 			fs.BoolVar(&asJSON, "json", false, "print a JSON array")

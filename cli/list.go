@@ -70,7 +70,7 @@ type listFlags struct {
 func (f *listFlags) declare(fs *flag.FlagSet) {
 	*f = listFlags{}
 	fs.BoolVar(&f.json, "json", false, "print a JSON array")
-	fs.StringVar(&f.search, "search", "", "only titles containing this (any case)")
+	fs.StringVar(&f.search, "search", "", "only titles containing this (case, accents and character width ignored)")
 	fs.IntVar(&f.limit, "limit", 0, "at most this many, newest first")
 	fs.StringArrayVar(&f.tags, "tag", nil, "only recordings with this tag (repeat for all of several)")
 	fs.BoolVar(&f.fav, "fav", false, "only favourites")
@@ -94,7 +94,7 @@ func init() {
 	Register(&Command{
 		Name: "trash",
 		Examples: `earshot trash
-			earshot restore 01jd8k2m   # take one back out`,
+			earshot restore 3f91c07a   # take one back out`,
 		Summary: "list recordings in the trash (kept 30 days; `earshot restore ID` brings one back)",
 		Flags:   tf.declare,
 		Run: func(ctx context.Context, e *Env, _ []string) error {

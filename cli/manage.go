@@ -12,8 +12,8 @@ import (
 func init() {
 	Register(&Command{
 		Name: "rename", Args: "ID TITLE", Summary: "give a recording a new title",
-		Examples: `earshot rename 01jd8k2m Call with Ana
-			earshot rename 01jd8k2m -- -3 dB test   # a title that starts with a dash`,
+		Examples: `earshot rename 3f91c07a Call with Ana
+			earshot rename 3f91c07a -- -3 dB test   # a title that starts with a dash`,
 		MinArgs: 2, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			title := strings.Join(args[1:], " ")
@@ -33,7 +33,7 @@ func init() {
 	})
 	Register(&Command{
 		Name: "restore", Args: "ID...", Summary: "take recordings back out of the trash",
-		Examples: `earshot restore 01jd8k2m`,
+		Examples: `earshot restore 3f91c07a`,
 		MinArgs:  1, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			rs, err := resolveAll(ctx, e, args, func(r library.Recording) error {

@@ -14,17 +14,17 @@ func init() {
 		Summary: "bookmark a moment of a recording (TIME as 1:23, 1:02:03 or 83.5 seconds), optionally named",
 		Long: "Prints the new bookmark's number. While `earshot record` runs, a key press " +
 			"bookmarks the moment too.",
-		Examples: `earshot mark 01jd8k2m 1:23 The decision
-			earshot mark rename 01jd8k2m 2 Action items
-			earshot mark rm 01jd8k2m 2`,
+		Examples: `earshot mark 3f91c07a 1:23 The decision
+			earshot mark rename 3f91c07a 2 Action items
+			earshot mark rm 3f91c07a 2`,
 		MinArgs: 2, MaxArgs: -1,
 		Run: mark,
 	})
 	Register(&Command{
 		Name: "mark rename", Args: "ID MARK NAME",
 		Summary: "rename a bookmark (MARK: its number from `earshot marks`, or its name)",
-		Examples: `earshot mark rename 01jd8k2m 2 Action items
-			earshot mark rename 01jd8k2m "Action items" ""   # unname it`,
+		Examples: `earshot mark rename 3f91c07a 2 Action items
+			earshot mark rename 3f91c07a "Action items" ""   # unname it`,
 		MinArgs: 3, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			return withMark(ctx, e, args[0], args[1], func(id, at string) error {
@@ -40,8 +40,8 @@ func init() {
 	Register(&Command{
 		Name: "mark rm", Args: "ID MARK...",
 		Summary: "remove bookmarks (MARK: its number from `earshot marks`, or its name)",
-		Examples: `earshot mark rm 01jd8k2m 2
-			earshot mark rm 01jd8k2m 1 3`,
+		Examples: `earshot mark rm 3f91c07a 2
+			earshot mark rm 3f91c07a 1 3`,
 		MinArgs: 2, MaxArgs: -1,
 		Run: markRemove,
 	})

@@ -28,8 +28,8 @@ func init() {
 	Register(&Command{
 		Name: "marks", Args: "ID",
 		Summary: "list a recording's bookmarks by time, numbered (the number names a bookmark elsewhere)",
-		Examples: `earshot marks 01jd8k2m
-			earshot marks 01jd8k2m --json`,
+		Examples: `earshot marks 3f91c07a
+			earshot marks 3f91c07a --json`,
 		Flags: func(fs *flag.FlagSet) {
 			asJSON = false
 			fs.BoolVar(&asJSON, "json", false, "print a JSON array")

@@ -25,10 +25,10 @@ func init() {
 		Long: "--speed plays faster or slower with the voice's pitch kept (0.5 to 3). " +
 			"--skip-silence leaves out pauses longer than 0.6 s. --enhance suppresses noise and evens the loudness " +
 			"(the recording itself is not changed).",
-		Examples: `earshot play 01jd8k2m
-earshot play 01jd8k2m --speed 1.5 --skip-silence
-earshot play 01jd8k2m --enhance
-earshot play 01jd8k2m --from 1:23   # from 1 min 23 s (a time earshot search printed)`,
+		Examples: `earshot play 3f91c07a
+earshot play 3f91c07a --speed 1.5 --skip-silence
+earshot play 3f91c07a --enhance
+earshot play 3f91c07a --from 1:23   # from 1 min 23 s (a time earshot search printed)`,
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			f = playFlags{}

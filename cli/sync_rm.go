@@ -19,9 +19,9 @@ func init() {
 	Register(&Command{
 		Name: "rm", Args: "ID...", Summary: "delete recordings: to the trash, or from this device, the cloud or everywhere",
 		MinArgs: 1, MaxArgs: -1,
-		Examples: `earshot rm 01jd8k2m       # to the trash (a recording the cloud does not have)
-			earshot rm 01jd8k2m --local  # free the space here; the cloud keeps it
-			earshot rm 01jd8k2m --everywhere`,
+		Examples: `earshot rm 3f91c07a       # to the trash (a recording the cloud does not have)
+			earshot rm 3f91c07a --local  # free the space here; the cloud keeps it
+			earshot rm 3f91c07a --everywhere`,
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&local, "local", false, "remove the audio from this device only; the cloud keeps it")
 			fs.BoolVar(&cloud, "cloud", false, "remove the cloud copy only; every device that has the audio keeps it, local only")

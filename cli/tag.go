@@ -15,9 +15,9 @@ func init() {
 		Long: "A tag without a sign is added too. Tags match in any case and are stored in lower case; " +
 			"a tag may hold spaces if quoted (\"big meeting\"). Give flags before the ID: after it, " +
 			"-WORD removes the tag WORD.",
-		Examples: `earshot tag 01jd8k2m +work -draft   # add work, remove draft
-			earshot tag 01jd8k2m "+big meeting"
-			earshot tag 01jd8k2m                 # print its tags, one a line`,
+		Examples: `earshot tag 3f91c07a +work -draft   # add work, remove draft
+			earshot tag 3f91c07a "+big meeting"
+			earshot tag 3f91c07a                 # print its tags, one a line`,
 		// After the ID every word is a tag edit, so that -draft is not a flag.
 		Flags:   func(fs *flag.FlagSet) { fs.SetInterspersed(false) },
 		MinArgs: 1, MaxArgs: -1,

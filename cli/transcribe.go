@@ -24,9 +24,9 @@ func init() {
 		Long: `New recordings are transcribed by themselves while Earshot runs; this does it now
 and waits. A recording that has a transcript is left alone unless --redo; a redo keeps
 the segments you corrected unless --discard-edits. Transcription is US English only.`,
-		Examples: `earshot transcribe 01jd8k2m
+		Examples: `earshot transcribe 3f91c07a
 			earshot transcribe --all             # every recording here without a transcript
-			earshot transcribe --redo 01jd8k2m   # again, keeping your corrections
+			earshot transcribe --redo 3f91c07a   # again, keeping your corrections
 			earshot transcribe --auto off        # new recordings are no longer transcribed by themselves`,
 		MaxArgs: -1,
 		Flags: func(fs *flag.FlagSet) {

@@ -29,9 +29,9 @@ func init() {
 	var format string
 	Register(&Command{
 		Name: "transcript", Args: "ID", Summary: "print a recording's transcript (txt, srt, vtt or json)",
-		Examples: `earshot transcript 01jd8k2m
-			earshot transcript 01jd8k2m --format srt > call.srt
-			earshot transcript 01jd8k2m --format json`,
+		Examples: `earshot transcript 3f91c07a
+			earshot transcript 3f91c07a --format srt > call.srt
+			earshot transcript 3f91c07a --format json`,
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&format, "format", "txt", "txt (each line after the moment it starts), srt, vtt or json")
@@ -43,7 +43,7 @@ func init() {
 	Register(&Command{
 		Name: "transcript edit", Args: "ID TIME TEXT...", Summary: "correct the transcript segment said at TIME",
 		Long:     "TIME is as `earshot transcript ID` prints it (1:05, or 1:05.2). A corrected segment syncs, and a redo keeps it.",
-		Examples: `earshot transcript edit 01jd8k2m 1:05 ship it on Thursday`,
+		Examples: `earshot transcript edit 3f91c07a 1:05 ship it on Thursday`,
 		MinArgs:  3, MaxArgs: -1,
 		Run: func(ctx context.Context, e *Env, args []string) error {
 			return editTranscript(ctx, e, args[0], args[1], strings.Join(args[2:], " "))

@@ -12,12 +12,12 @@ func init() {
 	var enhanced bool
 	Register(&Command{
 		Name: "export", Args: "ID FILE", Summary: "write a recording to FILE (converted when its extension names another format; - is standard output)",
-		Examples: `earshot export 01jd8k2m call.flac   # converted to FLAC
-			earshot export 01jd8k2m call.mp3    # MP3 (LAME), for any player
-			earshot export 01jd8k2m call.opus
-			earshot export 01jd8k2m call.opus --transcript srt,txt   # and call.srt, call.txt beside it
-			earshot export 01jd8k2m - | ffplay -   # its own format, to standard output
-			earshot export 01jd8k2m clear.wav --enhanced   # noise suppressed, loudness evened`,
+		Examples: `earshot export 3f91c07a call.flac   # converted to FLAC
+			earshot export 3f91c07a call.mp3    # MP3 (LAME), for any player
+			earshot export 3f91c07a call.opus
+			earshot export 3f91c07a call.opus --transcript srt,txt   # and call.srt, call.txt beside it
+			earshot export 3f91c07a - | ffplay -   # its own format, to standard output
+			earshot export 3f91c07a clear.wav --enhanced   # noise suppressed, loudness evened`,
 		MinArgs: 2, MaxArgs: 2,
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringSliceVar(&transcripts, "transcript", nil, "also write the transcript beside FILE: txt, srt and/or vtt")

@@ -23,9 +23,9 @@ func init() {
 			"transcript, tags and favourite mark of the part kept, their times shifted. The original goes to the " +
 			"trash here and, at the next sync, on your other devices: `earshot restore ID` brings it back. " +
 			"Prints the new recording's id.",
-		Examples: `earshot trim 01jd8k2m --from 0:12 --to 4:30
-			earshot trim 01jd8k2m --from 1:05      # to the end
-			earshot trim 01jd8k2m --to 25.5         # from the start`,
+		Examples: `earshot trim 3f91c07a --from 0:12 --to 4:30
+			earshot trim 3f91c07a --from 1:05      # to the end
+			earshot trim 3f91c07a --to 25.5         # from the start`,
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			f = trimFlags{}
