@@ -222,7 +222,8 @@ func (v *transcriptView) edit(i int) {
 	if i >= len(v.info.Transcript.Segments) {
 		return
 	}
-	entry := widget.NewMultiLineEntry()
+	entry := newShortcutEntry(v.d.u) // Ctrl+R, Ctrl+B… still work while correcting
+	entry.MultiLine = true
 	entry.Wrapping = fyne.TextWrapWord
 	entry.SetText(v.info.Transcript.Segments[i].Text)
 	cancel := widget.NewButton("Cancel", v.pane.stopEdit)

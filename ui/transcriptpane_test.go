@@ -209,12 +209,26 @@ func TestTranscriptPaneEdit(t *testing.T) {
 			t.Fatal("Cancel did not put the row back")
 		}
 	})
+	// The window's shortcuts work while correcting: Ctrl+R records (last:
+	// the new recording takes the details pane).
+	u.do(func() { v.pane.rowOf(4).pen.OnTapped() })
+	onMainWait(func() { entry = findEntry(v.pane.editor) })
+	if f, ok := u.win.Canvas().Focused().(*shortcutEntry); !ok || &f.Entry != entry {
+		t.Fatalf("the correction field does not have the focus (%T has it)", u.win.Canvas().Focused())
+	}
+	u.do(func() { u.typeShortcut(shortcutRecord) })
+	if u.rec.state != recRunning {
+		t.Fatalf("Ctrl+R in the correction field: state %v, notices %q", u.rec.state, u.notices.history)
+	}
+	u.do(func() { u.typeShortcut(shortcutRecord) })
 }
 
 func findEntry(o fyne.CanvasObject) *widget.Entry {
 	switch x := o.(type) {
 	case *widget.Entry:
 		return x
+	case *shortcutEntry:
+		return &x.Entry
 	case *fyne.Container:
 		for _, c := range x.Objects {
 			if e := findEntry(c); e != nil {
