@@ -7,6 +7,7 @@
 #   - CPU by thread (Mesa's llvmpipe threads and the program's own) and, with
 #     perf, by library, idle and while recording
 #   - the Go heap's largest holders and the recording's Go CPU (pprof)
+#   - GNOME Sound Recorder's CPU and memory recording the same, split the same way
 # The window runs with EARSHOT_PROFILE_DIR (see ui/profile.go); SIGUSR1 takes
 # a heap snapshot in the middle of a phase. The first lines of the result, up
 # to "# measured", are the findings written by hand and kept between runs.
@@ -122,6 +123,21 @@ kill "$sig" 2>/dev/null || true
 sleep 1
 stop "$pid"
 
+# ── GNOME Sound Recorder recording the same, for comparison ─────────────
+g_rec="  (GNOME Sound Recorder not installed)"
+if command -v gnome-sound-recorder >/dev/null; then
+  dbus-run-session -- gnome-sound-recorder >"$T/gsr.log" 2>&1 &
+  for _ in $(seq 400); do [ -n "$(window_of 'Sound Recorder')" ] && break; sleep 0.05; done
+  gpid=$(pgrep -f -n "gjs-console /usr/bin/gnome-sound-recorder" || pgrep -f -n "gnome-sound-recorder")
+  sleep 2
+  sig=$(paplay -d vsink "$T/signal.wav" >/dev/null 2>&1 & echo $!)
+  xdotool mousemove 58 28 click 1 # its Record button, as in gui.sh
+  sleep 2
+  g_rec="$(cpu "$gpid" "$MEASURE")
+$(python3 scripts/bench/gui-smaps.py "$gpid")"
+  kill "$sig" "$gpid" 2>/dev/null || true
+fi
+
 {
   if [ -f "$out" ]; then sed '/^# measured/,$d' "$out"; fi
   echo "# measured $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); earshot built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes'); Xvfb, Mesa llvmpipe, window 868x616"
@@ -141,6 +157,9 @@ stop "$pid"
   pprof_top -sample_index=inuse_space "$bin" "$T/prof-rec/heap-1.pprof"
   echo "  Go CPU over the whole run, cumulative, Earshot's own code (cpu.pprof; cgo calls count their C time):"
   pprof_top -cum -focus='earshot/(ui|audio|library|transcribe)' "$bin" "$T/prof-rec/cpu.pprof"
+  echo
+  echo "GNOME Sound Recorder recording the same speech (${MEASURE} s; its gjs-console process, as in gui.sh)"
+  echo "$g_rec"
 } >"$out.tmp"
 mv "$out.tmp" "$out"
 cat "$out"

@@ -40,7 +40,8 @@ def main():
         if key == "Rss":
             files[name] = files.get(name, 0) + kb
     all_rss = sum(r for r, _ in totals.values())
-    print(f"  RSS {all_rss / 1024:.1f} MB:")
+    all_anon = sum(a for _, a in totals.values())
+    print(f"  RSS {all_rss / 1024:.1f} MB, of which anonymous (private to the process) {all_anon / 1024:.1f} MB:")
     for group, (rss, anon) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
         print(f"    {rss / 1024:6.1f} MB  {group} (anonymous {anon / 1024:.1f})")
     print("  largest mappings:")
