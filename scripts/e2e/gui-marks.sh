@@ -85,6 +85,12 @@ espeak-ng -w "$T/speech.wav" "Earshot records your voice. This is a test of book
 sox "$T/speech.wav" -r 48000 -c 1 -b 16 "$T/speech48.wav" repeat 2 2>/dev/null
 
 start_app
+# Automatic transcription off (the library exists once the window is up):
+# on a quiet machine the transcript arrived while the script worked, and the
+# details pane, following the playhead through it, scrolled the waveform
+# away from the drag below.
+wait_until 20 test -f "$data/earshot.db" || fail "the window made no library"
+"$bin" --data-dir "$data" -q transcribe --auto off
 paplay -d vsink "$T/speech48.wav" &
 TESTENV_PIDS+=("$!")
 
