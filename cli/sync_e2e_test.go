@@ -127,8 +127,9 @@ func TestNoKeyring(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "--no-keyring") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
 		t.Fatalf("signup without a keyring: %d %q", r.code, r.stderr)
 	}
-	// The account was created before the keyring failed: log in for this process.
-	r = earshotIn(t, dir, pw, noBus, "login", "--server", url, "--email", email, "--password-stdin", "--no-keyring")
+	// The sign-up stopped before the account was made: sign up for this
+	// process only.
+	r = earshotIn(t, dir, pw, noBus, "signup", "--server", url, "--email", email, "--password-stdin", "--no-keyring")
 	if r.code != 0 || !strings.Contains(r.stderr, "this process only") {
 		t.Fatalf("login --no-keyring: %d %q", r.code, r.stderr)
 	}
