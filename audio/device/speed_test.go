@@ -259,16 +259,7 @@ func TestEnhancedPlaybackReachesTheTarget(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "quiet.wav")
 			pcm := audio.NewResampler(ta.Rate, rate, 1).Process(nil, noisy, true)
-			enc, err := audio.Create(path, audio.WAV, rate, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := enc.Write(pcm); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := enc.Close(); err != nil {
-				t.Fatal(err)
-			}
+			ta.WriteFileAt(t, path, audio.WAV, rate, pcm)
 			lufs := ta.Loudness(t, path)
 			heardLoudness := func(heard []int16) float64 {
 				p := filepath.Join(dir, "heard.wav")

@@ -135,7 +135,13 @@ func AddNoise(pcm []int16, speechPower, snrDB float64, seed uint64) []int16 {
 // WriteFile encodes mono pcm at Rate to path in format.
 func WriteFile(t testing.TB, path string, format audio.Format, pcm []int16) {
 	t.Helper()
-	enc, err := audio.Create(path, format, Rate, 1)
+	WriteFileAt(t, path, format, Rate, pcm)
+}
+
+// WriteFileAt encodes mono pcm at rate to path in format.
+func WriteFileAt(t testing.TB, path string, format audio.Format, rate int, pcm []int16) {
+	t.Helper()
+	enc, err := audio.Create(path, format, rate, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
