@@ -184,7 +184,8 @@ func (d *detailsPanel) delete(r library.Recording, scope sync.Scope) {
 
 // deleteAll applies one answer to rs. Each decision is kept in the library
 // at once; the sync engine carries out the cloud part (signed out or
-// offline, it waits there). Failures are said once, together.
+// offline, it waits there). Failures are said once, together, in the same
+// line as what went (with its Undo).
 func (u *UI) deleteAll(rs []library.Recording, scope sync.Scope) {
 	cl := u.be.Cloud
 	u.background(func(ctx context.Context) {
@@ -205,11 +206,14 @@ func (u *UI) deleteAll(rs []library.Recording, scope sync.Scope) {
 		}
 		u.list.loadNow(ctx, "")
 		onMain(func() {
-			if len(failed) > 0 {
+			switch {
+			case len(failed) == 0:
+				u.deleted(done, scope)
+			case len(done) == 0:
 				u.notices.show(failuresLine("delete", failed, len(rs)), true)
-				return
+			default:
+				u.partlyDeleted(done, failed, len(rs), scope)
 			}
-			u.deleted(done, scope)
 		})
 	})
 }
@@ -224,7 +228,7 @@ type failure struct {
 // failed for and why, in one line.
 func failuresLine(action string, fs []failure, n int) string {
 	if n == 1 {
-		return plain(fmt.Errorf("could not %s %q: %w", action, fs[0].title, fs[0].err))
+		return fmt.Sprintf("Could not %s %q: %s.", action, fs[0].title, why(fs[0].err))
 	}
 	return fmt.Sprintf("Could not %s %d of %d recordings: %s.", action, len(fs), n, listFailures(fs))
 }
@@ -233,11 +237,22 @@ func failuresLine(action string, fs []failure, n int) string {
 func listFailures(fs []failure) string {
 	var parts []string
 	for _, f := range fs {
-		why := strings.TrimSuffix(plain(f.err), ".")
-		if r, n := utf8.DecodeRuneInString(why); n > 0 {
-			why = string(unicode.ToLower(r)) + why[n:]
-		}
-		parts = append(parts, fmt.Sprintf("%q (%s)", f.title, why))
+		parts = append(parts, fmt.Sprintf("%q (%s)", f.title, why(f.err)))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// why is err as the reason after a recording's name: its plain meaning
+// alone when it has one (the line already says what failed; the library's
+// operation would only add an id), else the whole chain in plain words;
+// lower case, no full stop.
+func why(err error) string {
+	w, cause := plainCause(err)
+	if cause == nil {
+		w = strings.TrimSuffix(plain(err), ".")
+	}
+	if r, n := utf8.DecodeRuneInString(w); n > 0 {
+		w = string(unicode.ToLower(r)) + w[n:]
+	}
+	return w
 }

@@ -60,6 +60,10 @@ func plainWords(e error) string {
 	if errors.As(e, &se) && se == e {
 		return syncWords(se)
 	}
+	var nf *library.NotFoundError
+	if errors.As(e, &nf) && nf == e {
+		return "it is no longer in the library — removed meanwhile, on another device or with the earshot command"
+	}
 	var ue *url.Error
 	if errors.As(e, &ue) && ue == e && sync.KindOf(e) == sync.KindOffline {
 		return "can't reach the server at " + hostOf(ue.URL) + " — is earshot-server running, and is the address right?"

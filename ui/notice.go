@@ -56,6 +56,14 @@ func (n *noticeBar) flash(msg string) { n.put(msg, false, "", nil, noticeFade) }
 // undo shows msg with an Undo button for a few seconds.
 func (n *noticeBar) undo(msg string, fn func()) { n.offer(msg, "Undo", fn) }
 
+// undoProblem shows a failure that also offers Undo for what did go
+// through (a multi-delete where some failed). It names a failure, so it
+// stays until dismissed or replaced, and Undo with it.
+func (n *noticeBar) undoProblem(msg string, fn func()) {
+	n.put(msg, true, "", fn, 0)
+	n.action.SetText("Undo")
+}
+
 // offer shows msg with a button saying label for a few seconds (a new
 // bookmark offers Rename).
 func (n *noticeBar) offer(msg, label string, fn func()) {

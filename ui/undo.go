@@ -9,30 +9,55 @@ import (
 )
 
 // deleted says what a delete of rs did, with Undo wherever it can be
-// undone: from this device, Undo downloads the audio again; from the
-// cloud, it uploads it again; to the trash, it restores, and for a
-// recording whose deletion reached the server, sync then uploads it again
-// and the other devices take it back out of their trash. Recordings that
-// were only in the cloud are gone for good (the dialog said so) and get
-// no Undo.
+// undone (see deletedNotice).
 func (u *UI) deleted(rs []library.Recording, scope sync.Scope) {
 	if len(rs) == 0 {
 		return
 	}
+	msg, undo := u.deletedNotice(rs, len(rs), scope)
+	if undo == nil {
+		u.notices.flash(msg)
+		return
+	}
+	u.notices.undo(msg, undo)
+}
+
+// partlyDeleted says, in one line, where the recordings that went (done)
+// went, with Undo for them, and which of the n asked for could not be
+// deleted and why. It names a failure, so it stays until dismissed.
+func (u *UI) partlyDeleted(done []library.Recording, failed []failure, n int, scope sync.Scope) {
+	msg, undo := u.deletedNotice(done, n, scope)
+	msg = fmt.Sprintf("%s Not deleted: %s.", msg, listFailures(failed))
+	if undo == nil {
+		u.notices.show(msg, true)
+		return
+	}
+	u.notices.undoProblem(msg, undo)
+}
+
+// deletedNotice says what a delete of rs (of the n asked for) did, and
+// returns its Undo, nil when nothing can be undone: from this device, Undo
+// downloads the audio again; from the cloud, it uploads it again; to the
+// trash, it restores, and for a recording whose deletion reached the
+// server, sync then uploads it again and the other devices take it back
+// out of their trash. Recordings that were only in the cloud are gone for
+// good (the dialog said so) and get no Undo.
+func (u *UI) deletedNotice(rs []library.Recording, n int, scope sync.Scope) (string, func()) {
 	what := fmt.Sprintf("%q", rs[0].Title)
-	if len(rs) > 1 {
+	switch {
+	case n > len(rs):
+		what = fmt.Sprintf("%d of %d recordings", len(rs), n)
+	case len(rs) > 1:
 		what = fmt.Sprintf("%d recordings", len(rs))
 	}
 	them := map[bool]string{true: "it", false: "them"}[len(rs) == 1]
 	switch scope {
 	case sync.FromDevice:
-		u.notices.undo(fmt.Sprintf("Removed %s from this device; the cloud keeps %s.", what, them),
-			func() { u.undoDelete(rs, "download", u.be.Cloud.Download) })
-		return
+		return fmt.Sprintf("Removed %s from this device; the cloud keeps %s.", what, them),
+			func() { u.undoDelete(rs, "download", u.be.Cloud.Download) }
 	case sync.FromCloud:
-		u.notices.undo(fmt.Sprintf("Removed %s from the cloud; this device keeps %s.", what, them),
-			func() { u.undoDelete(rs, "upload again", u.be.Cloud.UploadAgain) })
-		return
+		return fmt.Sprintf("Removed %s from the cloud; this device keeps %s.", what, them),
+			func() { u.undoDelete(rs, "upload again", u.be.Cloud.UploadAgain) }
 	}
 	back := pickWhere(rs, func(r library.Recording) bool { return r.HasAudio })
 	gone := len(rs) - len(back)
@@ -40,8 +65,7 @@ func (u *UI) deleted(rs []library.Recording, scope sync.Scope) {
 	var msg string
 	switch {
 	case len(back) == 0:
-		u.notices.flash(fmt.Sprintf("Deleted %s from the cloud.", what))
-		return
+		return fmt.Sprintf("Deleted %s from the cloud.", what), nil
 	case cloud == 0 && gone == 0:
 		msg = fmt.Sprintf("Moved %s to the trash.", what)
 	case cloud == len(rs):
@@ -52,7 +76,7 @@ func (u *UI) deleted(rs []library.Recording, scope sync.Scope) {
 	if gone > 0 {
 		msg = fmt.Sprintf("%s %d only in the cloud deleted for good.", msg, gone)
 	}
-	u.notices.undo(msg, func() { u.undoDelete(back, "restore", u.restoreOne) })
+	return msg, func() { u.undoDelete(back, "restore", u.restoreOne) }
 }
 
 // restoreOne takes r out of the trash; sync follows from the library.
