@@ -154,8 +154,9 @@ func (u *UI) fail(err error) {
 	}
 }
 
-// newTray puts record/stop in the system tray where the desktop offers one,
-// so a recording can start without the window in front; nil elsewhere.
+// newTray puts record/stop in the system tray where the desktop offers one
+// (hasTrayHost), so a recording can start without the window in front; nil
+// elsewhere.
 // Fyne starts the tray when its event loop starts, so this must run before
 // the app does: a tray set up later is never shown, and quitting then
 // panics inside Fyne (fyne.io/systray closes a D-Bus connection it never
@@ -163,7 +164,7 @@ func (u *UI) fail(err error) {
 // hence record and mark, which are called on the Fyne goroutine.
 func newTray(a fyne.App, win fyne.Window, record, mark func()) *fyne.Menu {
 	d, ok := a.(desktop.App)
-	if !ok {
+	if !ok || !hasTrayHost() {
 		return nil
 	}
 	m := trayMenu(win, record, mark)
