@@ -140,7 +140,7 @@ fi
 
 {
   if [ -f "$out" ]; then sed '/^# measured/,$d' "$out"; fi
-  echo "# measured $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); earshot built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes'); Xvfb, Mesa llvmpipe, window 868x616"
+  echo "# measured $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); earshot built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ' + uncommitted changes'); Xvfb, Mesa llvmpipe, window 868x616"
   echo
   echo "launch over 10,000 recordings, start to Record button painted: ${launches[*]} ms"
   echo

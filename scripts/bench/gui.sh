@@ -264,10 +264,13 @@ e_rec_cpu=$(mean_col 3 "${e_rounds[@]}") e_rec_rss=$(mean_col 4 "${e_rounds[@]}"
 g_idle_cpu=$(mean_col 1 "${g_rounds[@]}") g_idle_rss=$(mean_col 2 "${g_rounds[@]}")
 g_rec_cpu=$(mean_col 3 "${g_rounds[@]}") g_rec_rss=$(mean_col 4 "${g_rounds[@]}")
 
+# What was measured, before the results file is rewritten (the rewrite
+# itself would count as an uncommitted change). bench/results is not code.
+built=${EARSHOT_BIN:-built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ' + uncommitted changes')}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 {
   echo "# GUI benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "# Xvfb 1280x800x24, software OpenGL (Mesa llvmpipe); earshot ${EARSHOT_BIN:-built from $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')}; window 868x616 at scale 1"
+  echo "# Xvfb 1280x800x24, software OpenGL (Mesa llvmpipe); earshot $built; window 868x616 at scale 1"
   echo
   echo "launch to first frame (median of 3)"
   echo "  empty library:   window mapped ${me} ms, Record button painted ${pe} ms"
