@@ -142,6 +142,12 @@ func (d *detailsPanel) show(r library.Recording) {
 	d.empty.Hide()
 	d.body.Show()
 	d.scroll.Show()
+	if !same {
+		// Another recording starts at its title: the pane kept the previous
+		// one's scroll (a long transcript followed), hiding the title that
+		// has the focus after Stop.
+		d.scroll.ScrollToTop()
+	}
 	d.title.showTitle(r, same)
 	d.showState()
 	d.player.show(r, same)

@@ -56,6 +56,14 @@ func TestRecordingFramesShowTheSound(t *testing.T) {
 		return ok
 	})
 	u.tapAndWait(u.rec.record)
+	// Stopped, the header is at rest: clock, meter and waveform alike (the
+	// take itself is shown in the details).
+	var clockText string
+	var bars int
+	onMainWait(func() { clockText, bars = u.rec.clock.text, u.rec.wave.nonZero })
+	if clockText != "0:00.0" || bars != 0 {
+		t.Fatalf("after Stop the header shows %q with %d bars of the take", clockText, bars)
+	}
 }
 
 // loadFonts leaves both faces the first frame uses loaded and measuring:

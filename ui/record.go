@@ -180,6 +180,13 @@ func (p *recordPanel) stopThen(then func()) {
 	s := p.session
 	p.setState(recBusy)
 	p.stopTick()
+	if c := p.u.win.Canvas(); c.Focused() == fyne.Focusable(p.u.details.title) {
+		// The field still shows the previous recording: what is typed while
+		// the take is saved must not rename that one. Leaving the field
+		// commits what was typed for it, and the new title gets the focus
+		// once saved (its text changes then, which is not the user typing).
+		c.Unfocus()
+	}
 	typing := p.u.typingState()
 	p.u.background(func(ctx context.Context) {
 		r, err := s.stop(ctx)
@@ -247,6 +254,7 @@ func (p *recordPanel) ended() {
 	p.shown = 0
 	p.setState(recIdle)
 	p.meter.SetLevel(audio.Level{Peak: -120, RMS: -120})
+	p.wave.Reset() // at rest, like the clock: the take is in the details now
 	p.u.list.showLive(nil, 0)
 	if p.u.quitting {
 		p.u.app.Quit()

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// After Stop the title field has focus with the default title selected, and
+// it stays so while the library refreshes the recording (overview made,
+// transcription progress, a transcript arriving): typing replaces the
+// default title instead of being appended to it.
+func TestStopLeavesTheTitleReadyToType(t *testing.T) {
+	u, lib := newTestUI(t)
+	u.tapAndWait(u.rec.record)
+	u.tapAndWait(u.rec.record)
+	var focused bool
+	var selected, id string
+	check := func(when string) {
+		t.Helper()
+		onMainWait(func() {
+			focused = u.win.Canvas().Focused() == fyne.Focusable(u.details.title)
+			selected, id = u.details.title.SelectedText(), u.details.rec.ID
+		})
+		r, err := lib.Get(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !focused || selected != r.Title {
+			t.Fatalf("%s: title focused %v, selected %q, want the whole default title %q", when, focused, selected, r.Title)
+		}
+	}
+	check("after Stop")
+	// What the library's change notices do for the same recording.
+	u.do(u.list.reload)
+	u.do(u.list.reload)
+	check("after the recording was shown again")
+	u.do(func() {
+		test.Type(u.details.title, "Budget talk")
+		u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if r, _ := lib.Get(context.Background(), id); r.Title != "Budget talk" {
+		t.Fatalf("typing a name after Stop made the title %q", r.Title)
+	}
+	// The next take, recorded and stopped with the focus still in the title
+	// field (Ctrl+R works there): the same, and the first keeps its name.
+	first := id
+	u.do(func() { u.typeShortcut(shortcutRecord) })
+	u.do(func() { u.typeShortcut(shortcutRecord) })
+	u.settle()
+	check("after the second take's Stop")
+	if id == first {
+		t.Fatal("the second take is not the one shown")
+	}
+	u.do(func() {
+		test.Type(u.details.title, "Festival")
+		u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if r, _ := lib.Get(context.Background(), id); r.Title != "Festival" {
+		t.Fatalf("typing a name after the second Stop made the title %q", r.Title)
+	}
+	if r, _ := lib.Get(context.Background(), first); r.Title != "Budget talk" {
+		t.Fatalf("the first take was renamed to %q", r.Title)
+	}
+}
+
+// Selecting another recording shows it from the top, title first, however
+// far down the previous one was scrolled.
+func TestAnotherRecordingStartsAtItsTitle(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.importTones(t, "First", "Second")
+	u.selectTitle(t, "First")
+	u.do(func() {
+		u.win.Resize(fyne.NewSize(868, 420)) // short enough for the pane to scroll
+		u.details.scroll.ScrollToBottom()
+	})
+	var before, after float32
+	onMainWait(func() { before = u.details.scroll.Offset.Y })
+	if before == 0 {
+		t.Fatal("the details pane did not scroll: the test shows nothing")
+	}
+	u.selectTitle(t, "Second")
+	onMainWait(func() { after = u.details.scroll.Offset.Y })
+	if after != 0 {
+		t.Fatalf("the next recording is shown scrolled %v down (the previous was at %v)", after, before)
+	}
+}
