@@ -121,7 +121,7 @@ func (h *spokenHits) open(id string, at time.Duration) {
 				h.p.selected = id
 				u.details.show(r)
 			}
-			u.details.player.playFrom(at)
+			u.details.transcriptView.playFrom(at) // the transcript brings the words into view
 		})
 	})
 }

@@ -35,6 +35,14 @@ type transcriptView struct {
 	auto   *widget.Check  // the library's automatic transcription setting
 	pane   *segmentPane   // the segments, built lazily (transcriptpane.go)
 
+	// Following the playhead (follow.go): the mode, the last segment the
+	// playhead was in (-1 none), whether the pane follows, and Follow,
+	// shown while it does not.
+	mode      followMode
+	last      int
+	following bool
+	followBtn *widget.Button
+
 	id          string
 	rec         library.Recording
 	settingAuto bool // showAuto is setting the check, not the user
@@ -42,8 +50,10 @@ type transcriptView struct {
 }
 
 func newTranscriptSection(d *detailsPanel) detailSection {
-	v := &transcriptView{d: d}
+	v := &transcriptView{d: d, last: -1}
 	v.pane = newSegmentPane(v.playFrom, v.edit)
+	v.followBtn = widget.NewButtonWithIcon("Follow", theme.VisibilityIcon(), v.followNow)
+	v.followBtn.Hide()
 	head := widget.NewLabel("Transcript")
 	head.TextStyle.Bold = true
 	v.status = widget.NewLabel("")
@@ -56,10 +66,11 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 	where := widget.NewLabel("On this computer, in US English only.")
 	where.Importance = widget.LowImportance
 	where.Wrapping = fyne.TextWrapWord
-	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.save, v.action)),
+	v.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, head, container.NewHBox(v.followBtn, v.save, v.action)),
 		v.status, v.pane.box, v.auto, where)
 	v.box.Hide()
 	d.player.onPosition = append(d.player.onPosition, v.follow)
+	d.player.seek.OnTouch = v.hold
 	d.transcriptView = v
 	return detailSection{content: v.box, show: v.show, clear: v.box.Hide}
 }
@@ -69,6 +80,9 @@ func newTranscriptSection(d *detailsPanel) detailSection {
 // updates repaint one line.
 func (v *transcriptView) show(r library.Recording, same bool) {
 	v.id = r.ID
+	if !same {
+		v.resetFollow()
+	}
 	v.box.Show()
 	lib := v.d.u.be.Library
 	v.d.u.background(func(ctx context.Context) {
@@ -142,6 +156,8 @@ func (v *transcriptView) showStatus(r library.Recording) {
 func (v *transcriptView) build() {
 	v.pane.view, v.pane.viewed = v.d.scroll, v.d.body
 	v.pane.setSegments(v.info.Transcript.Segments)
+	v.last = -1
+	v.showFollowing(v.following)
 }
 
 // scrolled is told when the details pane scrolls: the rows in view change.
@@ -181,16 +197,16 @@ func (v *transcriptView) transcribe() {
 }
 
 // follow highlights the segment and word at the playhead, and keeps the
-// segment in view as it changes.
+// segment in view as it changes while the person reads along (followRule).
 func (v *transcriptView) follow(pos time.Duration) {
 	p := v.pane
 	seg, word := p.at(pos.Milliseconds())
 	if [2]int{seg, word} == p.cur {
 		return
 	}
-	moved := seg != p.cur[0]
+	scroll := seg != p.cur[0] && seg >= 0 && v.enter(seg)
 	p.highlight(seg, word)
-	if moved && seg >= 0 {
+	if scroll {
 		v.keepInView(seg)
 	}
 }
@@ -214,8 +230,12 @@ func (v *transcriptView) keepInView(i int) {
 	p.scrolled()
 }
 
-// playFrom plays the recording from d (a word or a segment clicked).
-func (v *transcriptView) playFrom(d time.Duration) { v.d.player.playFrom(d) }
+// playFrom plays the recording from d (a word or a segment clicked); the
+// transcript follows from there.
+func (v *transcriptView) playFrom(d time.Duration) {
+	v.jump()
+	v.d.player.playFrom(d)
+}
 
 // edit shows a form in place of segment i; Save stores the correction.
 func (v *transcriptView) edit(i int) {

@@ -83,7 +83,7 @@ func BenchmarkTranscriptFollow(b *testing.B) {
 		p := newSegmentPane(func(time.Duration) {}, func(int) {})
 		w, sc, body := benchWindow(b, p.box)
 		onMainWait(func() { p.view, p.viewed = sc, body; p.setSegments(segs) })
-		v := &transcriptView{pane: p, d: &detailsPanel{scroll: sc, body: body}, box: container.NewStack()}
+		v := &transcriptView{pane: p, d: &detailsPanel{scroll: sc, body: body}, box: container.NewStack(), last: -1, followBtn: widget.NewButton("Follow", nil)}
 		b.ReportAllocs()
 		defer cpuPerOp(b)()
 		for b.Loop() {

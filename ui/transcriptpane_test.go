@@ -89,7 +89,7 @@ func TestTranscriptPaneTwoHours(t *testing.T) {
 	// "s750" (at 3600.0 s) or the next.
 	seg := 750
 	at := time.Duration(tr.Segments[seg].Words[1].StartMS)*time.Millisecond + 10*time.Millisecond
-	u.do(func() { v.follow(at) })
+	u.do(func() { v.jump(); v.follow(at) }) // as a click on a search hit for it does
 	onMainWait(func() {
 		r := v.pane.rowOf(seg)
 		if r == nil {

@@ -26,6 +26,10 @@ type Waveform struct {
 	OnSeek func(fraction float64)
 	// Seekable makes the widget a seek bar with a playhead.
 	Seekable bool
+	// OnTouch, when Seekable, is called as the user presses, taps or drags
+	// the seek bar, before what that does: the person is working here, so
+	// the transcript stops moving the pane under the pointer.
+	OnTouch func()
 
 	values   []float32 // ring buffer when live, the overview otherwise
 	head     int       // index of the oldest value in values
@@ -103,10 +107,23 @@ func (w *Waveform) Playhead() float64 { return w.position }
 
 // Tapped seeks to where the user tapped (or takes a bookmark, or extends
 // the selection: waveformmarks.go).
-func (w *Waveform) Tapped(ev *fyne.PointEvent) { w.tapped(ev.Position.X) }
+func (w *Waveform) Tapped(ev *fyne.PointEvent) {
+	w.touched()
+	w.tapped(ev.Position.X)
+}
 
 // Dragged moves the playhead, or selects a span (waveformmarks.go).
-func (w *Waveform) Dragged(ev *fyne.DragEvent) { w.dragged(ev) }
+func (w *Waveform) Dragged(ev *fyne.DragEvent) {
+	w.touched()
+	w.dragged(ev)
+}
+
+// touched tells OnTouch.
+func (w *Waveform) touched() {
+	if w.Seekable && w.OnTouch != nil {
+		w.OnTouch()
+	}
+}
 
 // DragEnd implements fyne.Draggable.
 func (w *Waveform) DragEnd() { w.dragEnd() }

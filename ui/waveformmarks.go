@@ -87,7 +87,10 @@ func (w *Waveform) liveMarkAt(p int) float64 {
 }
 
 // MouseDown remembers the modifiers held, for the tap that follows.
-func (w *Waveform) MouseDown(ev *desktop.MouseEvent) { w.mods = ev.Modifier }
+func (w *Waveform) MouseDown(ev *desktop.MouseEvent) {
+	w.touched()
+	w.mods = ev.Modifier
+}
 
 // MouseUp implements desktop.Mouseable.
 func (w *Waveform) MouseUp(*desktop.MouseEvent) {}
