@@ -5,6 +5,9 @@
 #      search field focused by Ctrl+F) bookmarks the moment; twice;
 #   2. after Stop, a click on the waveform at half way and Ctrl+B bookmark
 #      the playhead of the selected recording (not playing);
+#      (automatic transcription on: the waveform's recording has its
+#      transcript by then, and the details pane must not scroll away from
+#      the waveform to follow the playhead through it);
 #   3. a drag across the waveform (20 %–70 %) selects the part to keep;
 #      Trim… and Enter make a new recording "… (trimmed)" of that part with
 #      the bookmarks inside it shifted, and move the original to the trash.
@@ -85,12 +88,6 @@ espeak-ng -w "$T/speech.wav" "Earshot records your voice. This is a test of book
 sox "$T/speech.wav" -r 48000 -c 1 -b 16 "$T/speech48.wav" repeat 2 2>/dev/null
 
 start_app
-# Automatic transcription off (the library exists once the window is up):
-# on a quiet machine the transcript arrived while the script worked, and the
-# details pane, following the playhead through it, scrolled the waveform
-# away from the drag below.
-wait_until 20 test -f "$data/earshot.db" || fail "the window made no library"
-"$bin" --data-dir "$data" -q transcribe --auto off
 paplay -d vsink "$T/speech48.wav" &
 TESTENV_PIDS+=("$!")
 
@@ -112,6 +109,14 @@ id=$(json list | py 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 n=$(json marks "$id" | py 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" = 2 ] || fail "after two Ctrl+B while recording the recording has $n bookmarks"
 shot 2-after-stop
+# Automatic transcription stays on: the steps below click and drag the
+# waveform of a recording with a transcript, and the details pane must not
+# scroll it away by following the playhead into the transcript.
+has_transcript() { "$bin" --data-dir "$data" transcript "$id" 2>/dev/null | grep -q '[a-z]'; }
+for _ in $(seq 120); do has_transcript && break; sleep 1; done # once a second: each look opens the library
+has_transcript || fail "the window made no transcript of the recording in 2 minutes"
+sleep 1
+shot 2b-transcript
 
 # 2. A click half way along the waveform, then Ctrl+B: the playhead's moment.
 read -r x0 x1 y < <(wave) || fail "could not find the waveform"
