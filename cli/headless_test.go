@@ -65,7 +65,7 @@ func TestHeadless(t *testing.T) {
 		t.Fatalf("sync with no keyring and no password: exit %d, %q", r.code, r.stderr)
 	}
 	withPw := append(noBus[:len(noBus):len(noBus)], "EARSHOT_PASSWORD=a long enough password")
-	if r := earshotIn(t, b, "", withPw, "sync"); r.code != 0 || !strings.Contains(r.stderr, "1 downloaded") && !strings.Contains(r.stderr, "changed in the cloud") {
+	if r := earshotIn(t, b, "", withPw, "sync"); r.code != 0 || !strings.Contains(r.stderr, "1 downloaded") && !strings.Contains(r.stderr, "1 new in the cloud") {
 		t.Fatalf("sync with $EARSHOT_PASSWORD: exit %d, %q", r.code, r.stderr)
 	}
 	if r := earshotIn(t, b, "", noBus, "sync", "--password-stdin"); r.code != 1 || !strings.Contains(r.stderr, "standard input") {

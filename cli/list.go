@@ -10,6 +10,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/library"
+	"github.com/earshot/earshot/sync"
 )
 
 // jsonRecording is one element of `earshot list --json`: a stable contract
@@ -137,7 +138,7 @@ func list(ctx context.Context, e *Env, f listFlags, trash library.TrashFilter) e
 		case f.fav || f.search != "":
 			fmt.Fprintln(e.Stderr, "no recordings match")
 		default:
-			fmt.Fprintln(e.Stderr, "no recordings yet: `earshot record` makes one")
+			fmt.Fprintln(e.Stderr, e.emptyLibraryHint(ctx))
 		}
 		return nil
 	}
@@ -194,4 +195,24 @@ func shortIDs(rs []library.Recording) map[string]string {
 		}
 	}
 	return out
+}
+
+// emptyLibraryHint says what to do about a library with no recordings: a
+// library logged in to an account whose cloud it has never listed may
+// well have recordings there (a new device), and `sync` shows them.
+func (e *Env) emptyLibraryHint(ctx context.Context) string {
+	const none = "no recordings yet: `earshot record` makes one"
+	x, err := e.syncIndex(ctx)
+	if err != nil {
+		return none
+	}
+	acct := sync.NewAccount(x, nil, nil)
+	key, ok, err := acct.Key(ctx)
+	if err != nil || !ok {
+		return none
+	}
+	if listed, err := acct.Listed(ctx, key); err != nil || listed {
+		return none
+	}
+	return fmt.Sprintf("no recordings on this device yet: `earshot sync` lists the ones in the cloud of %s here (`earshot record` makes one)", key)
 }

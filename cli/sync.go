@@ -136,7 +136,9 @@ func summaryLine(s sync.Summary, err error) string {
 	add(s.Downloaded, down)
 	add(s.Deleted, "deleted in the cloud")
 	add(s.Renamed, "updated in the cloud")
-	add(s.Remote, "changed in the cloud")
+	add(s.RemoteNew, "new in the cloud")
+	add(s.Remote-s.RemoteNew-s.RemoteRemoved, "changed in the cloud")
+	add(s.RemoteRemoved, "removed in the cloud")
 	addN := func(n int, one, many string) {
 		if n > 0 {
 			parts = append(parts, plural(n, one, many))
@@ -209,7 +211,9 @@ type jsonSync struct {
 	Downloaded int            `json:"downloaded"`
 	Deleted    int            `json:"deleted"`
 	Renamed    int            `json:"renamed"`
-	Remote     int            `json:"changed_in_cloud"`
+	Remote     int            `json:"changed_in_cloud"` // every change from another device, of which:
+	RemoteNew  int            `json:"new_in_cloud"`     // recordings new to this device
+	Removed    int            `json:"removed_in_cloud"` // recordings deleted on another device
 	Conflicts  int            `json:"conflicts"`
 	BytesUp    int64          `json:"bytes_up"`
 	BytesDown  int64          `json:"bytes_down"`
@@ -228,7 +232,7 @@ type jsonSyncFail struct {
 
 func summaryJSON(s sync.Summary, err error) jsonSync {
 	j := jsonSync{OK: err == nil, Uploaded: s.Uploaded, Downloaded: s.Downloaded, Deleted: s.Deleted, Renamed: s.Renamed,
-		Remote: s.Remote, Conflicts: s.Conflicts, BytesUp: s.BytesUp, BytesDown: s.BytesDown, Waiting: s.Waiting,
+		Remote: s.Remote, RemoteNew: s.RemoteNew, Removed: s.RemoteRemoved, Conflicts: s.Conflicts, BytesUp: s.BytesUp, BytesDown: s.BytesDown, Waiting: s.Waiting,
 		Failed: []jsonSyncFail{}}
 	if err != nil {
 		j.Error = oneLine(explain(err))

@@ -46,6 +46,17 @@ func (a *Account) Key(ctx context.Context) (key AccountKey, ok bool, err error) 
 	return libraryAccount(ctx, a.x)
 }
 
+// Listed reports whether this library has listed key's cloud at least
+// once: until then, what the cloud holds is not shown here (a sync pass
+// lists it).
+func (a *Account) Listed(ctx context.Context, key AccountKey) (bool, error) {
+	c, err := a.x.Setting(ctx, cursorKey(key))
+	if err != nil {
+		return false, fmt.Errorf("read when the cloud was listed: %w", err)
+	}
+	return c != "", nil
+}
+
 // Last returns the account last used with this library, even after a
 // logout (to prefill a login form); empty fields when there was none.
 func (a *Account) Last(ctx context.Context) (AccountKey, error) {

@@ -68,7 +68,9 @@ func TestRestoreAfterRemoteDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.sync(t)
-	b.sync(t)
+	if sum := b.sync(t); sum.Remote != 1 || sum.RemoteRemoved != 1 || sum.RemoteNew != 0 {
+		t.Fatalf("B's summary of the remote delete: %+v", sum)
+	}
 	if it := b.item(t, r.ID); !it.Trashed() {
 		t.Fatalf("B: not in the trash after the remote delete: %+v", it)
 	}
@@ -81,7 +83,7 @@ func TestRestoreAfterRemoteDelete(t *testing.T) {
 	if got, ok := remote(t, b.sess.Client())[r.ID]; !ok || !got.Available || got.SHA256 != r.SHA256 {
 		t.Fatalf("server after the restore: %+v %v", got, ok)
 	}
-	if sum := a.sync(t); sum.Remote != 1 {
+	if sum := a.sync(t); sum.Remote != 1 || sum.RemoteNew != 0 || sum.RemoteRemoved != 0 {
 		t.Fatalf("A: %+v", sum)
 	}
 	if it := a.item(t, r.ID); it.Trashed() || it.SyncState != library.Synced {

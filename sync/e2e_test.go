@@ -42,7 +42,7 @@ func TestTwoDevices(t *testing.T) {
 	// B learns of it as a cloud-only entry, then pulls the audio.
 	sum = b.sync(t)
 	it := b.item(t, r.ID)
-	if sum.Remote != 2 || it.SyncState != library.CloudOnly || it.HasAudio || it.Title != "Field notes" {
+	if sum.Remote != 2 || sum.RemoteNew != 2 || sum.RemoteRemoved != 0 || it.SyncState != library.CloudOnly || it.HasAudio || it.Title != "Field notes" {
 		t.Fatalf("B after sync: %+v; item %+v", sum, it)
 	}
 	if err := b.eng.Download(ctx, r.ID); err != nil {

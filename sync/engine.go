@@ -254,7 +254,11 @@ func SetAutoDownload(ctx context.Context, x *library.SyncIndex, on bool) error {
 
 const settingAutoDownload = "auto_download"
 
-func (e *Engine) cursorKey() string { return "cursor " + e.key.String() }
+func (e *Engine) cursorKey() string { return cursorKey(e.key) }
+
+// cursorKey names the setting holding where the library's last listing of
+// key's cloud ended; it is set once a pass has listed the cloud.
+func cursorKey(key AccountKey) string { return "cursor " + key.String() }
 
 // passErrState maps the error that ended a pass to the engine's state.
 func passErrState(err error) State {

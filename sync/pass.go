@@ -16,8 +16,11 @@ import (
 type Summary struct {
 	Uploaded, Downloaded, Deleted, Renamed int
 	BytesUp, BytesDown                     int64
-	// Remote counts changes made on other devices and applied here.
-	Remote int
+	// Remote counts changes made on other devices and applied here; of
+	// them, RemoteNew the recordings this device had not heard of and
+	// RemoteRemoved those deleted there (the rest were renamed, tagged,
+	// trimmed, …).
+	Remote, RemoteNew, RemoteRemoved int
 	// TranscriptsUp and TranscriptsDown count transcripts sent and fetched;
 	// TranscriptConflicts those where a segment corrected here had been
 	// corrected on another device first (the server's correction stands).

@@ -74,6 +74,7 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 	now := time.Now()
 	events := map[string]Event{}
 	conflicts := map[string]bool{}
+	kinds := map[string]remoteKind{}
 	err := e.x.Update(ctx, ids, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
 		ch, changed := reconcile(cur, byID[id], now)
 		noteTranscript(&ch, cur, byID[id])
@@ -81,13 +82,16 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 		conflicts[id] = len(ch.History) > 0
 		if changed {
 			events[id] = Event{Kind: ItemDone, Op: OpRemote, ID: id, Title: byID[id].Title}
+			kinds[id] = kindOfRemote(cur, byID[id])
 		}
 		return ch, nil
 	}, settings)
 	if err != nil {
 		return err
 	}
-	sum.Remote += len(events)
+	for id := range events {
+		sum.count(kinds[id])
+	}
 	for _, c := range conflicts {
 		if c {
 			sum.Conflicts++
@@ -120,10 +124,42 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 	return e.x.Update(ctx, gone, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
 		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeCloud}, now)
 		if changed {
-			sum.Remote++
+			sum.count(remoteRemoved)
 		}
 		return ch, nil
 	}, nil)
+}
+
+// remoteKind is how a change from another device looks here.
+type remoteKind int
+
+const (
+	remoteChanged remoteKind = iota // renamed, tagged, trimmed, …
+	remoteNew                       // a recording this device had not heard of
+	remoteRemoved                   // deleted there
+)
+
+// kindOfRemote says what the server's record r is to this device (cur nil
+// when it does not know the id).
+func kindOfRemote(cur *library.SyncItem, r api.Recording) remoteKind {
+	switch {
+	case r.Deleted:
+		return remoteRemoved
+	case cur == nil:
+		return remoteNew
+	}
+	return remoteChanged
+}
+
+// count adds one change from another device to the summary.
+func (s *Summary) count(k remoteKind) {
+	s.Remote++
+	switch k {
+	case remoteNew:
+		s.RemoteNew++
+	case remoteRemoved:
+		s.RemoteRemoved++
+	}
 }
 
 // reconcile decides what a server record means for the local one (cur nil
