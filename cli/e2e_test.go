@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/earshot/earshot/library"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -170,7 +171,11 @@ func TestLibraryCommands(t *testing.T) {
 	if strings.Contains(r.stderr, "\r") {
 		t.Fatalf("progress bar drawn on a pipe: %q", r.stderr)
 	}
-	mustEarshot(t, dir, "rename", id[:13], "A new", "title") // a unique prefix will do
+	// A unique prefix will do; what was renamed is named by the short id
+	// that `list` shows, not the full one.
+	if r := mustEarshot(t, dir, "rename", id[:13], "A new", "title"); r.stderr != fmt.Sprintf("renamed %s: \"tone\" → \"A new title\"\n", library.ShortID(id)) {
+		t.Fatalf("rename says %q", r.stderr)
+	}
 	ls, _ := listJSON(t, dir)
 	if got := find(t, ls, id); got.Title != "A new title" || got.Format != "flac" {
 		t.Fatalf("after import and rename: %+v", got)

@@ -27,7 +27,7 @@ func init() {
 			if err := e.lib.Rename(ctx, r.ID, title); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.Stderr, "renamed %s: %q → %q\n", r.ID, r.Title, strings.TrimSpace(title))
+			fmt.Fprintf(e.Stderr, "renamed %s: %q → %q\n", library.ShortID(r.ID), printable(r.Title), printable(strings.TrimSpace(title)))
 			return nil
 		},
 	})

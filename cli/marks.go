@@ -10,6 +10,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/earshot/earshot/internal/human"
+	"github.com/earshot/earshot/library"
 )
 
 // jsonMark is one element of `earshot marks --json`, a stable contract for
@@ -60,7 +61,7 @@ func marks(ctx context.Context, e *Env, ref string, asJSON bool) error {
 	}
 	if len(ms) == 0 {
 		if !e.Quiet {
-			fmt.Fprintf(e.Stderr, "%q has no bookmarks: `earshot mark %s 1:23` adds one\n", r.Title, r.ID)
+			fmt.Fprintf(e.Stderr, "%q has no bookmarks: `earshot mark %s 1:23` adds one\n", printable(r.Title), library.ShortID(r.ID))
 		}
 		return nil
 	}

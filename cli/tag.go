@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/earshot/earshot/library"
 	flag "github.com/spf13/pflag"
 )
 
@@ -39,7 +40,7 @@ func tag(ctx context.Context, e *Env, args []string) error {
 			fmt.Fprintln(e.Stdout, t)
 		}
 		if len(r.Tags) == 0 && !e.Quiet {
-			fmt.Fprintf(e.Stderr, "%q has no tags: `earshot tag %s +work` adds one\n", r.Title, r.ID)
+			fmt.Fprintf(e.Stderr, "%q has no tags: `earshot tag %s +work` adds one\n", printable(r.Title), library.ShortID(r.ID))
 		}
 		return nil
 	}
