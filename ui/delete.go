@@ -188,6 +188,7 @@ func (d *detailsPanel) delete(r library.Recording, scope sync.Scope) {
 // line as what went (with its Undo).
 func (u *UI) deleteAll(rs []library.Recording, scope sync.Scope) {
 	cl := u.be.Cloud
+	instead := u.list.neighbours(rs)
 	u.background(func(ctx context.Context) {
 		var done []library.Recording
 		var failed []failure
@@ -204,6 +205,7 @@ func (u *UI) deleteAll(rs []library.Recording, scope sync.Scope) {
 			}
 			done = append(done, r)
 		}
+		onMainWait(func() { u.list.instead = instead })
 		u.list.loadNow(ctx, "")
 		onMain(func() {
 			switch {

@@ -61,6 +61,10 @@ type libraryPanel struct {
 	// counted is the footer's last count: shown and total recordings.
 	counted [2]int
 	want    string              // id to select once a query returns it
+	// instead lists, nearest first, the recordings to select if the
+	// selected one has left the list by the next answer (deleted: its
+	// neighbour takes the selection, as in a file manager).
+	instead []string
 	gen     int                 // query generation; older answers are dropped
 	shown   library.ListOptions // the query items answer
 	timer   *time.Timer
@@ -222,6 +226,32 @@ func (p *libraryPanel) reload() {
 	p.u.background(func(ctx context.Context) { p.load(ctx, q, order, gen) })
 }
 
+// neighbours lists, nearest first, the recordings to select once rs have
+// left the list: those below the last of rs, then those above the first.
+func (p *libraryPanel) neighbours(rs []library.Recording) []string {
+	gone := map[string]bool{}
+	first, last := len(p.items), -1
+	for _, r := range rs {
+		gone[r.ID] = true
+		if i, ok := p.index[r.ID]; ok {
+			first, last = min(first, i), max(last, i)
+		}
+	}
+	var ids []string
+	add := func(i int) {
+		if id := p.items[i].ID; !gone[id] && !p.isLive(id) {
+			ids = append(ids, id)
+		}
+	}
+	for i := last + 1; i < len(p.items); i++ {
+		add(i)
+	}
+	for i := min(first, len(p.items)) - 1; i >= 0; i-- {
+		add(i)
+	}
+	return ids
+}
+
 // loadNow runs the current query from a background job and selects id when
 // it is in the answer ("" keeps the selection). It is how a finished
 // action shows its result.
@@ -289,6 +319,15 @@ func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, tota
 	if _, ok := p.index[p.want]; ok {
 		selectID, p.want = p.want, ""
 	}
+	if _, ok := p.index[selectID]; !ok {
+		for _, id := range p.instead {
+			if _, ok := p.index[id]; ok {
+				selectID = id
+				break
+			}
+		}
+	}
+	p.instead = nil
 	if selectID == p.selected && p.reapplyPicks() {
 		return
 	}

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/library"
 )
 
 // After Stop the title field has focus with the default title selected, and
@@ -85,5 +87,38 @@ func TestAnotherRecordingStartsAtItsTitle(t *testing.T) {
 	onMainWait(func() { after = u.details.scroll.Offset.Y })
 	if after != 0 {
 		t.Fatalf("the next recording is shown scrolled %v down (the previous was at %v)", after, before)
+	}
+}
+
+// After a delete the recording below takes the selection (above, for the
+// last row), as in a file manager, so Delete can go on through the list;
+// the same after deleting several picked at once.
+func TestDeleteSelectsTheNeighbour(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.importTones(t, "A", "B", "C", "D") // listed D C B A
+	shown := func() (title string) {
+		onMainWait(func() { title = u.details.rec.Title })
+		return title
+	}
+	u.selectTitle(t, "C")
+	u.chooseDelete(t, "Move to the trash")
+	u.settle()
+	if got := shown(); got != "B" {
+		t.Fatalf("after deleting C the details show %q, want B (below it)", got)
+	}
+	u.clickRow(t, "A", fyne.KeyModifierControl) // with B selected: B and A picked
+	var rs []library.Recording
+	onMainWait(func() { rs = u.list.selection() })
+	if len(rs) != 2 {
+		t.Fatalf("picked %d recordings, want B and A", len(rs))
+	}
+	u.do(func() { u.deleteAll(rs, 0) })
+	if got := shown(); got != "D" {
+		t.Fatalf("after deleting the last two the details show %q, want D (above them)", got)
+	}
+	u.chooseDelete(t, "Move to the trash")
+	u.settle()
+	if got := shown(); got != "" {
+		t.Fatalf("with nothing left the details show %q", got)
 	}
 }
