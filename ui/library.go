@@ -60,7 +60,7 @@ type libraryPanel struct {
 	anchor string
 	// counted is the footer's last count: shown and total recordings.
 	counted [2]int
-	want    string              // id to select once a query returns it
+	want    string // id to select once a query returns it
 	// instead lists, nearest first, the recordings to select if the
 	// selected one has left the list by the next answer (deleted: its
 	// neighbour takes the selection, as in a file manager).
