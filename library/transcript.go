@@ -464,6 +464,23 @@ func (l *Library) MarkTranscriptPushed(ctx context.Context, id string, localVers
 	return nil
 }
 
+// TranscriptGoneRemote records that the server holds no transcript of
+// recording id although this library's was sent before: the recording was
+// created there again (restored after a delete everywhere, uploaded again
+// after a removal from the cloud), and the transcript went with the old
+// one. The next push sends this library's as new.
+func (l *Library) TranscriptGoneRemote(ctx context.Context, id string) error {
+	err := l.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE transcripts SET dirty = 1, remote_version = 0
+			WHERE id = ? AND remote_version > 0`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark transcript of %s to send again: %w", id, err)
+	}
+	return nil
+}
+
 // TranscriptStates gives the transcript state of every recording that has
 // one other than none, in one query (for listings).
 func (l *Library) TranscriptStates(ctx context.Context) (map[string]TranscriptState, error) {

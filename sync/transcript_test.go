@@ -217,3 +217,40 @@ func TestTranscriptOverQuota(t *testing.T) {
 		t.Fatalf("usage %+v, %v: want the recording and its transcript counted", u, err)
 	}
 }
+
+// A recording deleted everywhere and restored (or removed from the cloud
+// and uploaded again) is created on the server anew, without the
+// transcript it had there: the one kept here is sent again, so the other
+// devices can read and search it.
+func TestTranscriptSentAgainWhenTheRecordingIsBack(t *testing.T) {
+	for name, server := range metaServers(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			url := server(t)
+			email, pw := newUser(t, url)
+			a := newDevice(t, "A", url, email, pw, Options{})
+			b := newDevice(t, "B", url, email, pw, Options{})
+			r := a.record(t, "Keeper", 10_000)
+			must(t, a.lib.SaveTranscript(ctx, r.ID, spoken("budget", "hiring"), false))
+			a.sync(t)
+			must(t, a.eng.Delete(ctx, r.ID, Everywhere))
+			a.sync(t)
+			must(t, a.lib.Restore(ctx, r.ID))
+			if sum := a.sync(t); sum.Uploaded != 1 || sum.TranscriptsUp != 1 {
+				t.Fatalf("A restoring: %+v, want the audio and the transcript sent", sum)
+			}
+			b.sync(t)
+			if got := segTexts(t, b, r.ID); got != "[budget][hiring]" {
+				t.Fatalf("B after the restore: transcript %q", got)
+			}
+
+			// Removed from the cloud only, then uploaded again on purpose.
+			must(t, a.eng.Delete(ctx, r.ID, FromCloud))
+			a.sync(t)
+			must(t, a.eng.UploadAgain(ctx, r.ID))
+			if sum := a.sync(t); sum.Uploaded != 1 || sum.TranscriptsUp != 1 {
+				t.Fatalf("A uploading again: %+v, want the audio and the transcript sent", sum)
+			}
+		})
+	}
+}

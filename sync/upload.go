@@ -113,6 +113,13 @@ func (e *Engine) ensureRemote(ctx context.Context, it library.SyncItem) (rec api
 	if err != nil {
 		return rec, false, err
 	}
+	if rec.TranscriptVersion == 0 {
+		// Created on the server again: a transcript sent for the
+		// recording's earlier life there went with it.
+		if err := e.lib.TranscriptGoneRemote(ctx, it.ID); err != nil {
+			return rec, false, err
+		}
+	}
 	_, err = e.x.UpdateOne(ctx, it.ID, func(_ string, cur *library.SyncItem) (library.SyncChange, error) {
 		if cur == nil {
 			return library.SyncChange{}, nil
