@@ -106,13 +106,21 @@ func (t *trashPanel) load(ctx context.Context) {
 	})
 }
 
+// restore takes r back out of the trash, says so (the row just leaves the
+// trash) and offers to show it among the recordings, where it is selected.
 func (t *trashPanel) restore(r library.Recording) {
 	t.u.background(func(ctx context.Context) {
-		if err := t.u.be.Library.Restore(ctx, r.ID); err != nil {
+		err := t.u.be.Library.Restore(ctx, r.ID)
+		if err != nil {
 			t.u.fail(fmt.Errorf("could not restore %q: %w", r.Title, err))
 		}
 		t.load(ctx)
 		t.u.list.loadNow(ctx, r.ID)
+		if err == nil {
+			onMain(func() {
+				t.u.notices.offer(fmt.Sprintf("Restored %q to your recordings.", r.Title), "Show", func() { t.u.tabs.SelectIndex(0) })
+			})
+		}
 	})
 }
 
