@@ -17,11 +17,10 @@ func exportToStdout(ctx context.Context, e *Env, r library.Recording) error {
 		return Usagef("standard output is a terminal; send the audio to a file or a program: earshot export %s - > out%s",
 			library.ShortID(r.ID), r.Format.Ext())
 	}
-	path := e.lib.AudioPath(r)
-	if path == "" {
-		return fmt.Errorf("%q is not on this device; download it first: earshot pull %s", r.Title, library.ShortID(r.ID))
+	if err := needAudio(e, r); err != nil {
+		return err
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(e.lib.AudioPath(r))
 	if err != nil {
 		return fmt.Errorf("export %s: open its audio: %w", library.ShortID(r.ID), err)
 	}
@@ -46,4 +45,14 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// needAudio refuses, in words that say what to do, an action on r that
+// needs its audio when this device does not hold it (a cloud-only entry).
+func needAudio(e *Env, r library.Recording) error {
+	if e.lib.AudioPath(r) != "" {
+		return nil
+	}
+	short := library.ShortID(r.ID)
+	return fmt.Errorf("%q (%s) is in the cloud only, not on this device: `earshot pull %s` downloads it", printable(r.Title), short, short)
 }

@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,6 +39,20 @@ func TestListOnANewDeviceNamesSync(t *testing.T) {
 	}
 	if r := mustEarshot(t, b, "list"); !strings.Contains(r.stdout, "jfk") {
 		t.Fatalf("list after sync: %q %q", r.stdout, r.stderr)
+	}
+	// What needs the audio says how to get it, in one line, and writes
+	// nothing.
+	short := ls[0].ID[len(ls[0].ID)-8:]
+	out := filepath.Join(t.TempDir(), "jfk.mp3")
+	for _, args := range [][]string{{"export", short, out}, {"export", short, "-"}, {"play", short}, {"trim", short, "--from", "1"}} {
+		r := earshot(t, b, nil, args...)
+		want := fmt.Sprintf("earshot %s: \"jfk\" (%s) is in the cloud only, not on this device: `earshot pull %s` downloads it\n", args[0], short, short)
+		if r.code != 1 || r.stderr != want {
+			t.Errorf("%v on a cloud-only recording: exit %d, %q; want %q", args, r.code, r.stderr, want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("export of a cloud-only recording left %s (%v)", out, err)
 	}
 	mustEarshot(t, b, "rm", "--cloud", ls[0].ID) // the cloud holds nothing now
 	if r := mustEarshot(t, b, "list"); !strings.HasPrefix(r.stderr, "no recordings yet: `earshot record` makes one") {

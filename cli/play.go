@@ -9,7 +9,6 @@ import (
 	"github.com/earshot/earshot/audio/stretch"
 	"github.com/earshot/earshot/internal/human"
 	"github.com/earshot/earshot/internal/listen"
-	"github.com/earshot/earshot/library"
 	flag "github.com/spf13/pflag"
 )
 
@@ -53,10 +52,10 @@ func play(ctx context.Context, e *Env, idArg string, f playFlags) error {
 	if err != nil {
 		return err
 	}
-	path := e.lib.AudioPath(r)
-	if path == "" {
-		return fmt.Errorf("recording %s: %w; download it first", r.ID, library.ErrNoAudio)
+	if err := needAudio(e, r); err != nil {
+		return err
 	}
+	path := e.lib.AudioPath(r)
 	if start > 0 && start >= r.Duration {
 		return Usagef("--from %s is past the end of %q (%s long)", f.from, r.Title, human.Moment(r.Duration))
 	}

@@ -31,6 +31,9 @@ func init() {
 			if err := checkTranscriptFormats(ctx, e, r.ID, transcripts); err != nil {
 				return err
 			}
+			if err := needAudio(e, r); err != nil {
+				return err
+			}
 			if args[1] == "-" {
 				if len(transcripts) > 0 {
 					return Usagef("--transcript writes files beside FILE; give a file name instead of -")

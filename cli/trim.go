@@ -52,6 +52,9 @@ func trim(ctx context.Context, e *Env, idArg string, f trimFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := needAudio(e, r); err != nil {
+		return err
+	}
 	x, err := e.syncIndex(ctx)
 	if err != nil {
 		return err
