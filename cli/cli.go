@@ -33,10 +33,11 @@ type Command struct {
 	// Name is the words after `earshot`: "rename", or "trash empty" for a
 	// subcommand of trash (the parent is made if nobody registers it).
 	Name     string
-	Args     string // the arguments, for usage: "ID TITLE"; ID and FILE complete in the shell
-	Summary  string // one line for `earshot help`
-	Long     string // more paragraphs for `earshot help NAME` (optional)
-	Examples string // one example a line, "earshot …  # what it does"; required
+	Args     string   // the arguments, for usage: "ID TITLE"; ID and FILE complete in the shell
+	Aliases  []string // other names the last word may be typed as ("list" for `cloud ls`)
+	Summary  string   // one line for `earshot help`
+	Long     string   // more paragraphs for `earshot help NAME` (optional)
+	Examples string   // one example a line, "earshot …  # what it does"; required
 	// Flags declares the command's flags on fs (nil: none). The values it
 	// binds are read by Run.
 	Flags func(fs *flag.FlagSet)
@@ -184,6 +185,7 @@ func fill(e *Env, cc *cobra.Command, c *Command) {
 		args = "COMMAND"
 	}
 	cc.Use = strings.TrimSpace(words[len(words)-1] + " " + args)
+	cc.Aliases = c.Aliases
 	cc.Short = c.Summary
 	cc.Long = strings.TrimSpace(c.Summary + "\n\n" + c.Long)
 	cc.Example = indentExamples(c.Examples)

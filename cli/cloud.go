@@ -25,7 +25,7 @@ func init() {
 	var lsf sessionFlags
 	var lsJSON bool
 	Register(&Command{
-		Name: "cloud ls", Summary: "list what the server holds, and where this device stands with each",
+		Name: "cloud ls", Aliases: []string{"list"}, Summary: "list what the server holds, and where this device stands with each",
 		Examples: `earshot cloud ls
 			earshot cloud ls --json`,
 		Flags: func(fs *flag.FlagSet) {

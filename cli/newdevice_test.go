@@ -40,6 +40,10 @@ func TestListOnANewDeviceNamesSync(t *testing.T) {
 	if r := mustEarshot(t, b, "list"); !strings.Contains(r.stdout, "jfk") {
 		t.Fatalf("list after sync: %q %q", r.stdout, r.stderr)
 	}
+	// `cloud list` is `cloud ls`, as `list` is the library's listing.
+	if r := mustIn(t, b, "", "cloud", "list"); !strings.Contains(r.stdout, "jfk") {
+		t.Fatalf("cloud list: %q %q", r.stdout, r.stderr)
+	}
 	// What needs the audio says how to get it, in one line, and writes
 	// nothing.
 	short := ls[0].ID[len(ls[0].ID)-8:]
