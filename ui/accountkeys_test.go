@@ -16,19 +16,19 @@ func TestShortcutsWorkInTheAccountFields(t *testing.T) {
 	u.do(func() { u.tabs.SelectIndex(2) }) // the Account tab
 	for _, field := range []fyne.Focusable{a.server, a.email, a.password} {
 		u.do(func() { u.win.Canvas().Focus(field) })
-		if u.win.Canvas().Focused() != field {
-			t.Fatalf("the %s field did not take the focus (%T has it)", fieldName(a, field), u.win.Canvas().Focused())
+		if f := u.focused(); f != field {
+			t.Fatalf("the %s field did not take the focus (%T has it)", fieldName(a, field), f)
 		}
 		u.do(func() { u.typeShortcut(shortcutRecord) })
-		if u.rec.state != recRunning {
-			t.Fatalf("Ctrl+R with the %s field focused: state %v, notices %q", fieldName(a, field), u.rec.state, u.notices.history)
+		if s := u.recState(); s != recRunning {
+			t.Fatalf("Ctrl+R with the %s field focused: state %v, notices %q", fieldName(a, field), s, u.noticeHistory())
 		}
 		u.do(func() { u.typeShortcut(shortcutRecord) })
-		if u.rec.state != recIdle {
-			t.Fatalf("second Ctrl+R with the %s field focused: state %v", fieldName(a, field), u.rec.state)
+		if s := u.recState(); s != recIdle {
+			t.Fatalf("second Ctrl+R with the %s field focused: state %v", fieldName(a, field), s)
 		}
 	}
-	if !a.password.Password {
+	if !onMainValue(func() bool { return a.password.Password }) {
 		t.Fatal("the password field shows what is typed")
 	}
 }

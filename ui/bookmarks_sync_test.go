@@ -114,9 +114,9 @@ func TestBookmarkDuringARealRecordingReachesAnotherDevice(t *testing.T) {
 
 	playToneIntoMic(t, 8)
 	u.tapAndWait(u.rec.record)
-	s := u.rec.session
+	s := onMainValue(func() *take { return u.rec.session })
 	if s == nil {
-		t.Fatalf("no recording started; notices %q", u.notices.history)
+		t.Fatalf("no recording started; notices %q", u.noticeHistory())
 	}
 	waitUntil(t, "a second of audio", func() bool { return s.rec.Stats().Elapsed >= time.Second })
 	u.do(func() { u.win.Canvas().Focus(u.list.search) })

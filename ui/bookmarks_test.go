@@ -37,6 +37,11 @@ func (u *UI) pressBookmark() {
 	})
 }
 
+// playFrom is where Play starts (the playhead while nothing plays).
+func (u *UI) playFrom() time.Duration {
+	return onMainValue(func() time.Duration { return u.details.player.start })
+}
+
 // Bookmarks in the details: Ctrl+B with the title field focused marks the
 // playhead of a recording that is not playing; the notice offers Rename
 // (a dialog, during which Ctrl+B waits); the list renames in place
@@ -67,7 +72,7 @@ func TestBookmarksInTheDetails(t *testing.T) {
 
 	// Rename from the notice: a dialog; Ctrl+B waits while it is open.
 	u.do(func() { test.Tap(u.notices.action) })
-	if u.modal == nil {
+	if !u.ownDialog() {
 		t.Fatal("Rename opened no dialog")
 	}
 	u.pressBookmark()
@@ -80,8 +85,8 @@ func TestBookmarksInTheDetails(t *testing.T) {
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
 	u.eventually(t, "the name in the list", func() bool { return len(b.names) == 1 && b.names[0].Text == "Question" })
-	if u.modal != nil || marksOf(t, lib, r.ID)[0].Name != "Question" {
-		t.Fatalf("after Enter in the dialog: modal %v, bookmark %+v", u.modal != nil, marksOf(t, lib, r.ID))
+	if open := u.ownDialog(); open || marksOf(t, lib, r.ID)[0].Name != "Question" {
+		t.Fatalf("after Enter in the dialog: modal %v, bookmark %+v", open, marksOf(t, lib, r.ID))
 	}
 
 	// Rename in place: leaving the field commits; Escape reverts.
@@ -99,7 +104,8 @@ func TestBookmarksInTheDetails(t *testing.T) {
 		b.names[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 		u.win.Canvas().Unfocus()
 	})
-	if got, shown := marksOf(t, lib, r.ID)[0].Name, b.names[0].Text; got != "Answer" || shown != "Answer" {
+	name := func() string { return onMainValue(func() string { return b.names[0].Text }) }
+	if got, shown := marksOf(t, lib, r.ID)[0].Name, name(); got != "Answer" || shown != "Answer" {
 		t.Fatalf("after Escape: library %q, field %q", got, shown)
 	}
 	// A name with a control character is refused in one line; nothing changes.
@@ -107,7 +113,7 @@ func TestBookmarksInTheDetails(t *testing.T) {
 		b.names[0].SetText("bad\x07name")
 		b.names[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
-	if got, shown, msg := marksOf(t, lib, r.ID)[0].Name, b.names[0].Text, u.notices.text(); got != "Answer" || shown != "Answer" ||
+	if got, shown, msg := marksOf(t, lib, r.ID)[0].Name, name(), u.notice(); got != "Answer" || shown != "Answer" ||
 		!strings.HasSuffix(msg, "The name is unchanged.") || strings.Contains(msg, "\n") {
 		t.Fatalf("a control character: library %q, field %q, notice %q", got, shown, msg)
 	}
@@ -127,15 +133,15 @@ func TestBookmarksInTheDetails(t *testing.T) {
 		d.player.seekTo(0)
 		test.TapAt(d.player.seek, fyne.NewPos(d.player.seek.Size().Width*0.7, 5)) // no marker there: an ordinary seek
 	})
-	if d.player.start < 650*time.Millisecond {
-		t.Fatalf("a click mid-waveform moved to %v", d.player.start)
+	if at := u.playFrom(); at < 650*time.Millisecond {
+		t.Fatalf("a click mid-waveform moved to %v", at)
 	}
 	u.do(func() {
 		w := d.player.seek.Size().Width
 		test.TapAt(d.player.seek, fyne.NewPos(w*0.4+3, 5))
 	})
-	if d.player.start != 400*time.Millisecond {
-		t.Fatalf("a click on the marker moved to %v, want 0:00.4", d.player.start)
+	if at := u.playFrom(); at != 400*time.Millisecond {
+		t.Fatalf("a click on the marker moved to %v, want 0:00.4", at)
 	}
 
 	// The list's time plays from there; Ctrl+B while playing marks the playhead.
@@ -187,13 +193,14 @@ func TestBookmarksWhileRecording(t *testing.T) {
 	u, lib := newTestUI(t)
 	marked := 0
 	onMainWait(func() { u.tray = trayMenu(u.win, u.rec.toggle, func() { marked++; u.addBookmark() }) })
-	if !u.tray.Items[1].Disabled {
+	trayOffers := func() bool { return onMainValue(func() bool { return !u.tray.Items[1].Disabled }) }
+	if trayOffers() {
 		t.Fatal("the tray offers Add bookmark while nothing records")
 	}
 	u.tapAndWait(u.rec.record)
-	s := u.rec.session
-	if s == nil || u.tray.Items[1].Disabled {
-		t.Fatalf("recording: session %v, tray item disabled %v", s != nil, u.tray.Items[1].Disabled)
+	s := onMainValue(func() *take { return u.rec.session })
+	if s == nil || !trayOffers() {
+		t.Fatalf("recording: session %v, tray item enabled %v", s != nil, trayOffers())
 	}
 	waitUntil(t, "some audio", func() bool { return s.rec.Stats().Elapsed > 300*time.Millisecond })
 	u.do(func() { u.win.Canvas().Focus(u.list.search) })
@@ -211,10 +218,10 @@ func TestBookmarksWhileRecording(t *testing.T) {
 		t.Fatalf("the live waveform shows markers at %v, want two, the newest near the right end", live)
 	}
 	marks := marksOf(t, lib, s.p.ID)
-	if len(marks) != 2 || marked != 1 || marks[0].AtMS < before.Milliseconds() || marks[0].AtMS > after.Milliseconds() {
+	if len(marks) != 2 || onMainValue(func() int { return marked }) != 1 || marks[0].AtMS < before.Milliseconds() || marks[0].AtMS > after.Milliseconds() {
 		t.Fatalf("bookmarks while recording (Ctrl+B between %v and %v): %+v", before, after, marks)
 	}
-	if got := u.notices.text(); got == "" || got[:12] != "Bookmark at " {
+	if got := u.notice(); !strings.HasPrefix(got, "Bookmark at ") {
 		t.Fatalf("notice %q", got)
 	}
 	// Named from the notice while still recording.
@@ -224,8 +231,9 @@ func TestBookmarksWhileRecording(t *testing.T) {
 		e.SetText("Second point")
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
-	if marks := marksOf(t, lib, s.p.ID); marks[1].Name != "Second point" || u.rec.session != s {
-		t.Fatalf("named while recording: %+v (still recording %v)", marks, u.rec.session == s)
+	still := onMainValue(func() bool { return u.rec.session == s })
+	if marks := marksOf(t, lib, s.p.ID); marks[1].Name != "Second point" || !still {
+		t.Fatalf("named while recording: %+v (still recording %v)", marks, still)
 	}
 	u.do(func() { u.win.Canvas().Unfocus() })
 	u.tapAndWait(u.rec.record)
@@ -235,7 +243,7 @@ func TestBookmarksWhileRecording(t *testing.T) {
 		onMainWait(func() { ok = u.details.rec.ID == s.p.ID && len(u.details.bookmarks.names) == 2 })
 		return ok
 	})
-	if u.tray.Items[1].Disabled != true {
+	if trayOffers() {
 		t.Fatal("the tray still offers Add bookmark after Stop")
 	}
 }
@@ -287,7 +295,7 @@ func TestBookmarkKeysStepThroughBookmarks(t *testing.T) {
 	press := func(keys ...fyne.KeyName) {
 		for _, k := range keys {
 			u.do(func() { u.typedKey(&fyne.KeyEvent{Name: k}) })
-			got = append(got, u.details.player.start)
+			got = append(got, u.playFrom())
 		}
 	}
 	down, up, ms := fyne.KeyPageDown, fyne.KeyPageUp, time.Millisecond

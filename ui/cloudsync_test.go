@@ -53,9 +53,29 @@ func (u *UI) importTone(t *testing.T, title string) library.Recording {
 		}
 	})
 	if r.ID == "" {
-		t.Fatalf("%q not in the list after import: %q, notices %q", title, u.list.titles(), u.notices.history)
+		t.Fatalf("%q not in the list after import: %q, notices %q", title, u.listed(), u.noticeHistory())
 	}
 	return r
+}
+
+// accountView is what the Account tab shows.
+type accountView struct {
+	signedIn, signedOut bool   // which form is visible
+	who, password       string // the signed-in line, the password field
+	problem             string // "" when hidden
+	status              CloudStatus
+}
+
+// accountShown reads the Account tab on the tests' Fyne goroutine.
+func (u *UI) accountShown() accountView {
+	return onMainValue(func() accountView {
+		a := u.account
+		v := accountView{a.signedIn.Visible(), a.signedOut.Visible(), a.who.Text, a.password.Text, a.problem.Text, a.status}
+		if a.problem.Hidden {
+			v.problem = ""
+		}
+		return v
+	})
 }
 
 func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
@@ -63,15 +83,16 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 	srv := testenv.StartServer(t)
 	u, lib, cloud := newCloudUI(t, t.TempDir(), SyncOptions{})
 	a := u.account
-	if a.signedIn.Visible() || !a.signedOut.Visible() {
-		t.Fatal("signed-out form not shown at start")
+	if v := u.accountShown(); v.signedIn || !v.signedOut {
+		t.Fatalf("signed-out form not shown at start: %+v", v)
 	}
 	email, pw := "ada-"+strconv.Itoa(os.Getpid())+"@example.org", "correct horse"
 	u.signIn(t, srv.URL, email, pw, true)
-	if !a.signedIn.Visible() || a.who.Text != "Signed in as "+email+" on "+srv.URL {
-		t.Fatalf("after sign up: %q, notices %q", a.who.Text, u.notices.history)
+	v := u.accountShown()
+	if !v.signedIn || v.who != "Signed in as "+email+" on "+srv.URL {
+		t.Fatalf("after sign up: %q, notices %q", v.who, u.noticeHistory())
 	}
-	if a.password.Text != "" {
+	if v.password != "" {
 		t.Fatal("password kept in the form after signing in")
 	}
 	if got := u.app.Preferences().String(prefServer); got != srv.URL {
@@ -122,8 +143,8 @@ func TestCloudSignUpUploadLogOutAndResume(t *testing.T) {
 
 	// A wrong password is a notice, not a dialog, and signs nobody in.
 	u.signIn(t, srv.URL, email, "wrong", false)
-	if a.status.SignedIn || !strings.Contains(strings.ToLower(u.notices.text()), "password") {
-		t.Fatalf("wrong password: notice %q, status %+v", u.notices.text(), a.status)
+	if v, msg := u.accountShown(), u.notice(); v.status.SignedIn || !strings.Contains(strings.ToLower(msg), "password") {
+		t.Fatalf("wrong password: notice %q, status %+v", msg, v.status)
 	}
 	// Fault 19: Enter in the password field logs in.
 	u.do(func() {
@@ -175,7 +196,7 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	u.signIn(t, srv.URL, email, pw, false)
 	u.eventually(t, "the other device's recording, cloud-only", func() bool { return u.badgeOf(rec.ID) == "Cloud only" })
 	u.selectID(t, rec.ID)
-	if u.details.download.Hidden || u.details.player.play.Disabled() {
+	if onMainValue(func() bool { return u.details.download.Hidden || u.details.player.play.Disabled() }) {
 		t.Fatal("a cloud-only recording should offer Download, and Play (which offers to download)")
 	}
 
@@ -199,7 +220,7 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 		return r.HasAudio && r.SyncState == library.Synced && u.badgeOf(rec.ID) == "Synced" &&
 			u.details.download.Hidden && !u.details.player.play.Disabled() && len(u.details.player.seek.values) > 0
 	})
-	mine, err := os.ReadFile(lib.AudioPath(u.details.rec))
+	mine, err := os.ReadFile(lib.AudioPath(u.shown()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +315,9 @@ func TestDeleteThreeWaysReachesTheServer(t *testing.T) {
 	// dialog does not offer it at all.
 	u.selectID(t, here.ID)
 	u.do(u.details.askDelete)
-	if b := findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)"); b != nil {
+	if onMainValue(func() bool {
+		return findButton(u.win.Canvas().Overlays().Top(), "This device (keep the cloud copy)") != nil
+	}) {
 		t.Fatal("“this device” is offered for a recording whose audio is not here")
 	}
 }
@@ -330,9 +353,8 @@ func TestNoKeyringSignsInForTheSession(t *testing.T) {
 	email, pw := newUser(t, srv.URL)
 	u, lib, _ := newCloudUI(t, t.TempDir(), SyncOptions{})
 	u.signIn(t, srv.URL, email, pw, false)
-	a := u.account
-	if !a.signedIn.Visible() || !strings.Contains(a.problem.Text, "no OS keyring") || a.problem.Hidden {
-		t.Fatalf("signed in %v, problem %q; notices %q", a.signedIn.Visible(), a.problem.Text, u.notices.history)
+	if v := u.accountShown(); !v.signedIn || !strings.Contains(v.problem, "no OS keyring") {
+		t.Fatalf("signed in %v, problem %q; notices %q", v.signedIn, v.problem, u.noticeHistory())
 	}
 	r := u.importTone(t, "Memo")
 	u.eventually(t, "the upload", func() bool { return u.badgeOf(r.ID) == "Synced" })

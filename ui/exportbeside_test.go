@@ -25,7 +25,7 @@ func TestSaveAsWithTranscriptBeside(t *testing.T) {
 	}
 	tr := twoHours()
 	tr.Segments = tr.Segments[:3]
-	if err := lib.SaveTranscript(context.Background(), u.details.rec.ID, tr, false); err != nil {
+	if err := lib.SaveTranscript(context.Background(), u.shown().ID, tr, false); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the transcript choice shown", func() bool {
@@ -53,7 +53,7 @@ func TestSaveAsWithTranscriptBeside(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(dir, "memo.flac")); err != nil || st.Size() == 0 {
 		t.Fatalf("memo.flac: %v", err)
 	}
-	if msg := u.notices.text(); !strings.Contains(msg, "memo.flac and memo.srt") {
+	if msg := u.notice(); !strings.Contains(msg, "memo.flac and memo.srt") {
 		t.Fatalf("notice %q", msg)
 	}
 
@@ -69,7 +69,7 @@ func TestSaveAsWithTranscriptBeside(t *testing.T) {
 	if b, _ := os.ReadFile(taken); string(b) != "mine" {
 		t.Fatalf("taken.srt overwritten: %q", b)
 	}
-	if msg := u.notices.text(); !strings.Contains(msg, "taken.srt is there already") || strings.Contains(msg, "\n") {
+	if msg := u.notice(); !strings.Contains(msg, "taken.srt is there already") || strings.Contains(msg, "\n") {
 		t.Fatalf("notice %q", msg)
 	}
 

@@ -48,7 +48,15 @@ func (u *UI) typeKey(name fyne.KeyName) {
 }
 
 // overlays counts the dialogs on show.
-func (u *UI) overlays() int { return len(u.win.Canvas().Overlays().List()) }
+func (u *UI) overlays() int {
+	return onMainValue(func() int { return len(u.win.Canvas().Overlays().List()) })
+}
+
+// recState is the recorder's state.
+func (u *UI) recState() recState { return onMainValue(func() recState { return u.rec.state }) }
+
+// focused is the widget that has the keyboard focus.
+func (u *UI) focused() fyne.Focusable { return onMainValue(u.win.Canvas().Focused) }
 
 // importTones imports tones with these titles, newest last.
 func (u *UI) importTones(t *testing.T, titles ...string) {
@@ -80,12 +88,12 @@ func TestShortcutsWorkWhileTypingInAField(t *testing.T) {
 	for _, field := range []fyne.Focusable{u.list.search, u.details.title} {
 		u.do(func() { u.win.Canvas().Focus(field) })
 		u.do(func() { u.typeShortcut(shortcutRecord) })
-		if u.rec.state != recRunning {
-			t.Fatalf("Ctrl+R with %T focused: state %v, notices %q", field, u.rec.state, u.notices.history)
+		if s := u.recState(); s != recRunning {
+			t.Fatalf("Ctrl+R with %T focused: state %v, notices %q", field, s, u.noticeHistory())
 		}
 		u.do(func() { u.typeShortcut(shortcutRecord) })
-		if u.rec.state != recIdle {
-			t.Fatalf("second Ctrl+R with %T focused: state %v", field, u.rec.state)
+		if s := u.recState(); s != recIdle {
+			t.Fatalf("second Ctrl+R with %T focused: state %v", field, s)
 		}
 	}
 	if n, _ := lib.Count(context.Background(), library.ListOptions{}); n != 3 {
@@ -94,8 +102,8 @@ func TestShortcutsWorkWhileTypingInAField(t *testing.T) {
 	// Ctrl+F from the title field moves to the search field.
 	u.do(func() { u.win.Canvas().Focus(u.details.title) })
 	u.do(func() { u.typeShortcut(shortcutSearch) })
-	if u.win.Canvas().Focused() != u.list.search {
-		t.Fatalf("Ctrl+F left focus on %T", u.win.Canvas().Focused())
+	if f := u.focused(); f != u.list.search {
+		t.Fatalf("Ctrl+F left focus on %T", f)
 	}
 }
 
@@ -113,15 +121,15 @@ func TestDeleteKeyOneDialogEscapeEnter(t *testing.T) {
 		t.Fatalf("%d dialogs after Delete twice, want 1", n)
 	}
 	u.do(func() { u.typeKey(fyne.KeyEscape) })
-	if n := u.overlays(); n != 0 || u.modal != nil {
-		t.Fatalf("%d dialogs after Escape, want none", n)
+	if n, modal := u.overlays(), u.ownDialog(); n != 0 || modal {
+		t.Fatalf("%d dialogs after Escape (modal %v), want none", n, modal)
 	}
-	if got := u.list.titles(); len(got) != 2 {
+	if got := u.listed(); len(got) != 2 {
 		t.Fatalf("Escape deleted something: %q", got)
 	}
 	u.do(func() { u.typeKey(fyne.KeyDelete) })
 	u.do(func() { u.typeKey(fyne.KeyReturn) })
-	if got := u.list.titles(); len(got) != 1 || got[0] != "Keep me" {
+	if got := u.listed(); len(got) != 1 || got[0] != "Keep me" {
 		t.Fatalf("after Delete, Enter: list %q, want [Keep me]", got)
 	}
 	rs, _ := lib.List(context.Background(), library.ListOptions{Trash: library.OnlyTrashed})
@@ -129,11 +137,11 @@ func TestDeleteKeyOneDialogEscapeEnter(t *testing.T) {
 		t.Fatalf("trash holds %v, want Bin me", rs)
 	}
 	// The delete offers Undo, which brings it back.
-	if !strings.Contains(u.notices.text(), "Moved \"Bin me\" to the trash") || u.notices.action.Hidden {
-		t.Fatalf("notice %q (undo hidden %v), want an Undo offer", u.notices.text(), u.notices.action.Hidden)
+	if msg, undo := u.notice(), u.undoOffered(); !strings.Contains(msg, "Moved \"Bin me\" to the trash") || !undo {
+		t.Fatalf("notice %q (undo offered %v), want an Undo offer", msg, undo)
 	}
 	u.tapAndWait(u.notices.action)
-	if got := u.list.titles(); len(got) != 2 {
+	if got := u.listed(); len(got) != 2 {
 		t.Fatalf("after Undo: list %q, want both", got)
 	}
 }
@@ -144,8 +152,8 @@ func TestShortcutsWaitWhileADialogIsOpen(t *testing.T) {
 	u.importTones(t, "Memo")
 	u.do(u.details.askDelete)
 	u.do(func() { u.typeShortcut(shortcutRecord) })
-	if u.rec.state != recIdle {
-		t.Fatalf("Ctrl+R behind the delete dialog started a recording (state %v)", u.rec.state)
+	if s := u.recState(); s != recIdle {
+		t.Fatalf("Ctrl+R behind the delete dialog started a recording (state %v)", s)
 	}
 }
 
@@ -175,7 +183,7 @@ func TestTransferStateNeverDisagrees(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.importTones(t, "A", "B")
 	u.selectTitle(t, "A")
-	id := u.details.rec.ID
+	id := u.shown().ID
 	u.do(func() { u.list.showProgress(map[string]Progress{id: {ID: id, Done: 50, Total: 100}}) })
 	var bar, info, row string
 	onMainWait(func() {
@@ -189,7 +197,7 @@ func TestTransferStateNeverDisagrees(t *testing.T) {
 		t.Fatalf("the bar shows for a recording that is not moving (row %q)", row)
 	}
 	u.selectTitle(t, "B")
-	if u.details.transfer.Visible() {
+	if onMainValue(u.details.transfer.Visible) {
 		t.Fatal("the transfer bar carried over to the next recording")
 	}
 }
@@ -213,12 +221,12 @@ func TestNewRecordingStaysSelected(t *testing.T) {
 		u.list.want = newRec.ID // Stop asks for the new one
 		u.list.apply(q, []library.Recording{newRec, old}, 2)
 	})
-	if u.details.rec.ID != newRec.ID {
-		t.Fatalf("after the new recording arrived the details show %q", u.details.rec.Title)
+	if r := u.shown(); r.ID != newRec.ID {
+		t.Fatalf("after the new recording arrived the details show %q", r.Title)
 	}
 	u.do(func() { u.list.apply(q, []library.Recording{newRec, old}, 2) }) // the next reload
-	if u.details.rec.ID != newRec.ID || u.list.selected != newRec.ID {
-		t.Fatalf("after a reload the selection jumped to %q", u.details.rec.Title)
+	if r, sel := u.shown(), u.selectedID(); r.ID != newRec.ID || sel != newRec.ID {
+		t.Fatalf("after a reload the selection jumped to %q (selected %q)", r.Title, sel)
 	}
 }
 
@@ -228,7 +236,7 @@ func TestRenameCommitsWhenLeavingTheField(t *testing.T) {
 	ctx := context.Background()
 	u.importTones(t, "First", "Second")
 	u.selectTitle(t, "First")
-	id := u.details.rec.ID
+	id := u.shown().ID
 	c := u.win.Canvas()
 	u.do(func() {
 		c.Focus(u.details.title)
@@ -248,8 +256,8 @@ func TestRenameCommitsWhenLeavingTheField(t *testing.T) {
 	if r, _ := lib.Get(ctx, id); r.Title != "First, renamed by selecting another" {
 		t.Fatalf("after selecting another row the title is %q", r.Title)
 	}
-	if u.details.title.Text != "Second" {
-		t.Fatalf("the field shows %q for the second recording", u.details.title.Text)
+	if got := u.titleField(); got != "Second" {
+		t.Fatalf("the field shows %q for the second recording", got)
 	}
 
 	// A title the rule refuses (a control character) is said and not kept.
@@ -258,8 +266,8 @@ func TestRenameCommitsWhenLeavingTheField(t *testing.T) {
 		u.details.title.SetText("Bell\x07 title")
 		c.Unfocus()
 	})
-	if r, _ := lib.Get(ctx, u.details.rec.ID); r.Title != "Second" || !strings.Contains(u.notices.text(), "unchanged") {
-		t.Fatalf("a refused title: stored %q, notice %q", r.Title, u.notices.text())
+	if r, _ := lib.Get(ctx, u.shown().ID); r.Title != "Second" || !strings.Contains(u.notice(), "unchanged") {
+		t.Fatalf("a refused title: stored %q, notice %q", r.Title, u.notice())
 	}
 
 	// Escape puts the title back and renames nothing.
@@ -269,8 +277,8 @@ func TestRenameCommitsWhenLeavingTheField(t *testing.T) {
 		u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 		c.Unfocus()
 	})
-	if r, _ := lib.Get(ctx, u.details.rec.ID); r.Title != "Second" || u.details.title.Text != "Second" {
-		t.Fatalf("after Escape: stored %q, field %q", r.Title, u.details.title.Text)
+	if r, _ := lib.Get(ctx, u.shown().ID); r.Title != "Second" || u.titleField() != "Second" {
+		t.Fatalf("after Escape: stored %q, field %q", r.Title, u.titleField())
 	}
 }
 
@@ -281,7 +289,7 @@ func TestSeekBeforePlay(t *testing.T) {
 	u.importTones(t, "Tone")
 	pb := u.details.player
 	u.do(func() { pb.seekFraction(0.5) })
-	if got := pb.position.Text; !strings.HasPrefix(got, "0:00.5") && !strings.HasPrefix(got, "0:01") {
+	if got := onMainValue(func() string { return pb.position.Text }); !strings.HasPrefix(got, "0:00.5") && !strings.HasPrefix(got, "0:01") {
 		t.Fatalf("position after seeking half-way before Play: %q", got)
 	}
 	u.tapAndWait(pb.play)
@@ -314,7 +322,7 @@ func TestSaveAsNamesAndFailures(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("a failed export left %s behind (%v)", path, err)
 	}
-	if msg := u.notices.text(); !strings.Contains(msg, ".opus") || strings.Contains(msg, "/") {
+	if msg := u.notice(); !strings.Contains(msg, ".opus") || strings.Contains(msg, "/") {
 		t.Fatalf("failure notice %q", msg)
 	}
 	ok := filepath.Join(t.TempDir(), "memo.flac")
@@ -326,7 +334,7 @@ func TestSaveAsNamesAndFailures(t *testing.T) {
 	if st, err := os.Stat(ok); err != nil || st.Size() == 0 {
 		t.Fatalf("export to .flac: %v", err)
 	}
-	if msg := u.notices.text(); !strings.Contains(msg, filepath.Dir(ok)) {
+	if msg := u.notice(); !strings.Contains(msg, filepath.Dir(ok)) {
 		t.Fatalf("notice %q does not name the folder", msg)
 	}
 }
@@ -340,7 +348,7 @@ func TestSearchResultsStartAtTheTop(t *testing.T) {
 	}
 	u.importTones(t, titles...)
 	u.do(func() { u.list.list.ScrollToBottom() })
-	if u.list.list.GetScrollOffset() == 0 {
+	if onMainValue(u.list.list.GetScrollOffset) == 0 {
 		t.Fatal("the list did not scroll (too few rows for the window?)")
 	}
 	u.do(func() { u.list.search.SetText("lecture") })
@@ -350,7 +358,7 @@ func TestSearchResultsStartAtTheTop(t *testing.T) {
 		onMainWait(func() { q = u.list.shown.Query })
 		return q == "lecture"
 	})
-	if off := u.list.list.GetScrollOffset(); off != 0 {
+	if off := onMainValue(u.list.list.GetScrollOffset); off != 0 {
 		t.Fatalf("new results scrolled to %v, want the top", off)
 	}
 }
@@ -370,7 +378,7 @@ func TestQuitWhileRecordingSavesNormally(t *testing.T) {
 	var u *UI
 	onMainWait(func() { u = New(ctx, a, NewBackend(lib, "null")) })
 	u.tapAndWait(u.rec.record)
-	s := u.rec.session
+	s := onMainValue(func() *take { return u.rec.session })
 	waitUntil(t, "half a second of audio", func() bool { return s.rec.Stats().Elapsed >= 500*time.Millisecond })
 	cancel() // SIGTERM: Run's context ends and Fyne ends its event loop
 	u.finish()
@@ -511,8 +519,8 @@ func TestChosenInputRestoredAndRefreshed(t *testing.T) {
 	unplug()
 	u.do(ip.load)
 	onMainWait(func() { sel, id = ip.sel.Selected, ip.inputID() })
-	if sel != systemDefault || id != "" || !strings.Contains(u.notices.text(), "is not connected") {
-		t.Fatalf("after unplugging: picker %q, records from %q, notice %q", sel, id, u.notices.text())
+	if msg := u.notice(); sel != systemDefault || id != "" || !strings.Contains(msg, "is not connected") {
+		t.Fatalf("after unplugging: picker %q, records from %q, notice %q", sel, id, msg)
 	}
 }
 
@@ -536,8 +544,8 @@ func TestLiveRowWhileSearching(t *testing.T) {
 		t.Fatalf("the live row's badge is %q", first)
 	}
 	u.do(func() { u.list.list.Select(0) }) // not a recording yet: ignored
-	if u.details.rec.ID != "" {
-		t.Fatalf("the live row was selectable: details show %q", u.details.rec.Title)
+	if r := u.shown(); r.ID != "" {
+		t.Fatalf("the live row was selectable: details show %q", r.Title)
 	}
 	u.do(func() { u.list.search.SetText("") })
 	u.tapAndWait(u.rec.record)

@@ -28,7 +28,7 @@ func TestShortcutsWaitBehindFileDialogs(t *testing.T) {
 			t.Fatalf("%s: no dialog shown", name)
 		}
 		u.do(func() { u.typeShortcut(shortcutRecord) })
-		if u.rec.state != recIdle {
+		if u.recState() != recIdle {
 			t.Fatalf("Ctrl+R behind the %s dialog started a recording", name)
 		}
 		u.do(func() {

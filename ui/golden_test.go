@@ -240,7 +240,7 @@ func TestGoldenRecordingView(t *testing.T) {
 			u, _, _ := goldenLibrary(t, v.v)
 			u.do(func() { u.rec.format.SetSelected("wav") })
 			u.tapAndWait(u.rec.record)
-			s := u.rec.session
+			s := onMainValue(func() *take { return u.rec.session })
 			waitUntil(t, "a moment of audio", func() bool { return s.rec.Stats().Elapsed >= 300*time.Millisecond })
 			u.tapAndWait(u.rec.pause)
 			u.settle()

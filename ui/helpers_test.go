@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -49,11 +50,64 @@ func (u *UI) settle() {
 	}
 }
 
+// onMainValue returns what f answers on the tests' Fyne goroutine: how a
+// test reads UI state, which background jobs write there (a read outside it
+// races with them). Never call it from inside onMainWait, u.do or
+// u.eventually: the goroutine would wait for itself.
+func onMainValue[T any](f func() T) T {
+	var v T
+	onMainWait(func() { v = f() })
+	return v
+}
+
+// onMainCheck runs assertions on the tests' Fyne goroutine. f reports a
+// fault with t.Error and returns: t.Fatal there would end that goroutine,
+// and this test and every one after it would hang. The test stops if it
+// has failed.
+func onMainCheck(t *testing.T, f func()) {
+	t.Helper()
+	onMainWait(f)
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// shown is the recording the details pane shows.
+func (u *UI) shown() library.Recording {
+	return onMainValue(func() library.Recording { return u.details.rec })
+}
+
+// listed is what the library list shows, top to bottom.
+func (u *UI) listed() []string { return onMainValue(u.list.titles) }
+
+// notice is the notice strip's text ("" when none shows).
+func (u *UI) notice() string { return onMainValue(u.notices.text) }
+
+// noticeHistory is every notice shown so far, oldest first.
+func (u *UI) noticeHistory() []string {
+	return onMainValue(func() []string { return slices.Clone(u.notices.history) })
+}
+
+// undoOffered reports whether the notice strip offers Undo.
+func (u *UI) undoOffered() bool { return onMainValue(func() bool { return !u.notices.action.Hidden }) }
+
+// selectedID is the id of the recording the list has selected.
+func (u *UI) selectedID() string { return onMainValue(func() string { return u.list.selected }) }
+
+// ownDialog reports whether one of the window's own dialogs (u.modal) is open.
+func (u *UI) ownDialog() bool { return onMainValue(func() bool { return u.modal != nil }) }
+
+// titleField is what the details pane's title field holds.
+func (u *UI) titleField() string { return onMainValue(func() string { return u.details.title.Text }) }
+
 // do runs f on the tests' Fyne goroutine and waits for what it started.
 func (u *UI) do(f func()) {
 	onMainWait(f)
 	u.settle()
 }
+
+// chaos, set by chaos_test.go (-tags chaos), stirs every test window.
+var chaos func(ctx context.Context, u *UI)
 
 // newTestUI opens a real library in a temporary folder and builds the window
 // over it with the null audio backend (silence at real-time rate).
@@ -79,6 +133,9 @@ func newTestUIWith(t *testing.T, be Backend) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	var u *UI
 	onMainWait(func() { u = New(ctx, a, be) })
+	if chaos != nil {
+		chaos(ctx, u)
+	}
 	t.Cleanup(func() {
 		cancel()
 		u.wait()

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/earshot/earshot/audio/device"
 )
 
 // TestListenControlsApplyAndAreRemembered: speed, skip silence and enhance
@@ -14,8 +16,11 @@ func TestListenControlsApplyAndAreRemembered(t *testing.T) {
 	u.importTones(t, "Tone")
 	pb := u.details.player
 	l := pb.listen
-	if got := l.speed.Selected; got != "1×" || l.skip.Checked || l.enhance.Checked {
-		t.Fatalf("fresh controls: %q, skip %v, enhance %v", got, l.skip.Checked, l.enhance.Checked)
+	var speedSel string
+	var skip, enhance bool
+	onMainWait(func() { speedSel, skip, enhance = l.speed.Selected, l.skip.Checked, l.enhance.Checked })
+	if speedSel != "1×" || skip || enhance {
+		t.Fatalf("fresh controls: %q, skip %v, enhance %v", speedSel, skip, enhance)
 	}
 	u.tapAndWait(pb.play)
 	u.do(func() { l.speed.SetSelected("2×") })
@@ -33,10 +38,10 @@ func TestListenControlsApplyAndAreRemembered(t *testing.T) {
 		t.Fatalf("preferences: speed %g, skip %v, enhance %v", prefs.Float(prefSpeed), prefs.Bool(prefSkipSilence), prefs.Bool(prefEnhance))
 	}
 	// Another recording: its player starts with the same settings.
-	first := pb.player
+	first := onMainValue(func() *device.Player { return pb.player })
 	u.importTones(t, "Second")
-	if u.details.rec.Title != "Second" {
-		t.Fatalf("selected %q after importing Second", u.details.rec.Title)
+	if r := u.shown(); r.Title != "Second" {
+		t.Fatalf("selected %q after importing Second", r.Title)
 	}
 	u.tapAndWait(pb.play)
 	onMainWait(func() {
@@ -49,9 +54,11 @@ func TestListenControlsApplyAndAreRemembered(t *testing.T) {
 		t.Fatalf("the next player plays at %g×, want the chosen 2×", speed)
 	}
 	// A new window over the same preferences shows what was chosen.
-	var again *listenTools
-	onMainWait(func() { again = newListenTools(newPlayback(u.details)) })
-	if again.speed.Selected != "2×" || !again.skip.Checked || !again.enhance.Checked {
-		t.Fatalf("remembered controls: %q, skip %v, enhance %v", again.speed.Selected, again.skip.Checked, again.enhance.Checked)
+	onMainWait(func() {
+		again := newListenTools(newPlayback(u.details))
+		speedSel, skip, enhance = again.speed.Selected, again.skip.Checked, again.enhance.Checked
+	})
+	if speedSel != "2×" || !skip || !enhance {
+		t.Fatalf("remembered controls: %q, skip %v, enhance %v", speedSel, skip, enhance)
 	}
 }

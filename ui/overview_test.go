@@ -89,7 +89,7 @@ func TestSelectionDrawsTheStoredOverview(t *testing.T) {
 	var v []float32
 	onMainWait(func() { v = append(v, u.details.player.seek.values...) })
 	if len(v) != overviewBars {
-		t.Fatalf("after selecting: %d waveform values, want %d (notices %q)", len(v), overviewBars, u.notices.history)
+		t.Fatalf("after selecting: %d waveform values, want %d (notices %q)", len(v), overviewBars, u.noticeHistory())
 	}
 	loudThenSilent(t, v)
 }

@@ -32,7 +32,7 @@ func TestRecordingFramesShowTheSound(t *testing.T) {
 	onMainWait(func() { u = New(ctx, a, NewBackend(lib, "pulse")) })
 	t.Cleanup(func() { cancel(); u.wait(); onMainWait(u.win.Close) })
 	u.settle()
-	if n := len(u.rec.wave.values); n != int(liveSpan/frameInterval) {
+	if n := onMainValue(func() int { return len(u.rec.wave.values) }); n != int(liveSpan/frameInterval) {
 		t.Fatalf("the live waveform holds %d bars, want %d (%v at one per %v)", n, int(liveSpan/frameInterval), liveSpan, frameInterval)
 	}
 

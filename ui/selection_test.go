@@ -31,16 +31,22 @@ func (u *UI) shownRows() map[int]*row {
 // mouse goes down with the modifiers held, then the tap.
 func (u *UI) clickRow(t *testing.T, title string, mod fyne.KeyModifier) {
 	t.Helper()
+	clicked := false
 	u.do(func() {
 		i := slices.Index(u.list.titles(), title)
 		r := u.shownRows()[i]
 		if i < 0 || r == nil {
-			t.Fatalf("no row %q on screen in %q", title, u.list.titles())
+			t.Errorf("no row %q on screen in %q", title, u.list.titles()) // not Fatal: this is the Fyne goroutine
+			return
 		}
+		clicked = true
 		r.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary, Modifier: mod})
 		r.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary, Modifier: mod})
 		test.Tap(r)
 	})
+	if !clicked {
+		t.FailNow()
+	}
 }
 
 // picked lists the titles drawn selected, top to bottom, and checks that
@@ -72,15 +78,15 @@ func TestMultiSelectClicksKeysAndPane(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.importTones(t, "A", "B", "C", "D", "E") // listed E D C B A
 	u.clickRow(t, "D", 0)
-	if u.details.rec.Title != "D" || len(u.pickedTitles(t)) != 0 {
-		t.Fatalf("a plain click: details %q", u.details.rec.Title)
+	if r := u.shown(); r.Title != "D" || len(u.pickedTitles(t)) != 0 {
+		t.Fatalf("a plain click: details %q", r.Title)
 	}
 	u.clickRow(t, "B", fyne.KeyModifierControl)
 	if got := u.pickedTitles(t); !slices.Equal(got, []string{"B", "D"}) {
 		t.Fatalf("Ctrl-click picked %q, want B and D", got)
 	}
-	if !u.details.many.content.Visible() || u.details.many.heading.Text != "2 recordings selected" || u.details.body.Visible() {
-		t.Fatalf("pane with two picked: many %v %q, single %v", u.details.many.content.Visible(), u.details.many.heading.Text, u.details.body.Visible())
+	if p := u.paneState(); !p.many || p.heading != "2 recordings selected" || p.single {
+		t.Fatalf("pane with two picked: %+v", p)
 	}
 	// Shift-click: the range from the last Ctrl-clicked (B) to E.
 	u.clickRow(t, "E", fyne.KeyModifierShift)
@@ -94,24 +100,24 @@ func TestMultiSelectClicksKeysAndPane(t *testing.T) {
 	}
 	u.clickRow(t, "B", fyne.KeyModifierControl)
 	u.clickRow(t, "D", fyne.KeyModifierControl)
-	if got := u.pickedTitles(t); len(got) != 0 || u.details.rec.Title != "E" || !u.details.body.Visible() {
-		t.Fatalf("one left: picked %q, details %q", got, u.details.rec.Title)
+	if got, p := u.pickedTitles(t), u.paneState(); len(got) != 0 || p.title != "E" || !p.single {
+		t.Fatalf("one left: picked %q, pane %+v", got, p)
 	}
 	// Ctrl+A with the list focused picks every one; Escape clears.
 	u.do(func() { u.typeShortcut(&fyne.ShortcutSelectAll{}) })
-	if got := u.pickedTitles(t); len(got) != 5 || u.details.many.heading.Text != "5 recordings selected" {
-		t.Fatalf("Ctrl+A picked %q (%q)", got, u.details.many.heading.Text)
+	if got, p := u.pickedTitles(t), u.paneState(); len(got) != 5 || p.heading != "5 recordings selected" {
+		t.Fatalf("Ctrl+A picked %q (%+v)", got, p)
 	}
 	u.do(func() { u.typeKey(fyne.KeyEscape) })
-	if got := u.pickedTitles(t); len(got) != 0 || u.details.rec.ID != "" || u.details.many.content.Visible() {
-		t.Fatalf("after Escape: picked %q, details %q", got, u.details.rec.Title)
+	if got, p := u.pickedTitles(t), u.paneState(); len(got) != 0 || p.id != "" || p.many {
+		t.Fatalf("after Escape: picked %q, pane %+v", got, p)
 	}
 	// A plain click after picking goes back to one.
 	u.clickRow(t, "A", fyne.KeyModifierControl)
 	u.clickRow(t, "C", fyne.KeyModifierControl)
 	u.clickRow(t, "B", 0)
-	if got := u.pickedTitles(t); len(got) != 0 || u.details.rec.Title != "B" {
-		t.Fatalf("plain click after picking: %q, details %q", got, u.details.rec.Title)
+	if got, r := u.pickedTitles(t), u.shown(); len(got) != 0 || r.Title != "B" {
+		t.Fatalf("plain click after picking: %q, details %q", got, r.Title)
 	}
 }
 
@@ -127,23 +133,28 @@ func TestMultiDeleteOnceAndUndoAll(t *testing.T) {
 	if n := u.overlays(); n != 1 {
 		t.Fatalf("%d dialogs, want one for all", n)
 	}
-	top := u.win.Canvas().Overlays().Top()
-	if findButton(top, "Move to the trash") == nil || !strings.Contains(markupText(top), "Move 3 recordings to the trash? They stay there for 30 days.") {
-		t.Fatalf("dialog: %s", markupText(top))
+	var button bool
+	var text string
+	onMainWait(func() {
+		top := u.win.Canvas().Overlays().Top()
+		button, text = findButton(top, "Move to the trash") != nil, markupText(top)
+	})
+	if !button || !strings.Contains(text, "Move 3 recordings to the trash? They stay there for 30 days.") {
+		t.Fatalf("dialog: %s", text)
 	}
 	u.do(func() { u.typeKey(fyne.KeyReturn) })
-	if got := u.list.titles(); !slices.Equal(got, []string{"Keep"}) {
+	if got := u.listed(); !slices.Equal(got, []string{"Keep"}) {
 		t.Fatalf("after deleting 3: %q", got)
 	}
 	rs, _ := lib.List(context.Background(), library.ListOptions{Trash: library.OnlyTrashed})
 	if len(rs) != 3 {
 		t.Fatalf("trash holds %d, want 3", len(rs))
 	}
-	if u.notices.text() != "Moved 3 recordings to the trash." || u.notices.action.Hidden {
-		t.Fatalf("notice %q (undo hidden %v)", u.notices.text(), u.notices.action.Hidden)
+	if msg, undo := u.notice(), u.undoOffered(); msg != "Moved 3 recordings to the trash." || !undo {
+		t.Fatalf("notice %q (undo offered %v)", msg, undo)
 	}
 	u.tapAndWait(u.notices.action)
-	if got := u.list.titles(); len(got) != 4 {
+	if got := u.listed(); len(got) != 4 {
 		t.Fatalf("after Undo: %q, want all four", got)
 	}
 	if rs, _ := lib.List(context.Background(), library.ListOptions{Trash: library.OnlyTrashed}); len(rs) != 0 {
@@ -177,8 +188,8 @@ func TestMultiExportUniqueNames(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "Talk.wav")); string(b) != "mine" {
 		t.Fatal("the export overwrote a file that was there")
 	}
-	if want := "Saved 3 recordings in " + dir + "."; u.notices.text() != want {
-		t.Fatalf("notice %q, want %q", u.notices.text(), want)
+	if want, got := "Saved 3 recordings in "+dir+".", u.notice(); got != want {
+		t.Fatalf("notice %q, want %q", got, want)
 	}
 }
 
@@ -202,9 +213,24 @@ func TestMultiExportFailureListed(t *testing.T) {
 	if len(entries) != 1 || entries[0].Name() != "Good.wav" {
 		t.Fatalf("folder holds %v, want Good.wav alone", entries)
 	}
-	if got := u.notices.text(); got != "Saved 1 of 2 recordings in "+dir+"; not saved: \"Broken\" (its audio file is missing from the library folder)." {
+	if got := u.notice(); got != "Saved 1 of 2 recordings in "+dir+"; not saved: \"Broken\" (its audio file is missing from the library folder)." {
 		t.Fatalf("notice %q", got)
 	}
+}
+
+// pane is what the details pane shows: one recording or several picked.
+type pane struct {
+	id, title    string // the one shown
+	single, many bool   // which view is visible
+	heading      string // the many view's
+}
+
+// paneState reads the details pane on the tests' Fyne goroutine.
+func (u *UI) paneState() pane {
+	return onMainValue(func() pane {
+		d := u.details
+		return pane{d.rec.ID, d.rec.Title, d.body.Visible(), d.many.content.Visible(), d.many.heading.Text}
+	})
 }
 
 // markupText is the text of o's labels, for checking what a dialog says.

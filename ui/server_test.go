@@ -123,7 +123,7 @@ func (u *UI) eventually(t *testing.T, what string, cond func() bool) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; notices %q; account %+v", what, u.notices.history, u.account.status)
+			t.Fatalf("timed out waiting for %s; notices %q; account %+v", what, u.noticeHistory(), u.accountShown().status)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -142,13 +142,16 @@ func (u *UI) badgeOf(id string) string {
 
 func (u *UI) selectID(t *testing.T, id string) {
 	t.Helper()
-	var i int
 	var ok bool
-	onMainWait(func() { i, ok = u.list.index[id] })
+	u.do(func() { // one step: a reload between finding the row and selecting it would move it
+		var i int
+		if i, ok = u.list.index[id]; ok {
+			u.list.list.Select(i)
+		}
+	})
 	if !ok {
-		t.Fatalf("%s is not in the list %q", id, u.list.titles())
+		t.Fatalf("%s is not in the list %q", id, u.listed())
 	}
-	u.do(func() { u.list.list.Select(i) })
 }
 
 // chooseDelete opens the delete dialog and taps one of its answers.
@@ -156,12 +159,17 @@ func (u *UI) chooseDelete(t *testing.T, label string) {
 	t.Helper()
 	u.do(u.details.askDelete)
 	var b *widget.Button
-	onMainWait(func() { b = findButton(u.win.Canvas().Overlays().Top(), label) })
+	var disabled bool
+	onMainWait(func() {
+		if b = findButton(u.win.Canvas().Overlays().Top(), label); b != nil {
+			disabled = b.Disabled()
+		}
+	})
 	if b == nil {
 		t.Fatalf("delete dialog has no %q button", label)
 	}
-	if b.Disabled() {
-		t.Fatalf("%q is disabled for %+v", label, u.details.rec)
+	if disabled {
+		t.Fatalf("%q is disabled for %+v", label, u.shown())
 	}
 	u.tapAndWait(b)
 }

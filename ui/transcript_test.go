@@ -37,7 +37,7 @@ func TestTranscriptInTheWindow(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no transcript shown after 3 minutes (state %s, notices %q)", state, u.notices.history)
+			t.Fatalf("no transcript shown after 3 minutes (state %s, notices %q)", state, u.noticeHistory())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -57,7 +57,7 @@ func openTranscript(t *testing.T, tr api.Transcript) (*UI, *transcriptView) {
 		return n == 1
 	})
 	u.do(func() { u.list.list.Select(0) })
-	v := u.details.transcriptView
+	v := onMainValue(func() *transcriptView { return u.details.transcriptView })
 	waitUntil(t, "the transcript shown", func() bool {
 		n := 0
 		u.settle()
@@ -90,38 +90,45 @@ func TestTranscriptPaneTwoHours(t *testing.T) {
 	seg := 750
 	at := time.Duration(tr.Segments[seg].Words[1].StartMS)*time.Millisecond + 10*time.Millisecond
 	u.do(func() { v.jump(); v.follow(at) }) // as a click on a search hit for it does
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		r := v.pane.rowOf(seg)
 		if r == nil {
-			t.Fatalf("segment %d not in view after following the playhead to it (offset %.0f)", seg, u.details.scroll.Offset.Y)
+			t.Errorf("segment %d not in view after following the playhead to it (offset %.0f)", seg, u.details.scroll.Offset.Y)
+			return
 		}
 		if !r.back.Visible() || !r.links[1].TextStyle.Bold || r.links[0].TextStyle.Bold || r.links[1].Text != tr.Segments[seg].Words[1].Text {
-			t.Fatalf("segment %d: highlighted %v, word 1 bold %v, word 0 bold %v", seg, r.back.Visible(), r.links[1].TextStyle.Bold, r.links[0].TextStyle.Bold)
+			t.Errorf("segment %d: highlighted %v, word 1 bold %v, word 0 bold %v", seg, r.back.Visible(), r.links[1].TextStyle.Bold, r.links[0].TextStyle.Bold)
+			return
 		}
 		if r.links[0].Text != "s750" {
-			t.Fatalf("row for segment %d shows %q", seg, r.links[0].Text)
+			t.Errorf("row for segment %d shows %q", seg, r.links[0].Text)
+			return
 		}
 		if n := len(v.pane.rows); n > 80 {
-			t.Fatalf("%d rows after scrolling, want the few in view", n)
+			t.Errorf("%d rows after scrolling, want the few in view", n)
+			return
 		}
 		checkRows(t, v.pane)
 	})
 	// The next segment: the old one loses its highlight.
 	u.do(func() { v.follow(time.Duration(tr.Segments[seg+1].StartMS) * time.Millisecond) })
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		if r := v.pane.rowOf(seg); r == nil || r.back.Visible() {
-			t.Fatal("the segment before still highlighted")
+			t.Error("the segment before still highlighted")
+			return
 		}
 		if r := v.pane.rowOf(seg + 1); r == nil || !r.back.Visible() || !r.links[0].TextStyle.Bold {
-			t.Fatal("the next segment not highlighted")
+			t.Error("the next segment not highlighted")
+			return
 		}
 	})
 	// Scrolled as a person does, to near the end: rows for what is there.
 	u.do(func() { u.details.scroll.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -height + 900}}) })
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		sc := u.details.scroll
 		if sc.Offset.Y < height-2000 {
-			t.Fatalf("scrolled to %.0f of a %.0f pane: the details pane is not as tall as the transcript", sc.Offset.Y, height)
+			t.Errorf("scrolled to %.0f of a %.0f pane: the details pane is not as tall as the transcript", sc.Offset.Y, height)
+			return
 		}
 		near, _ := v.pane.at(int64(1400 * 4800))
 		shown := 0
@@ -131,7 +138,8 @@ func TestTranscriptPaneTwoHours(t *testing.T) {
 			}
 		}
 		if shown == 0 {
-			t.Fatalf("no rows near the end after scrolling there")
+			t.Errorf("no rows near the end after scrolling there")
+			return
 		}
 		checkRows(t, v.pane)
 	})
@@ -169,19 +177,20 @@ func TestTranscriptPaneEdit(t *testing.T) {
 	u.do(func() { v.keepInView(2) })
 	u.do(func() { v.pane.rowOf(2).pen.OnTapped() })
 	var entry *widget.Entry
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		p := v.pane
 		if p.edited != 2 || p.editor == nil || !p.editor.Visible() || p.rowOf(2) != nil {
-			t.Fatalf("editing %d, form %v, row 2 still shown %v", p.edited, p.editor != nil, p.rowOf(2) != nil)
+			t.Errorf("editing %d, form %v, row 2 still shown %v", p.edited, p.editor != nil, p.rowOf(2) != nil)
+			return
 		}
 		if p.editor.Position().Y != p.tops[2] || p.tops[3] <= before {
-			t.Fatalf("form at %.0f (row at %.0f); row 3 at %.0f, was %.0f", p.editor.Position().Y, p.tops[2], p.tops[3], before)
+			t.Errorf("form at %.0f (row at %.0f); row 3 at %.0f, was %.0f", p.editor.Position().Y, p.tops[2], p.tops[3], before)
+			return
 		}
-		entry = findEntry(p.editor)
+		if entry = findEntry(p.editor); entry == nil || entry.Text != tr.Segments[2].Text {
+			t.Error("the form does not hold the segment's text")
+		}
 	})
-	if entry == nil || entry.Text != tr.Segments[2].Text {
-		t.Fatalf("the form does not hold the segment's text")
-	}
 	u.do(func() { entry.SetText("s2 the budget meeting was moved") })
 	u.do(func() { findButton(v.pane.editor, "Save").OnTapped() })
 	waitUntil(t, "the correction shown", func() bool {
@@ -194,31 +203,33 @@ func TestTranscriptPaneEdit(t *testing.T) {
 		})
 		return text == "the moved"
 	})
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		r := v.pane.rowOf(2)
 		if got, want := r.times[0], time.Duration(tr.Segments[2].Words[0].StartMS)*time.Millisecond; got != want {
-			t.Fatalf("the unchanged first word plays from %v, want %v", got, want)
+			t.Errorf("the unchanged first word plays from %v, want %v", got, want)
+			return
 		}
 		checkRows(t, v.pane)
 	})
 	u.do(func() { v.keepInView(4) })
 	u.do(func() { v.pane.rowOf(4).pen.OnTapped() })
 	u.do(func() { findButton(v.pane.editor, "Cancel").OnTapped() })
-	onMainWait(func() {
+	onMainCheck(t, func() {
 		if v.pane.editor != nil || v.pane.rowOf(4) == nil {
-			t.Fatal("Cancel did not put the row back")
+			t.Error("Cancel did not put the row back")
+			return
 		}
 	})
 	// The window's shortcuts work while correcting: Ctrl+R records (last:
 	// the new recording takes the details pane).
 	u.do(func() { v.pane.rowOf(4).pen.OnTapped() })
 	onMainWait(func() { entry = findEntry(v.pane.editor) })
-	if f, ok := u.win.Canvas().Focused().(*shortcutEntry); !ok || &f.Entry != entry {
-		t.Fatalf("the correction field does not have the focus (%T has it)", u.win.Canvas().Focused())
+	if f, ok := u.focused().(*shortcutEntry); !ok || &f.Entry != entry {
+		t.Fatalf("the correction field does not have the focus (%T has it)", u.focused())
 	}
 	u.do(func() { u.typeShortcut(shortcutRecord) })
-	if u.rec.state != recRunning {
-		t.Fatalf("Ctrl+R in the correction field: state %v, notices %q", u.rec.state, u.notices.history)
+	if s := u.recState(); s != recRunning {
+		t.Fatalf("Ctrl+R in the correction field: state %v, notices %q", s, u.noticeHistory())
 	}
 	u.do(func() { u.typeShortcut(shortcutRecord) })
 }

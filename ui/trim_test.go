@@ -29,6 +29,28 @@ func (u *UI) dialogText() string {
 	return strings.Join(s, " ")
 }
 
+// trimView is what the trim row and the waveform show.
+type trimView struct {
+	from, to string           // the fields
+	enabled  bool             // Trim…
+	span     [2]time.Duration // the part chosen
+	selected bool             // the waveform shows a selection
+	sel      [2]float64       // its edges, as fractions
+	start    time.Duration    // where Play starts
+	modal    bool             // a dialog is open
+}
+
+// trimShown reads the trim row and the waveform on the tests' Fyne goroutine.
+func (u *UI) trimShown() trimView {
+	return onMainValue(func() trimView {
+		p := u.details.player
+		tt := p.trim
+		v := trimView{from: tt.from.Text, to: tt.to.Text, enabled: !tt.trim.Disabled(), span: tt.span, start: p.start, modal: u.modal != nil}
+		v.sel[0], v.sel[1], v.selected = p.seek.Selection()
+		return v
+	})
+}
+
 // drag drags across the waveform from fraction a to fraction b.
 func drag(w *Waveform, a, b float32) {
 	width := w.Size().Width
@@ -59,29 +81,24 @@ func TestTrimSelectionOnTheWaveform(t *testing.T) {
 	u.selectTitle(t, "Talk")
 	u.eventually(t, "both bookmarks shown", func() bool { return len(u.details.bookmarks.names) == 2 })
 	p, tt := u.details.player, u.details.player.trim
-	fields := func() (string, string) {
-		var a, b string
-		onMainWait(func() { a, b = tt.from.Text, tt.to.Text })
-		return a, b
-	}
-	if a, b := fields(); a != "" || b != "" || !tt.trim.Disabled() {
-		t.Fatalf("before any selection: fields %q %q, Trim enabled %v", a, b, !tt.trim.Disabled())
+	if v := u.trimShown(); v.from != "" || v.to != "" || v.enabled {
+		t.Fatalf("before any selection: fields %q %q, Trim enabled %v", v.from, v.to, v.enabled)
 	}
 
 	u.do(func() { drag(p.seek, 0, 0.5) }) // from the playhead: moves it
-	if _, _, ok := p.seek.Selection(); ok || p.start < 450*time.Millisecond {
-		t.Fatalf("a drag from the playhead selected (%v) or moved it to %v", ok, p.start)
+	if v := u.trimShown(); v.selected || v.start < 450*time.Millisecond {
+		t.Fatalf("a drag from the playhead selected (%v) or moved it to %v", v.selected, v.start)
 	}
 	u.do(func() { drag(p.seek, 0.2, 0.7) })
-	if a, b := fields(); a != "0:00.2" || b != "0:00.7" || tt.trim.Disabled() {
-		t.Fatalf("after dragging 20 %%–70 %%: fields %q–%q, Trim enabled %v", a, b, !tt.trim.Disabled())
+	if v := u.trimShown(); v.from != "0:00.2" || v.to != "0:00.7" || !v.enabled {
+		t.Fatalf("after dragging 20 %%–70 %%: fields %q–%q, Trim enabled %v", v.from, v.to, v.enabled)
 	}
 	u.do(func() {
 		p.seek.MouseDown(&desktop.MouseEvent{Modifier: fyne.KeyModifierShift})
 		test.TapAt(p.seek, fyne.NewPos(p.seek.Size().Width*0.8, 5))
 	})
-	if a, b := fields(); a != "0:00.2" || b != "0:00.8" {
-		t.Fatalf("after Shift-click at 80 %%: %q–%q", a, b)
+	if v := u.trimShown(); v.from != "0:00.2" || v.to != "0:00.8" {
+		t.Fatalf("after Shift-click at 80 %%: %q–%q", v.from, v.to)
 	}
 	typeInto := func(e *timeEntry, s string) {
 		u.do(func() {
@@ -92,30 +109,29 @@ func TestTrimSelectionOnTheWaveform(t *testing.T) {
 		})
 	}
 	typeInto(tt.from, "0:00.1")
-	if a, _ := fields(); a != "0:00.1" || tt.span[0] != 100*time.Millisecond {
-		t.Fatalf("typed start: field %q, span %v", a, tt.span)
+	if v := u.trimShown(); v.from != "0:00.1" || v.span[0] != 100*time.Millisecond {
+		t.Fatalf("typed start: field %q, span %v", v.from, v.span)
 	}
-	from, to, _ := p.seek.Selection()
-	if from < 0.09 || from > 0.11 || to < 0.79 || to > 0.81 {
-		t.Fatalf("the waveform selects %.3f–%.3f after typing", from, to)
+	if sel := u.trimShown().sel; sel[0] < 0.09 || sel[0] > 0.11 || sel[1] < 0.79 || sel[1] > 0.81 {
+		t.Fatalf("the waveform selects %.3f–%.3f after typing", sel[0], sel[1])
 	}
 
 	typeInto(tt.to, "0:05")
-	if _, b := fields(); b != "0:00.8" || !strings.Contains(u.notices.text(), "past the end") {
-		t.Fatalf("an end past the recording: field %q, notice %q", b, u.notices.text())
+	if v, msg := u.trimShown(), u.notice(); v.to != "0:00.8" || !strings.Contains(msg, "past the end") {
+		t.Fatalf("an end past the recording: field %q, notice %q", v.to, msg)
 	}
 	typeInto(tt.from, "0:00.8")
 	u.do(func() { test.Tap(tt.trim) })
-	if u.modal != nil || !strings.HasPrefix(u.notices.text(), "Nothing to keep from 0:00.8 to 0:00.8") {
-		t.Fatalf("an empty part: dialog %v, notice %q", u.modal != nil, u.notices.text())
+	if v, msg := u.trimShown(), u.notice(); v.modal || !strings.HasPrefix(msg, "Nothing to keep from 0:00.8 to 0:00.8") {
+		t.Fatalf("an empty part: dialog %v, notice %q", v.modal, msg)
 	}
 	typeInto(tt.from, "0:00.1")
 
 	u.do(func() { test.Tap(tt.trim) })
 	msg := u.dialogText()
 	want := `A new recording of 0:00.1–0:00.8 (0:00.7) is made, titled "Talk (trimmed)", with 1 bookmark and the transcript of that part. The original goes to the trash, restorable for 30 days.`
-	if u.modal == nil || !strings.Contains(msg, want) {
-		t.Fatalf("the trim dialog (open %v) says %q", u.modal != nil, msg)
+	if open := u.trimShown().modal; !open || !strings.Contains(msg, want) {
+		t.Fatalf("the trim dialog (open %v) says %q", open, msg)
 	}
 	u.pressBookmark()
 	if n := len(marksOf(t, lib, r.ID)); n != 2 {
@@ -123,7 +139,7 @@ func TestTrimSelectionOnTheWaveform(t *testing.T) {
 	}
 	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
 	u.eventually(t, "the trimmed recording selected", func() bool { return u.details.rec.Title == "Talk (trimmed)" })
-	nr := u.details.rec
+	nr := u.shown()
 	if nr.Duration != 700*time.Millisecond {
 		t.Fatalf("the trimmed recording is %v long", nr.Duration)
 	}
@@ -133,8 +149,8 @@ func TestTrimSelectionOnTheWaveform(t *testing.T) {
 	if old, err := lib.Get(ctx, r.ID); err != nil || old.TrashedAt == nil {
 		t.Fatalf("the original: %+v, %v", old, err)
 	}
-	if _, _, ok := p.seek.Selection(); ok || !strings.HasPrefix(u.notices.text(), "Kept 0:00.1–0:00.8 of \"Talk\"") {
-		t.Fatalf("after the trim: selection kept %v, notice %q", ok, u.notices.text())
+	if v, msg := u.trimShown(), u.notice(); v.selected || !strings.HasPrefix(msg, "Kept 0:00.1–0:00.8 of \"Talk\"") {
+		t.Fatalf("after the trim: selection kept %v, notice %q", v.selected, msg)
 	}
 }
 
@@ -144,17 +160,17 @@ func TestTrimHandlesAndEscape(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.importTone(t, "Talk")
 	u.selectTitle(t, "Talk")
-	p, tt := u.details.player, u.details.player.trim
+	p := u.details.player
 	u.do(func() { drag(p.seek, 0.2, 0.6) })
 	u.do(func() { drag(p.seek, 0.6, 0.9) }) // the end handle, outwards
 	u.do(func() { drag(p.seek, 0.2, 0.1) }) // the start handle, outwards
-	if tt.span != [2]time.Duration{100 * time.Millisecond, 900 * time.Millisecond} {
-		t.Fatalf("after moving both handles the part is %v", tt.span)
+	if span := u.trimShown().span; span != [2]time.Duration{100 * time.Millisecond, 900 * time.Millisecond} {
+		t.Fatalf("after moving both handles the part is %v", span)
 	}
 	u.do(func() { u.win.Canvas().Unfocus() })
 	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
-	if _, _, ok := p.seek.Selection(); ok || tt.chosen() || u.details.rec.ID == "" {
-		t.Fatalf("after Escape: waveform selection %v, part chosen %v, recording shown %q", ok, tt.chosen(), u.details.rec.Title)
+	if v, r := u.trimShown(), u.shown(); v.selected || v.span != [2]time.Duration{} || r.ID == "" {
+		t.Fatalf("after Escape: waveform selection %v, part chosen %v, recording shown %q", v.selected, v.span, r.Title)
 	}
 }
 
@@ -177,7 +193,7 @@ func TestTrimInTheWindowReachesTheServer(t *testing.T) {
 	u.do(func() { test.Tap(u.details.player.trim.trim) })
 	u.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
 	u.eventually(t, "the trimmed recording selected", func() bool { return u.details.rec.Title == "Lecture (trimmed)" })
-	nr := u.details.rec
+	nr := u.shown()
 	u.eventually(t, "the trimmed recording synced", func() bool { return u.badgeOf(nr.ID) == "Synced" })
 	c, err := sync.NewClient(srv.URL, nil)
 	if err != nil {
@@ -188,7 +204,7 @@ func TestTrimInTheWindowReachesTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var view map[string]api.Recording
-	u.eventually(t, "the server to see the trim", func() bool {
+	waitUntil(t, "the server to see the trim", func() bool { // the server's answer, not the window's state
 		page, err := sess.Client().List(context.Background(), "", 1000)
 		if err != nil {
 			t.Fatal(err)

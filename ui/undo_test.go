@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/earshot/earshot/internal/testenv"
 	"github.com/earshot/earshot/library"
@@ -90,19 +91,26 @@ func TestMultiDeleteMixedScopes(t *testing.T) {
 	u.clickRow(t, "Local one", 0)
 	u.clickRow(t, "Synced one", fyne.KeyModifierControl)
 	u.do(func() { u.typeKey(fyne.KeyDelete) })
-	top := u.win.Canvas().Overlays().Top()
-	if findButton(top, "This device (keep the cloud copies)") != nil || findButton(top, "The cloud (keep them on this device)") != nil {
+	var other bool
+	var text string
+	var trash *widget.Button
+	onMainWait(func() {
+		top := u.win.Canvas().Overlays().Top()
+		other = findButton(top, "This device (keep the cloud copies)") != nil || findButton(top, "The cloud (keep them on this device)") != nil
+		text, trash = markupText(top), findButton(top, "Move to the trash")
+	})
+	if other {
 		t.Fatal("a choice not true for both recordings is offered")
 	}
 	const q = "Move 2 recordings to the trash? They stay there for 30 days. 1 of them is also deleted from the cloud."
-	if text := markupText(top); !contains(text, q) {
-		t.Fatalf("dialog says %s, want %q", text, q)
+	if !contains(text, q) || trash == nil {
+		t.Fatalf("dialog says %s, want %q and Move to the trash", text, q)
 	}
-	u.tapAndWait(findButton(top, "Move to the trash"))
+	u.tapAndWait(trash)
 	u.eventually(t, "both out of the list", func() bool { return len(u.list.items) == 0 })
 	undo := "Moved 2 recordings to the trash here (1 deleted from the cloud too)."
-	if u.notices.text() != undo || u.notices.action.Hidden {
-		t.Fatalf("notice %q, want %q with Undo", u.notices.text(), undo)
+	if msg, offered := u.notice(), u.undoOffered(); msg != undo || !offered {
+		t.Fatalf("notice %q (Undo %v), want %q with Undo", msg, offered, undo)
 	}
 	u.tapAndWait(u.notices.action)
 	u.eventually(t, "both back", func() bool { return len(u.list.items) == 2 })

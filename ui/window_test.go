@@ -18,27 +18,24 @@ func TestRecordAppearsInList(t *testing.T) {
 	u, lib := newTestUI(t)
 	u.do(func() { u.rec.format.SetSelected("wav") })
 	u.tapAndWait(u.rec.record)
-	if u.rec.state != recRunning {
-		t.Fatalf("after tapping Record: state %v, notices %q", u.rec.state, u.notices.history)
+	if r := u.recorder(); r.state != recRunning || r.record != "Stop" || !r.pause {
+		t.Fatalf("after tapping Record: %+v, notices %q; want running, Stop and an enabled Pause", r, u.noticeHistory())
 	}
-	if u.rec.record.Text != "Stop" || u.rec.pause.Disabled() {
-		t.Fatalf("record button %q, pause disabled %v; want Stop and an enabled Pause", u.rec.record.Text, u.rec.pause.Disabled())
-	}
-	s := u.rec.session
+	s := onMainValue(func() *take { return u.rec.session })
 	waitUntil(t, "half a second of audio", func() bool { return s.rec.Stats().Elapsed >= 500*time.Millisecond })
 
 	u.tapAndWait(u.rec.pause)
-	if u.rec.state != recPaused || u.rec.pause.Text != "Resume" {
-		t.Fatalf("after Pause: state %v, button %q", u.rec.state, u.rec.pause.Text)
+	if r := u.recorder(); r.state != recPaused || r.pauseText != "Resume" {
+		t.Fatalf("after Pause: %+v", r)
 	}
 	u.tapAndWait(u.rec.pause)
-	if u.rec.state != recRunning {
-		t.Fatalf("after Resume: state %v", u.rec.state)
+	if s := u.recState(); s != recRunning {
+		t.Fatalf("after Resume: state %v", s)
 	}
 
 	u.tapAndWait(u.rec.record)
-	if u.rec.state != recIdle || u.rec.record.Text != "Record" {
-		t.Fatalf("after Stop: state %v, button %q, notices %q", u.rec.state, u.rec.record.Text, u.notices.history)
+	if r := u.recorder(); r.state != recIdle || r.record != "Record" {
+		t.Fatalf("after Stop: %+v, notices %q", r, u.noticeHistory())
 	}
 	rs, err := lib.List(context.Background(), library.ListOptions{})
 	if err != nil || len(rs) != 1 {
@@ -47,20 +44,35 @@ func TestRecordAppearsInList(t *testing.T) {
 	if rs[0].Duration < 500*time.Millisecond || rs[0].Format != "wav" {
 		t.Fatalf("recording %+v: want ≥ 0.5 s of wav", rs[0])
 	}
-	if got := u.list.titles(); len(got) != 1 || got[0] != rs[0].Title {
+	if got := u.listed(); len(got) != 1 || got[0] != rs[0].Title {
 		t.Fatalf("list shows %q, want [%q]", got, rs[0].Title)
 	}
-	if u.details.rec.ID != rs[0].ID {
-		t.Fatalf("details show %q, want the new recording selected", u.details.rec.ID)
+	if id := u.shown().ID; id != rs[0].ID {
+		t.Fatalf("details show %q, want the new recording selected", id)
 	}
+}
+
+// recorderState is what the recorder's controls show.
+type recorderState struct {
+	state             recState
+	record, pauseText string // the buttons' labels
+	pause             bool   // Pause enabled
+}
+
+// recorder reads the recorder's controls on the tests' Fyne goroutine.
+func (u *UI) recorder() recorderState {
+	return onMainValue(func() recorderState {
+		p := u.rec
+		return recorderState{p.state, p.record.Text, p.pause.Text, !p.pause.Disabled()}
+	})
 }
 
 func TestShortcutRecordsAndStops(t *testing.T) {
 	u, lib := newTestUI(t)
 	c := u.win.Canvas()
 	u.do(func() { c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord) })
-	if u.rec.state != recRunning {
-		t.Fatalf("Ctrl+R did not start recording: %v %q", u.rec.state, u.notices.history)
+	if s := u.recState(); s != recRunning {
+		t.Fatalf("Ctrl+R did not start recording: %v %q", s, u.noticeHistory())
 	}
 	u.do(func() { c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(shortcutRecord) })
 	if n, _ := lib.Count(context.Background(), library.ListOptions{}); n != 1 {
@@ -73,8 +85,8 @@ func TestImportRenameTrashRestore(t *testing.T) {
 	ctx := context.Background()
 	tone := writeTone(t, "Interview.wav")
 	u.do(func() { u.list.importFiles([]fyne.URI{storage.NewFileURI(tone)}) })
-	if got := u.list.titles(); len(got) != 1 || got[0] != "Interview" {
-		t.Fatalf("after drop: list %q, notices %q", got, u.notices.history)
+	if got := u.listed(); len(got) != 1 || got[0] != "Interview" {
+		t.Fatalf("after drop: list %q, notices %q", got, u.noticeHistory())
 	}
 	waitUntil(t, "the waveform overview", func() bool {
 		var n int
@@ -89,28 +101,31 @@ func TestImportRenameTrashRestore(t *testing.T) {
 		test.Type(u.details.title, "Interview with Ada")
 		u.details.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	})
-	r, err := lib.Get(ctx, u.details.rec.ID)
+	r, err := lib.Get(ctx, u.shown().ID)
 	if err != nil || r.Title != "Interview with Ada" {
 		t.Fatalf("after rename: %q, %v", r.Title, err)
 	}
-	if got := u.list.titles(); got[0] != "Interview with Ada" {
+	if got := u.listed(); got[0] != "Interview with Ada" {
 		t.Fatalf("list shows %q after rename", got)
 	}
 
 	// Without an account, "everywhere" moves the recording to the trash.
 	u.do(func() { u.details.delete(u.details.rec, sync.Everywhere) })
-	if got := u.list.titles(); len(got) != 0 {
+	if got := u.listed(); len(got) != 0 {
 		t.Fatalf("list still shows %q after delete", got)
 	}
 	u.do(func() { u.tabs.SelectIndex(1) })
-	if len(u.trash.items) != 1 {
-		t.Fatalf("trash holds %d, want 1", len(u.trash.items))
+	if n := u.trashed(); n != 1 {
+		t.Fatalf("trash holds %d, want 1", n)
 	}
 	u.do(func() { u.trash.restore(u.trash.items[0]) })
-	if len(u.trash.items) != 0 || len(u.list.titles()) != 1 {
-		t.Fatalf("after restore: trash %d, list %q", len(u.trash.items), u.list.titles())
+	if n, got := u.trashed(), u.listed(); n != 0 || len(got) != 1 {
+		t.Fatalf("after restore: trash %d, list %q", n, got)
 	}
 }
+
+// trashed counts the rows of the Trash tab.
+func (u *UI) trashed() int { return onMainValue(func() int { return len(u.trash.items) }) }
 
 func TestSearchAndFilter(t *testing.T) {
 	u, _ := newTestUI(t)
@@ -129,11 +144,11 @@ func TestSearchAndFilter(t *testing.T) {
 		u.list.search.SetText("")
 		u.list.filter.SetSelectedIndex(int(library.NotOnDevice))
 	})
-	if got := u.list.titles(); len(got) != 0 {
+	if got := u.listed(); len(got) != 0 {
 		t.Fatalf("cloud-only filter shows %q, want nothing", got)
 	}
 	u.do(func() { u.list.filter.SetSelectedIndex(int(library.OnDevice)) })
-	if got := strings.Join(u.list.titles(), ","); got != "Shopping list,Lecture two,Lecture one" {
+	if got := strings.Join(u.listed(), ","); got != "Shopping list,Lecture two,Lecture one" {
 		t.Fatalf("local filter shows %q, want newest first", got)
 	}
 }
