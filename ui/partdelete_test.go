@@ -24,9 +24,7 @@ func TestMultiDeletePartlyFailedOffersUndo(t *testing.T) {
 	u.clickRow(t, "One", 0)
 	u.clickRow(t, "Three", fyne.KeyModifierShift)
 	u.do(func() { u.typeKey(fyne.KeyDelete) })
-	var dialogs int
-	onMainWait(func() { dialogs = u.overlays() })
-	if dialogs != 1 {
+	if dialogs := u.overlays(); dialogs != 1 {
 		t.Fatalf("%d dialogs open, want the delete dialog", dialogs)
 	}
 	all, err := lib.List(ctx, library.ListOptions{})
