@@ -47,6 +47,9 @@ type detailsPanel struct {
 	scroll         *container.Scroll // around body; the transcript keeps the segment said in view
 
 	rec library.Recording
+	// toName is the take just saved whose title is to get the focus,
+	// selected, once the pane shows it (readyToName).
+	toName struct{ id, typing string }
 }
 
 // detailSection is one block of the details pane below the actions: a
@@ -149,10 +152,36 @@ func (d *detailsPanel) show(r library.Recording) {
 		d.scroll.ScrollToTop()
 	}
 	d.title.showTitle(r, same)
+	if !same {
+		d.nameIfDue(r.ID)
+	}
 	d.showState()
 	d.player.show(r, same)
 	for _, s := range d.sections {
 		s.show(r, same)
+	}
+}
+
+// readyToName gives the title of id, the take just saved, the focus with
+// its text selected, ready to type a name, unless the focus has moved since
+// typing was read (the user went on to something else). If the pane does
+// not show id yet it does so when it shows it next: a library change notice
+// can start a reload between the one Stop asked for and its answer, and
+// only the newer answer is shown, a moment after Stop's own callback ran.
+func (d *detailsPanel) readyToName(id, typing string) {
+	d.toName.id, d.toName.typing = id, typing
+	if d.rec.ID == id {
+		d.nameIfDue(id)
+	}
+}
+
+// nameIfDue does what readyToName asked when the pane shows id; another
+// recording shown first cancels it.
+func (d *detailsPanel) nameIfDue(id string) {
+	want := d.toName
+	d.toName.id = ""
+	if want.id != "" && want.id == id && !d.u.modalOpen() && d.u.typingState() == want.typing {
+		d.title.selectAll()
 	}
 }
 

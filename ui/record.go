@@ -197,10 +197,8 @@ func (p *recordPanel) stopThen(then func()) {
 			p.ended()
 			if err != nil {
 				p.u.fail(fmt.Errorf("could not save the recording: %w", err))
-			} else if p.u.details.rec.ID == r.ID && !p.u.modalOpen() && p.u.typingState() == typing {
-				// Ready to type a name, unless the user has moved on
-				// (typing elsewhere) while the recording was saved.
-				p.u.details.title.selectAll()
+			} else {
+				p.u.details.readyToName(r.ID, typing)
 			}
 			if then != nil {
 				then()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -120,5 +121,47 @@ func TestDeleteSelectsTheNeighbour(t *testing.T) {
 	u.settle()
 	if got := shown(); got != "" {
 		t.Fatalf("with nothing left the details show %q", got)
+	}
+}
+
+// A reload that overtakes the one Stop asked for (a library change notice
+// between them: only the newer answer is shown) shows the take a moment
+// after Stop's own callback has run; its title still gets the focus,
+// selected, once it is shown. Another recording shown first cancels that.
+func TestTitleReadyWhenTheTakeIsShownLate(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.importTones(t, "Old", "Take")
+	u.selectTitle(t, "Old")
+	overtaken := func(show string) {
+		u.do(func() {
+			p := u.list
+			take := p.items[slices.Index(p.titles(), "Take")]
+			u.details.readyToName(take.ID, u.typingState()) // Stop's callback: the pane still shows Old
+			if show != "Take" {
+				p.list.Select(slices.Index(p.titles(), show))
+			}
+			p.want = take.ID // the overtaking reload's answer
+			p.apply(p.query(), slices.Clone(p.items), len(p.items))
+		})
+	}
+	var focused bool
+	var selected string
+	read := func() {
+		onMainWait(func() {
+			focused = u.win.Canvas().Focused() == fyne.Focusable(u.details.title)
+			selected = u.details.title.SelectedText()
+		})
+	}
+	overtaken("Take")
+	if read(); !focused || selected != "Take" {
+		t.Fatalf("the take shown late: title focused %v, selected %q, want Take", focused, selected)
+	}
+	u.do(func() { u.win.Canvas().Unfocus() })
+	u.selectTitle(t, "Old")
+	u.importTones(t, "Other")
+	u.selectTitle(t, "Old")
+	overtaken("Other") // the user picked another row before the take was shown
+	if read(); focused {
+		t.Fatalf("the title took the focus (selected %q) after another recording was shown first", selected)
 	}
 }
