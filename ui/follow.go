@@ -36,9 +36,12 @@ type followSeen struct {
 // along:
 //   - after they act on the transcript (a word, a time, a search hit,
 //     Follow) it scrolls to the next segment, and reads along from there;
-//   - reading along, it scrolls when the segment left was in view: a
-//     person who scrolled the pane elsewhere keeps what they scrolled to,
-//     and one who scrolls back to the playhead is followed again;
+//   - reading along (as each recording starts), it scrolls when the
+//     segment left was in view: a person who scrolled the pane elsewhere
+//     keeps what they scrolled to, and one who scrolls back to the
+//     playhead is followed again; before the first segment it asks the
+//     same of the transcript as a whole, so Play with the transcript below
+//     the fold leaves the pane (and Pause, under the pointer) in place;
 //   - a press, click or drag on the waveform holds it: the pane does not
 //     move under the pointer, however long the playhead plays on; it
 //     follows again once the waveform is out of view and the segment
