@@ -6,9 +6,9 @@ set -euo pipefail
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libopus-dev libopusfile-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libsoundtouch-dev libebur128-dev libmp3lame-dev)
-run_pkgs=(pulseaudio pulseaudio-utils pocketsphinx-en-us libsoundtouch1 libebur128-1 libmp3lame0 fontconfig fonts-noto-cjk)
+run_pkgs=(pulseaudio pulseaudio-utils pocketsphinx-en-us libsoundtouch1 libebur128-1 libmp3lame0 fontconfig fonts-noto-cjk fonts-noto-color-emoji)
 test_pkgs=(pulseaudio pulseaudio-utils gnome-keyring libsecret-tools dbus dbus-x11 xvfb xdotool
-  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc python3 time pocketsphinx fontconfig fonts-noto-cjk groff-base)
+  imagemagick sox espeak-ng ffmpeg opus-tools rclone nodejs npm procps psmisc python3 time pocketsphinx fontconfig fonts-noto-cjk fonts-noto-color-emoji groff-base)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in

@@ -28,7 +28,8 @@ import (
 // Chinese), which covers Latin too; because that face is large (about 17 MB
 // for Noto Sans CJK Bold), it is loaded only once a title needs it. Emoji
 // come from the colour emoji font Fyne bundles (EmojiOne), after the
-// theme's faces.
+// theme's faces, and those it lacks from the system's colour emoji font
+// (Debian: fonts-noto-color-emoji), whose bitmaps Fyne draws.
 
 // hasCJK reports whether s holds Han, Hangul, Hiragana or Katakana.
 func hasCJK(s string) bool {

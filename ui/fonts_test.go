@@ -3,9 +3,14 @@ package ui
 import (
 	"bytes"
 	"context"
+	"image/color"
+	"os/exec"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"github.com/go-text/typesetting/font"
 
 	"github.com/earshot/earshot/internal/testenv"
@@ -79,5 +84,36 @@ func TestBoldCJKTitlesAreBold(t *testing.T) {
 	onMainWait(func() { regular = u.app.Settings().Theme().Font(fyne.TextStyle{}) })
 	if regular == want {
 		t.Fatal("the regular face changed too")
+	}
+}
+
+// Emoji newer than the colour font Fyne bundles (EmojiOne) come from the
+// system's colour emoji font, found like every fallback face, and are drawn
+// in colour from its bitmaps (Debian: fonts-noto-color-emoji, in
+// scripts/deps.sh). 🫠 (Unicode 14) is one EmojiOne lacks.
+func TestNewerEmojiAreDrawnInColour(t *testing.T) {
+	if out, err := exec.Command("fc-list", ":charset=1fae0:color=true", "family").Output(); err != nil || len(bytes.TrimSpace(out)) == 0 {
+		testenv.Missing(t, "a colour emoji font through fontconfig (apt-get install fonts-noto-color-emoji fontconfig)")
+	}
+	test.NewTempApp(t)
+	text := canvas.NewText("🫠", color.White)
+	text.TextSize = 48
+	w := test.NewWindow(container.NewCenter(text))
+	defer w.Close()
+	w.Resize(fyne.NewSize(120, 120))
+	img := w.Canvas().Capture()
+	coloured := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			hi, lo := max(r, g, bl)>>8, min(r, g, bl)>>8
+			if hi-lo > 80 { // clearly not grey: the face's yellow
+				coloured++
+			}
+		}
+	}
+	if coloured < 100 {
+		t.Fatalf("🫠 drew %d coloured pixels: drawn in grey or not at all", coloured)
 	}
 }
