@@ -399,12 +399,24 @@ func (e *Engine) sleep(ctx context.Context, changes <-chan library.Change, wait 
 	}
 }
 
-// health asks the server whether it is there, for at most 5 s.
+// health asks the server whether it is there, for at most healthWait. A
+// server that takes the connection and does not answer (hung, stopped,
+// swamped) is as good as gone: offline, like one that refuses it — the
+// status must not say "up to date" or "syncing" beside a server that
+// answers nothing.
 func (e *Engine) health(ctx context.Context) error {
-	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	hctx, cancel := context.WithTimeout(ctx, healthWait)
 	defer cancel()
-	return e.c.Health(hctx)
+	err := e.c.Health(hctx)
+	if err != nil && ctx.Err() == nil && errors.Is(hctx.Err(), context.DeadlineExceeded) {
+		return &Error{Op: "health", Kind: KindOffline, Err: err,
+			Message: fmt.Sprintf("the server did not answer within %s", healthWait)}
+	}
+	return err
 }
+
+// healthWait is how long health waits for the server's answer.
+const healthWait = 5 * time.Second
 
 func debounce(ctx context.Context, changes <-chan library.Change, d time.Duration) {
 	t := time.NewTimer(d)

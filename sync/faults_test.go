@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -382,4 +383,59 @@ func TestIdleNoticesServerGone(t *testing.T) {
 	if st := a.eng.Status(); st.State != StateIdle || st.Err != nil {
 		t.Fatalf("status once the server is back: %+v", st)
 	}
+}
+
+// A server that takes connections and answers nothing (hung, stopped) is
+// offline too: the idle engine's health check gives up after healthWait
+// and says so, instead of "up to date"; once it answers, a pass runs.
+func TestIdleNoticesServerHung(t *testing.T) {
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 100 * time.Millisecond})
+	idle, offline, back := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var onceIdle, onceOff, onceBack sync.Once
+	var wentOffline atomic.Bool
+	cancelSub := a.eng.Subscribe(func(ev Event) {
+		if ev.Kind != StatusChanged {
+			return
+		}
+		switch {
+		case ev.Status.State == StateOffline:
+			wentOffline.Store(true)
+			onceOff.Do(func() { close(offline) })
+		case ev.Status.State == StateIdle && wentOffline.Load():
+			onceBack.Do(func() { close(back) })
+		case ev.Status.State == StateIdle:
+			onceIdle.Do(func() { close(idle) })
+		}
+	})
+	defer cancelSub()
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.eng.Run(ctx) }()
+	defer func() { cancel(); <-runDone }()
+
+	waitFor(t, idle, "the first pass")
+	proc, err := os.FindProcess(srv.PID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := proc.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	defer func() {
+		if !resumed {
+			proc.Signal(syscall.SIGCONT)
+		}
+	}()
+	waitFor(t, offline, "the offline state while the server answers nothing")
+	if st := a.eng.Status(); st.State != StateOffline || st.Err == nil || !strings.Contains(st.Err.Error(), "did not answer") {
+		t.Fatalf("status while the server is stopped: %+v", st)
+	}
+	resumed = true
+	if err := proc.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, back, "a good pass once the server answers again")
 }
