@@ -38,12 +38,11 @@ export GOCACHE="$(go env GOCACHE)"
 export XDG_CONFIG_HOME="$TESTENV_ROOT/config" XDG_CACHE_HOME="$TESTENV_ROOT/cache"
 
 # The packages whose own goroutines run in the test process (the
-# transcription worker, the engine, the server). cli's tests drive the built
-# binaries, so a race detector there would watch nothing. ui is not here yet:
-# under -race some of its tests read widgets off the Fyne goroutine
-# (cloudsync_test, golden_test, listen_test) — races in the tests, to fix
-# before it joins.
-race_pkgs=$(go list ./audio/... ./library/... ./sync/... ./server/... ./transcribe/... 2>/dev/null || true)
+# transcription worker, the engine, the server, the window's background
+# jobs). cli's tests drive the built binaries, so a race detector there
+# would watch nothing. ui's tests read the window's state only on their
+# Fyne goroutine (onMainValue and friends in ui/helpers_test.go).
+race_pkgs=$(go list ./audio/... ./library/... ./sync/... ./server/... ./transcribe/... ./ui/... 2>/dev/null || true)
 other_pkgs=$(go list ./... | grep -v -F -x -f <(printf '%s\n' $race_pkgs) || true)
 
 step "tests with the race detector: $(echo $race_pkgs | wc -w) packages"
