@@ -439,3 +439,44 @@ func TestIdleNoticesServerHung(t *testing.T) {
 	}
 	waitFor(t, back, "a good pass once the server answers again")
 }
+
+// A pass under way when the server stops answering ends as offline once
+// the health check gives up, instead of waiting minutes on requests nobody
+// answers while the status says "syncing"; what it was sending waits, not
+// failed, and goes once the server is back.
+func TestPassEndsWhenTheServerStopsAnswering(t *testing.T) {
+	srv := startServer(t)
+	email, pw := newUser(t, srv.URL)
+	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 200 * time.Millisecond})
+	r := a.record(t, "Said while the server slept", 50_000)
+	proc, err := os.FindProcess(srv.PID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := proc.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	defer func() {
+		if !resumed {
+			proc.Signal(syscall.SIGCONT)
+		}
+	}()
+	sum, err := a.eng.SyncOnce(context.Background())
+	if KindOf(err) != KindOffline || !strings.Contains(err.Error(), "did not answer") {
+		t.Fatalf("a pass against a stopped server ended with %v (%+v), want offline", err, sum)
+	}
+	if st := a.eng.Status(); st.State != StateOffline {
+		t.Fatalf("status after the pass: %+v", st)
+	}
+	if it := a.item(t, r.ID); it.SyncState == library.Failed {
+		t.Fatalf("the recording was marked failed: %+v", it)
+	}
+	resumed = true
+	if err := proc.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if sum := a.sync(t); sum.Uploaded != 1 || a.item(t, r.ID).SyncState != library.Synced {
+		t.Fatalf("once the server answers again: %+v, %s", sum, a.item(t, r.ID).SyncState)
+	}
+}

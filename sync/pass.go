@@ -70,30 +70,83 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 	e.setStatus(func(s *Status) {
 		s.State, s.Err, s.Progress, s.NextRetry = StateSyncing, nil, Progress{}, time.Time{}
 	})
-	defer func() { e.finishPass(ctx, &sum, err) }()
+	wctx, silent, stop := e.watchServer(ctx)
+	err = e.passSteps(wctx, o, &sum)
+	stop()
+	if gone := silent(); gone != nil {
+		err = gone // what the pass was waiting on will never answer
+	}
+	e.finishPass(ctx, &sum, err)
+	return sum, err
+}
+
+// watchServer gives the pass a context that ends when the server stops
+// answering: every HealthInterval it asks /healthz, as the idle engine
+// does, and a server that does not answer within healthWait is offline —
+// the pass then ends at once, instead of saying "syncing" for minutes
+// while its requests wait on a server that is hung or stopped (each may
+// wait for the transport's response-header timeout, 2 minutes). silent
+// returns that offline error once it happened; stop ends the watch.
+func (e *Engine) watchServer(ctx context.Context) (wctx context.Context, silent func() error, stop func()) {
+	wctx, cancel := context.WithCancelCause(ctx)
+	var mu sync.Mutex
+	var gone error
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(e.opts.HealthInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-wctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := e.health(wctx); KindOf(err) == KindOffline {
+				mu.Lock()
+				gone = err
+				mu.Unlock()
+				cancel(err)
+				return
+			}
+		}
+	}()
+	silent = func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return gone
+	}
+	return wctx, silent, func() { close(done); cancel(nil) }
+}
+
+// passSteps is the pass itself: pull, send and fetch, then transcripts;
+// what it did goes into sum as it goes (a pass that stops early still
+// says what it did before).
+func (e *Engine) passSteps(ctx context.Context, o passOptions, sum *Summary) error {
 	// Part files nobody will resume (their recording went, or arrived
 	// another way) give their space back; a failure here costs only space.
 	_, _ = e.x.CleanDownloads(ctx)
 	if o.pull {
-		if err := e.retry(ctx, func() error { return e.pull(ctx, &sum) }); err != nil {
-			return sum, err
+		if err := e.retry(ctx, func() error { return e.pull(ctx, sum) }); err != nil {
+			return err
 		}
 	}
 	for round := 0; round < 4; round++ {
 		jobs, err := e.plan(ctx, o.force)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if len(jobs) == 0 {
 			break
 		}
-		progress, needPull, err := e.runJobs(ctx, jobs, &sum)
+		progress, needPull, err := e.runJobs(ctx, jobs, sum)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if needPull {
-			if err := e.retry(ctx, func() error { return e.pull(ctx, &sum) }); err != nil {
-				return sum, err
+			if err := e.retry(ctx, func() error { return e.pull(ctx, sum) }); err != nil {
+				return err
 			}
 		}
 		if !progress {
@@ -103,10 +156,10 @@ func (e *Engine) pass(ctx context.Context, o passOptions) (sum Summary, err erro
 	}
 	// Transcripts after the metadata: a new recording is in the cloud by
 	// now, and a fetched transcript finds its recording here.
-	if err := e.fetchTranscripts(ctx, &sum); err != nil {
-		return sum, err
+	if err := e.fetchTranscripts(ctx, sum); err != nil {
+		return err
 	}
-	return sum, e.pushTranscripts(ctx, &sum)
+	return e.pushTranscripts(ctx, sum)
 }
 
 // retry runs f until it succeeds, fails for good, or has had its
