@@ -17,16 +17,20 @@ import (
 )
 
 func main() {
-	// Ctrl-C and SIGTERM end ctx: a recording in progress is then finalised
-	// and kept, not lost.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	var code int
 	if dir, ok := windowArgs(os.Args[1:]); ok {
-		code = openWindow(ctx, dir)
+		// The window's driver catches Ctrl-C and SIGTERM itself and ends
+		// its event loop; ui.Run then finalises a recording in progress.
+		// A second handler here would race that shutdown (its quit ran
+		// after the loop had let go of the display, and panicked).
+		code = openWindow(context.Background(), dir)
 	} else {
+		// Ctrl-C and SIGTERM end ctx: a recording in progress is then
+		// finalised and kept, not lost.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code = cli.Main(ctx, os.Args[1:])
+		stop()
 	}
-	stop()
 	os.Exit(code)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/earshot/earshot/api"
 )
 
 // UI is Earshot's main window and its view models. Build it with New; every
@@ -131,6 +134,13 @@ func (u *UI) quit() {
 // recording in progress is finalised and committed, so nothing is left for
 // crash recovery. Run calls it after the loop, before wait.
 func (u *UI) finish() {
+	if t := u.details.title; t.editing() && api.CheckTitle(strings.TrimSpace(t.Text)) == nil {
+		// A rename typed when the loop ended (SIGTERM, the session
+		// ending) is kept, as leaving the field would have kept it.
+		if err := u.be.Library.Rename(context.Background(), t.id, strings.TrimSpace(t.Text)); err != nil {
+			fmt.Fprintln(os.Stderr, "earshot:", plain(err))
+		}
+	}
 	if s := u.rec.session; s != nil {
 		if _, err := s.stop(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "earshot:", plain(err))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -97,9 +98,13 @@ func Run(ctx context.Context, o Options) error {
 			time.AfterFunc(startupSettled, settle)
 		})
 	}()
+	var loopEnded atomic.Bool
 	go func() {
-		<-ctx.Done() // a signal, or the window closed
-		fyne.Do(func() {
+		<-ctx.Done() // the caller's ctx ended, or the window closed
+		if loopEnded.Load() {
+			return // nothing left to close; finish saves what is left
+		}
+		onMain(func() {
 			if u == nil {
 				a.Quit()
 				return
@@ -116,6 +121,7 @@ func Run(ctx context.Context, o Options) error {
 	})
 	win.Resize(defaultSize())
 	win.ShowAndRun()
+	loopEnded.Store(true) // before cancel: Fyne may no longer be called
 	cancel()
 	if u != nil {
 		u.finish()
