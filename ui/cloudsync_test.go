@@ -199,6 +199,9 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 	if onMainValue(func() bool { return u.details.download.Hidden || u.details.player.play.Disabled() }) {
 		t.Fatal("a cloud-only recording should offer Download, and Play (which offers to download)")
 	}
+	if !onMainValue(func() bool { return u.details.player.noWave.Visible() }) {
+		t.Fatal("the empty waveform of a cloud-only recording says nothing")
+	}
 
 	onMainWait(func() { test.Tap(u.details.download) })
 	pct := regexp.MustCompile(`^Downloading (\d+) %$`)
@@ -218,7 +221,8 @@ func TestCloudOnlyFromAnotherDeviceDownloadsWithProgress(t *testing.T) {
 		r := u.details.rec
 		// Fault 11: the waveform follows at once, without reselecting.
 		return r.HasAudio && r.SyncState == library.Synced && u.badgeOf(rec.ID) == "Synced" &&
-			u.details.download.Hidden && !u.details.player.play.Disabled() && len(u.details.player.seek.values) > 0
+			u.details.download.Hidden && !u.details.player.play.Disabled() && len(u.details.player.seek.values) > 0 &&
+			!u.details.player.noWave.Visible()
 	})
 	mine, err := os.ReadFile(lib.AudioPath(u.shown()))
 	if err != nil {

@@ -31,6 +31,7 @@ type playback struct {
 	content fyne.CanvasObject
 
 	seek     *Waveform
+	noWave   *widget.Label // over the empty waveform of a recording not on this device
 	play     *widget.Button
 	back     *widget.Button
 	forward  *widget.Button
@@ -60,7 +61,9 @@ func newPlayback(d *detailsPanel) *playback {
 	p.tools = container.NewHBox()
 	big := container.New(&minScale{w: 7, h: 2.5}, p.play)
 	buttons := container.NewHBox(p.back, big, p.forward, container.New(&minScale{w: 8, h: 1}, p.position), p.tools)
-	p.content = container.NewVBox(p.seek, buttons)
+	p.noWave = widget.NewLabel("Download to see the waveform")
+	p.noWave.Hide()
+	p.content = container.NewVBox(container.NewStack(p.seek, container.NewCenter(p.noWave)), buttons)
 	p.listen = newListenTools(p)
 	p.trim = newTrimTools(p)
 	return p
@@ -82,6 +85,8 @@ func (p *playback) show(r library.Recording, same bool) {
 	p.seek.SetValues(nil)
 	p.seek.SetPlayhead(0)
 	p.trim.reset()
+	p.noWave.Hidden = r.HasAudio // said, not a blank box
+	p.noWave.Refresh()
 	p.d.loadOverview(r)
 	p.play.Enable()
 	if r.SyncState == library.Downloading {
