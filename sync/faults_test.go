@@ -416,10 +416,7 @@ func TestIdleNoticesServerHung(t *testing.T) {
 	defer func() { cancel(); <-runDone }()
 
 	waitFor(t, idle, "the first pass")
-	proc, err := os.FindProcess(srv.PID())
-	if err != nil {
-		t.Fatal(err)
-	}
+	proc := serverProcess(t, srv.PID())
 	if err := proc.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -449,10 +446,7 @@ func TestPassEndsWhenTheServerStopsAnswering(t *testing.T) {
 	email, pw := newUser(t, srv.URL)
 	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 200 * time.Millisecond})
 	r := a.record(t, "Said while the server slept", 50_000)
-	proc, err := os.FindProcess(srv.PID())
-	if err != nil {
-		t.Fatal(err)
-	}
+	proc := serverProcess(t, srv.PID())
 	if err := proc.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -479,4 +473,19 @@ func TestPassEndsWhenTheServerStopsAnswering(t *testing.T) {
 	if sum := a.sync(t); sum.Uploaded != 1 || a.item(t, r.ID).SyncState != library.Synced {
 		t.Fatalf("once the server answers again: %+v, %s", sum, a.item(t, r.ID).SyncState)
 	}
+}
+
+// serverProcess is the running test server's process, to stop and resume.
+// A pid of 0 (no server running) must never reach kill(2): signalled, 0 is
+// the test's whole process group — the test binary and the services.
+func serverProcess(t *testing.T, pid int) *os.Process {
+	t.Helper()
+	if pid <= 0 {
+		t.Fatalf("no running server to stop (pid %d)", pid)
+	}
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return proc
 }
