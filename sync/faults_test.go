@@ -347,28 +347,7 @@ func TestIdleNoticesServerGone(t *testing.T) {
 	srv := startServer(t)
 	email, pw := newUser(t, srv.URL)
 	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 100 * time.Millisecond})
-	idle, offline, back := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	var onceIdle, onceOff, onceBack sync.Once
-	var wentOffline atomic.Bool
-	cancelSub := a.eng.Subscribe(func(ev Event) {
-		if ev.Kind != StatusChanged {
-			return
-		}
-		switch {
-		case ev.Status.State == StateOffline:
-			wentOffline.Store(true)
-			onceOff.Do(func() { close(offline) })
-		case ev.Status.State == StateIdle && wentOffline.Load():
-			onceBack.Do(func() { close(back) })
-		case ev.Status.State == StateIdle:
-			onceIdle.Do(func() { close(idle) })
-		}
-	})
-	defer cancelSub()
-	ctx, cancel := context.WithCancel(context.Background())
-	runDone := make(chan error, 1)
-	go func() { runDone <- a.eng.Run(ctx) }()
-	defer func() { cancel(); <-runDone }()
+	idle, offline, back := runWatched(t, a)
 
 	waitFor(t, idle, "the first pass")
 	srv.Kill()
@@ -392,28 +371,7 @@ func TestIdleNoticesServerHung(t *testing.T) {
 	srv := startServer(t)
 	email, pw := newUser(t, srv.URL)
 	a := newDevice(t, "A", srv.URL, email, pw, Options{PollInterval: time.Hour, HealthInterval: 100 * time.Millisecond})
-	idle, offline, back := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	var onceIdle, onceOff, onceBack sync.Once
-	var wentOffline atomic.Bool
-	cancelSub := a.eng.Subscribe(func(ev Event) {
-		if ev.Kind != StatusChanged {
-			return
-		}
-		switch {
-		case ev.Status.State == StateOffline:
-			wentOffline.Store(true)
-			onceOff.Do(func() { close(offline) })
-		case ev.Status.State == StateIdle && wentOffline.Load():
-			onceBack.Do(func() { close(back) })
-		case ev.Status.State == StateIdle:
-			onceIdle.Do(func() { close(idle) })
-		}
-	})
-	defer cancelSub()
-	ctx, cancel := context.WithCancel(context.Background())
-	runDone := make(chan error, 1)
-	go func() { runDone <- a.eng.Run(ctx) }()
-	defer func() { cancel(); <-runDone }()
+	idle, offline, back := runWatched(t, a)
 
 	waitFor(t, idle, "the first pass")
 	proc := serverProcess(t, srv.PID())
@@ -488,4 +446,33 @@ func serverProcess(t *testing.T, pid int) *os.Process {
 		t.Fatal(err)
 	}
 	return proc
+}
+
+// runWatched runs a's engine until the test ends and reports its status:
+// idle closes at the first idle state, offline at the first offline one,
+// back at the first idle state after that.
+func runWatched(t *testing.T, a *device) (idle, offline, back <-chan struct{}) {
+	t.Helper()
+	idleC, offlineC, backC := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var onceIdle, onceOff, onceBack sync.Once
+	var wentOffline atomic.Bool
+	cancelSub := a.eng.Subscribe(func(ev Event) {
+		if ev.Kind != StatusChanged {
+			return
+		}
+		switch {
+		case ev.Status.State == StateOffline:
+			wentOffline.Store(true)
+			onceOff.Do(func() { close(offlineC) })
+		case ev.Status.State == StateIdle && wentOffline.Load():
+			onceBack.Do(func() { close(backC) })
+		case ev.Status.State == StateIdle:
+			onceIdle.Do(func() { close(idleC) })
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.eng.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-runDone; cancelSub() })
+	return idleC, offlineC, backC
 }
