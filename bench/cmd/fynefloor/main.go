@@ -7,7 +7,6 @@ package main
 
 import (
 	"image/color"
-	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -23,6 +22,5 @@ func main() {
 	red.SetMinSize(fyne.NewSize(120, 120))
 	w.SetContent(container.NewVBox(container.NewHBox(red), widget.NewLabel("An idle Fyne window")))
 	w.Resize(fyne.NewSize(868, 616))
-	_ = os.Args
 	w.ShowAndRun()
 }
