@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,10 +17,11 @@ import (
 )
 
 // jfk is real speech (transcribe/testdata/README.md says where it is from):
-// "country" is said at 5.86 s and again at 9.98 s, after speech starts at
-// 0.32 s.
+// "fellow" is said at 1.24 s, "country" at 5.86 s and again at 9.98 s,
+// after speech starts at 0.32 s.
 const (
 	jfk          = "../transcribe/testdata/jfk.wav"
+	jfkFellow    = 1240 * time.Millisecond
 	jfkCountry   = 5860 * time.Millisecond
 	jfkCountry2  = 9980 * time.Millisecond
 	jfkSpeechAt  = 320 * time.Millisecond
@@ -171,19 +173,28 @@ func TestSpokenWordFound(t *testing.T) {
 	mustEarshot(t, dir, "transcribe", id)
 	pcm, info := decodeAll(t, filepath.Join(dir, "recordings", id+".opus"))
 	onset := speechOnset(pcm, info.SampleRate)
-	// Through a microphone the recogniser may miss one of the two; a hit
-	// is at the first one it heard.
-	want := []time.Duration{onset - jfkSpeechAt + jfkCountry, onset - jfkSpeechAt + jfkCountry2}
-	hits := search(t, dir, "country")
-	for _, h := range hits {
-		for _, w := range want {
-			if h.ID == id && (time.Duration(h.AtMS)*time.Millisecond-w).Abs() <= withinWordMS*time.Millisecond {
+	// Through a microphone PocketSphinx hears this 1961 clip differently
+	// from run to run (a few milliseconds of alignment change its words:
+	// "country" was missed in about one capture in six), so the test
+	// looks for three spoken words and needs one found where it was said.
+	// "fellow" was heard in every capture tried.
+	spoken := []struct {
+		word string
+		at   time.Duration // in the clip
+	}{{"fellow", jfkFellow}, {"country", jfkCountry}, {"country", jfkCountry2}}
+	var tried []string
+	for _, s := range spoken {
+		want := onset - jfkSpeechAt + s.at
+		hits := search(t, dir, s.word)
+		for _, h := range hits {
+			if h.ID == id && (time.Duration(h.AtMS)*time.Millisecond-want).Abs() <= withinWordMS*time.Millisecond {
 				return
 			}
 		}
+		tried = append(tried, fmt.Sprintf("%s: %+v, want %s at %v ± 0.5 s", s.word, hits, id, want))
 	}
-	t.Fatalf("search country: %+v, want %s at %v ± 0.5 s (speech started at %v)\n%s", hits, id, want, onset,
-		mustEarshot(t, dir, "transcript", id).stdout)
+	t.Fatalf("no spoken word found where it was said (speech started at %v):\n%s\n%s", onset,
+		strings.Join(tried, "\n"), mustEarshot(t, dir, "transcript", id).stdout)
 }
 
 // speechOnset is when the recording first gets loud (10 ms frames over
