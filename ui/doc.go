@@ -3,7 +3,7 @@
 //
 // The window has three tabs. Recordings: the header (record.go) with the
 // big Record button, the input and format under "Input and format"; while
-// recording it changes to a tinted band with a tall live waveform over the
+// recording it changes: a red line under it, a tall live waveform over the
 // level meter, the timer with tenths, Recording/Paused, Pause/Resume, Stop
 // and Discard, and the window title shows "● 0:12 — Earshot". Below, the
 // library list (library.go, row.go: search, filters, sort, the recording in

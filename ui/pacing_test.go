@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"os/exec"
 	"testing"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // While recording real sound, the paced frames keep showing it: the meter
-// rises off the floor, the waveform gets bars and the clock counts, and the
-// live waveform holds liveSpan of sound at one bar per frame.
+// rises off the floor, the waveform gets bars, the clock counts and the red
+// line shows under the header, and the live waveform holds liveSpan of
+// sound at one bar per frame.
 func TestRecordingFramesShowTheSound(t *testing.T) {
 	sink, _ := virtualSink(t)
 	lib, err := library.Open(context.Background(), t.TempDir())
@@ -51,18 +53,20 @@ func TestRecordingFramesShowTheSound(t *testing.T) {
 	waitUntil(t, "the frames to show the tone", func() bool {
 		var ok bool
 		onMainWait(func() {
-			ok = u.rec.meter.shown.RMS > -20 && u.rec.wave.nonZero > 0 && u.rec.clock.text != "0:00.0"
+			ok = u.rec.meter.shown.RMS > -20 && u.rec.wave.nonZero > 0 && u.rec.clock.text != "0:00.0" &&
+				u.rec.redLine.FillColor == theme.Color(theme.ColorNameError)
 		})
 		return ok
 	})
 	u.tapAndWait(u.rec.record)
-	// Stopped, the header is at rest: clock, meter and waveform alike (the
-	// take itself is shown in the details).
+	// Stopped, the header is at rest: clock, meter, waveform and the red
+	// line alike (the take itself is shown in the details).
 	var clockText string
 	var bars int
-	onMainWait(func() { clockText, bars = u.rec.clock.text, u.rec.wave.nonZero })
-	if clockText != "0:00.0" || bars != 0 {
-		t.Fatalf("after Stop the header shows %q with %d bars of the take", clockText, bars)
+	var line color.Color
+	onMainWait(func() { clockText, bars, line = u.rec.clock.text, u.rec.wave.nonZero, u.rec.redLine.FillColor })
+	if clockText != "0:00.0" || bars != 0 || line != color.Transparent {
+		t.Fatalf("after Stop the header shows %q with %d bars of the take, the red line %v", clockText, bars, line)
 	}
 }
 
