@@ -250,12 +250,8 @@ func (d *detailsPanel) loadOverview(r library.Recording) {
 
 // rename commits a new title for the recording id.
 func (d *detailsPanel) rename(id, old, title string) {
-	d.u.background(func(ctx context.Context) {
-		if err := d.u.be.Library.Rename(ctx, id, title); err != nil {
-			d.u.fail(fmt.Errorf("could not rename %q: %w", old, err))
-			return
-		}
-		d.u.list.loadNow(ctx, "")
+	d.u.list.rename(id, title, func(err error) {
+		d.u.fail(fmt.Errorf("could not rename %q: %w", old, err))
 	})
 }
 

@@ -66,6 +66,10 @@ type libraryPanel struct {
 	// neighbour takes the selection, as in a file manager).
 	instead []string
 	gen     int                 // query generation; older answers are dropped
+	// renaming holds the titles of renames still being written: an answer
+	// read before the write lands shows them, not the title they replace
+	// (the row and the title field would flash the old one).
+	renaming map[string]string
 	shown   library.ListOptions // the query items answer
 	timer   *time.Timer
 	// live is the recording in progress, shown at the top of the list
@@ -80,7 +84,7 @@ type libraryPanel struct {
 }
 
 func newLibraryPanel(u *UI) *libraryPanel {
-	p := &libraryPanel{u: u, index: map[string]int{}, progress: map[string]Progress{}, firstShown: make(chan struct{})}
+	p := &libraryPanel{u: u, index: map[string]int{}, renaming: map[string]string{}, progress: map[string]Progress{}, firstShown: make(chan struct{})}
 	p.search = newShortcutEntry(u)
 	p.search.SetPlaceHolder("Search titles and words (Ctrl+F)")
 	p.search.OnChanged = func(string) { p.reloadSoon() }
@@ -255,10 +259,17 @@ func (p *libraryPanel) neighbours(rs []library.Recording) []string {
 // loadNow runs the current query from a background job and selects id when
 // it is in the answer ("" keeps the selection). It is how a finished
 // action shows its result.
-func (p *libraryPanel) loadNow(ctx context.Context, id string) {
+func (p *libraryPanel) loadNow(ctx context.Context, id string) { p.loadAfter(ctx, id, nil) }
+
+// loadAfter is loadNow that first runs then on the Fyne goroutine, in the
+// step that makes every answer already in flight out of date.
+func (p *libraryPanel) loadAfter(ctx context.Context, id string, then func()) {
 	var q library.ListOptions
 	var order, gen int
 	onMainWait(func() {
+		if then != nil {
+			then()
+		}
 		q, order = p.query(), p.order.SelectedIndex()
 		p.gen++
 		gen = p.gen
@@ -267,6 +278,24 @@ func (p *libraryPanel) loadNow(ctx context.Context, id string) {
 		}
 	})
 	p.load(ctx, q, order, gen)
+}
+
+// rename stores a new title for the recording id in the background, the
+// row and the details showing it from now on, and then shows the
+// library's answer: the new title, or the old one with failed's notice.
+func (p *libraryPanel) rename(id, title string, failed func(error)) {
+	p.renaming[id] = title
+	p.u.background(func(ctx context.Context) {
+		err := p.u.be.Library.Rename(ctx, id, title)
+		if err != nil {
+			failed(err)
+		}
+		p.loadAfter(ctx, "", func() {
+			if p.renaming[id] == title { // not renamed again meanwhile
+				delete(p.renaming, id)
+			}
+		})
+	})
 }
 
 func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, gen int) {
@@ -300,7 +329,10 @@ func (p *libraryPanel) load(ctx context.Context, q library.ListOptions, order, g
 func (p *libraryPanel) apply(q library.ListOptions, rs []library.Recording, total int) {
 	newQuery := !reflect.DeepEqual(q, p.shown)
 	p.shown = q
-	for _, r := range rs {
+	for i, r := range rs {
+		if t, ok := p.renaming[r.ID]; ok {
+			rs[i].Title = t
+		}
 		if r.SyncState == library.Synced || r.SyncState == library.Failed || r.SyncState == library.PendingDelete {
 			delete(p.progress, r.ID) // that transfer is over
 		}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -163,5 +165,54 @@ func TestTitleReadyWhenTheTakeIsShownLate(t *testing.T) {
 	overtaken("Other") // the user picked another row before the take was shown
 	if read(); focused {
 		t.Fatalf("the title took the focus (selected %q) after another recording was shown first", selected)
+	}
+}
+
+// A reload that read the library before a rename was written shows the
+// new title, not the old one: the row and the title field never flash back
+// to it. The write is held back by a second SQLite connection holding the
+// write lock, as the CLI or another process can.
+func TestRenameInFlightKeepsTheNewTitle(t *testing.T) {
+	u, lib := newTestUI(t)
+	ctx := context.Background()
+	u.importTones(t, "Before")
+	u.selectTitle(t, "Before")
+	id := u.shown().ID
+
+	db, err := sql.Open("sqlite", filepath.Join(lib.Dir(), "earshot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	c := u.win.Canvas()
+	onMainWait(func() {
+		c.Focus(u.details.title)
+		u.details.title.SetText("After")
+		c.Focus(u.list.search) // commits: the write now waits for the lock
+	})
+	u.list.loadNow(ctx, "") // an answer read before the write lands
+	onMainWait(func() {})   // and applied
+	onMainCheck(t, func() {
+		if got := u.details.title.Text; got != "After" {
+			t.Errorf("while the rename is written the field shows %q", got)
+		}
+		if got := u.list.titles(); !slices.Equal(got, []string{"After"}) {
+			t.Errorf("while the rename is written the list shows %q", got)
+		}
+	})
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	u.settle()
+	if r, _ := lib.Get(ctx, id); r.Title != "After" || u.titleField() != "After" {
+		t.Fatalf("after the write: stored %q, field %q", r.Title, u.titleField())
 	}
 }
