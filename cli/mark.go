@@ -11,7 +11,7 @@ import (
 func init() {
 	Register(&Command{
 		Name: "mark", Args: "ID TIME [NAME]",
-		Summary: "bookmark a moment of a recording (TIME as 1:23, 1:02:03 or 83.5 seconds), optionally named",
+		Summary: "bookmark a moment of a recording (TIME as 1:23, 1:02:03, 83.5 or 83s), optionally named",
 		Long: "Prints the new bookmark's number. While `earshot record` runs, a key press " +
 			"bookmarks the moment too.",
 		Examples: `earshot mark 3f91c07a 1:23 The decision

@@ -34,7 +34,7 @@ earshot play 3f91c07a --from 1:23   # from 1 min 23 s (a time earshot search pri
 			fs.Float64Var(&f.Speed, "speed", 1, "playback speed, 0.5 to 3, pitch kept")
 			fs.BoolVar(&f.SkipSilence, "skip-silence", false, "leave out long pauses")
 			fs.BoolVar(&f.Enhance, "enhance", false, "suppress noise and even the loudness while playing")
-			fs.StringVar(&f.from, "from", "", "start at this time (1:23, 1:02:03, 83.5)")
+			fs.StringVar(&f.from, "from", "", "start at this time (1:23, 1:02:03, 83.5 or 83s)")
 		},
 		Run: func(ctx context.Context, e *Env, args []string) error { return play(ctx, e, args[0], f) },
 	})

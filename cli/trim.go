@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/audio"
 	"github.com/earshot/earshot/internal/human"
+	"github.com/earshot/earshot/library"
 	"github.com/earshot/earshot/sync"
 	flag "github.com/spf13/pflag"
 )
@@ -29,8 +30,8 @@ func init() {
 		MinArgs: 1, MaxArgs: 1,
 		Flags: func(fs *flag.FlagSet) {
 			f = trimFlags{}
-			fs.StringVar(&f.from, "from", "", "start of the part to keep (1:23, 1:02:03 or seconds; default: the start)")
-			fs.StringVar(&f.to, "to", "", "end of the part to keep (default: the end)")
+			fs.StringVar(&f.from, "from", "", "start of the part to keep (1:23, 1:02:03, 83.5 or 83s; default: the start)")
+			fs.StringVar(&f.to, "to", "", "end of the part to keep (as --from; default: the end)")
 		},
 		Run: func(ctx context.Context, e *Env, args []string) error { return trim(ctx, e, args[0], f) },
 	})
@@ -68,7 +69,7 @@ func trim(ctx context.Context, e *Env, idArg string, f trimFlags) error {
 	}
 	fmt.Fprintln(e.Stdout, nr.ID)
 	e.note("kept %s–%s of %q as %q (%s), %s long; the original is in the trash (`earshot restore %s` brings it back)",
-		human.Moment(from), human.Moment(to), r.Title, nr.Title, nr.ID, human.Moment(nr.Duration), r.ID)
+		human.Moment(from), human.Moment(to), r.Title, nr.Title, library.ShortID(nr.ID), human.Moment(nr.Duration), library.ShortID(r.ID))
 	return nil
 }
 

@@ -31,10 +31,20 @@ func Moment(d time.Duration) string {
 }
 
 // ParseMoment reads a moment as people type it: "83", "1:23", "1:02:03",
-// with an optional fraction of a second ("1:23.5"). Moment's output reads back.
+// with an optional fraction of a second ("1:23.5"), or as a length the way
+// `earshot record --duration` takes one ("90s", "1m30s", "2.5s", "1h2m").
+// Moment's output reads back.
 func ParseMoment(s string) (time.Duration, error) {
-	parts := strings.Split(strings.TrimSpace(s), ":")
-	bad := fmt.Errorf("%q is not a time; write it as 1:23 (minutes:seconds) or 1:02:03", s)
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("%q is not a time; write it as 1:23 (minutes:seconds), 1:02:03 or 83s", s)
+	if strings.ContainsAny(s, "hms") && !strings.Contains(s, ":") {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 || strings.HasPrefix(s, "+") {
+			return 0, bad
+		}
+		return d, nil
+	}
+	parts := strings.Split(s, ":")
 	if len(parts) > 3 || parts[0] == "" {
 		return 0, bad
 	}
