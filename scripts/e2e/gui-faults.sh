@@ -29,6 +29,9 @@ fail() { echo "gui-faults e2e: FAIL: $*" >&2; [ -f "$T/faults-app.log" ] && sed 
 shot() { /usr/bin/import -window root "$T/shot.png" && /usr/bin/convert "$T/shot.png" -crop "$(xdotool getwindowgeometry "$win" | awk '/Geometry/{print $2}')+0+0" +repage "$art/$1.png"; }
 list() { "$bin" --data-dir "$data" list --json 2>/dev/null || echo '[]'; }
 count() { list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+# counted N: the library holds N recordings. For wait_until, which runs its
+# command again and again: `test "$(count)" = N` there would count once.
+counted() { [ "$(count)" = "$1" ]; }
 field() { list | python3 -c "import json,sys; rs=json.load(sys.stdin); print(rs[$1]['$2'] if len(rs)>$1 else '')"; }
 # k KEYS... presses keys in the window. The X focus is set first: without
 # a window manager nobody else does, and xdotool asks for it with modifiers.
@@ -92,7 +95,7 @@ sleep 1
 shot recording-from-search
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R with focus in the search field did not stop the recording"
-wait_until 10 test "$(count)" = 1 || fail "no recording after Ctrl+R twice from the search field"
+wait_until 10 counted 1 || fail "no recording after Ctrl+R twice from the search field"
 
 # 1. It came from the chosen input: 300 Hz, not the default's 1 kHz.
 file=$(ls "$data"/recordings/*.wav | head -1)
@@ -112,7 +115,7 @@ wait_until 10 recording || fail "Ctrl+R did not start the second recording"
 sleep 1.5
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R did not stop the second recording"
-wait_until 10 test "$(count)" = 2 || fail "the second recording was not saved"
+wait_until 10 counted 2 || fail "the second recording was not saved"
 sleep 1 # the window selects it and focuses its title
 typekeys "Typed over the default title"
 shot title-typed
@@ -127,7 +130,7 @@ wait_until 10 recording || fail "Ctrl+R did not start the third recording"
 sleep 1
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R did not stop the third recording"
-wait_until 10 test "$(count)" = 3 || fail "want three recordings, have $(count)"
+wait_until 10 counted 3 || fail "want three recordings, have $(count)"
 sleep 0.5
 # Focus in the title field (it has it after Stop): Ctrl+R works from there too.
 k ctrl+r
@@ -135,7 +138,7 @@ wait_until 10 recording || fail "Ctrl+R with focus in the title field did not st
 sleep 1
 k ctrl+r
 wait_until 10 not_recording || fail "Ctrl+R with focus in the title field did not stop the recording"
-wait_until 10 test "$(count)" = 4 || fail "want four recordings, have $(count)"
+wait_until 10 counted 4 || fail "want four recordings, have $(count)"
 
 # 3. Click the second row (the list has focus), press Delete twice: one
 # dialog. Escape closes it; Delete, Enter moves the recording to the trash.
@@ -154,7 +157,7 @@ shot after-escape
 k Delete
 sleep 0.4
 k Return
-wait_until 10 test "$(count)" = 3 || fail "Delete then Enter did not move the recording to the trash"
+wait_until 10 counted 3 || fail "Delete then Enter did not move the recording to the trash"
 sleep 0.5
 shot after-delete-undo-offer
 "$bin" --data-dir "$data" trash --json 2>/dev/null | grep -q '"id"' || fail "the trash is empty after Delete, Enter"

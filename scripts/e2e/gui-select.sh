@@ -20,6 +20,9 @@ export XDG_CONFIG_HOME=$T/select-config XDG_CACHE_HOME=$T/cache EARSHOT_AUDIO_BA
 fail() { echo "gui-select e2e: FAIL: $*" >&2; [ -f "$T/select-app.log" ] && sed 's/^/  app: /' "$T/select-app.log" >&2; exit 1; }
 shot() { /usr/bin/import -window root "$T/shot.png" && /usr/bin/convert "$T/shot.png" -crop "$(xdotool getwindowgeometry "$win" | awk '/Geometry/{print $2}')+0+0" +repage "$art/$1.png"; }
 count() { "$bin" --data-dir "$data" list --json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+# counted N: the library holds N recordings. For wait_until, which runs its
+# command again and again: `test "$(count)" = N` there would count once.
+counted() { [ "$(count)" = "$1" ]; }
 trashed() { "$bin" --data-dir "$data" trash --json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(sorted(r["title"] for r in json.load(sys.stdin))))'; }
 k() { xdotool windowfocus "$win" 2>/dev/null || true; xdotool key --window "$win" "$@"; }
 # click ROW [MODIFIER]: a click on the list's ROWth row (1 at the top),
@@ -71,7 +74,7 @@ k Delete           # a second Delete stacks no second dialog
 sleep 0.5
 shot delete-dialog
 k Return
-wait_until 10 test "$(count)" = 2 || fail "Delete, Enter on three picked left $(count) of 5 recordings"
+wait_until 10 counted 2 || fail "Delete, Enter on three picked left $(count) of 5 recordings"
 [ "$(trashed)" = "Alpha Charlie Echo" ] || fail "the trash holds '$(trashed)', want Alpha Charlie Echo"
 sleep 0.5
 shot after-delete-undo-offer
