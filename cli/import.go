@@ -45,6 +45,10 @@ func importFiles(ctx context.Context, e *Env, paths []string, asJSON bool) error
 		if ctx.Err() != nil {
 			return ctx.Err() // Ctrl-C: the files after this one were not tried
 		}
+		var damaged *library.DamagedImport
+		if errors.As(err, &damaged) {
+			err = nil
+		}
 		if err != nil {
 			failed = append(failed, err)
 			if len(paths) > 1 {
@@ -57,6 +61,9 @@ func importFiles(ctx context.Context, e *Env, paths []string, asJSON bool) error
 			fmt.Fprintln(e.Stdout, r.ID)
 		}
 		e.Infof("imported %q (%s): %s, %s, %s", r.Title, r.ID, formatDuration(r.Duration), r.Format, formatSize(r.Size))
+		if damaged != nil {
+			fmt.Fprintf(e.Stderr, "earshot import: %s\n", damaged)
+		}
 	}
 	if asJSON {
 		if err := e.PrintJSON(imported); err != nil {

@@ -52,3 +52,30 @@ func TestImportSeveral(t *testing.T) {
 		t.Fatalf("import --json with a bad file: exit %d, %q (%v)", r.code, r.stdout, err)
 	}
 }
+
+// A FLAC file that breaks off is imported up to where it breaks: exit 0,
+// its id, and one line saying how much was kept of how much.
+func TestImportTruncatedFLAC(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("../library/testdata/tone.flac") // 1.5 s
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.flac")
+	if err := os.WriteFile(cut, b[:len(b)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := earshot(t, dir, nil, "import", cut)
+	if r.code != 0 || len(strings.Fields(r.stdout)) != 1 {
+		t.Fatalf("exit %d, stdout %q: %s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "earshot import: cut.flac breaks off after 0:0") ||
+		!strings.Contains(r.stderr, "(its header says 0:02): the 0:0") {
+		t.Fatalf("stderr %q: want the line saying what was kept", r.stderr)
+	}
+	ls, _ := listJSON(t, dir)
+	if len(ls) != 1 || ls[0].DurationMS <= 0 || ls[0].DurationMS >= 1500 {
+		t.Fatalf("library: %+v, want one recording shorter than 1.5 s", ls)
+	}
+	mustEarshot(t, dir, "export", ls[0].ID, filepath.Join(t.TempDir(), "cut.wav"))
+}

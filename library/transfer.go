@@ -4,19 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/audio"
+	"github.com/earshot/earshot/internal/human"
 )
 
 // Import adds an audio file to the library, titled after its name. WAV, FLAC
 // and Ogg Opus files that probe as valid are stored as they are; MP3 (and any
 // other format audio.Convert reads) is re-encoded to Ogg Opus. A corrupt or
-// unsupported file gives a one-line error and adds nothing. progress may be
-// nil.
+// unsupported file gives a one-line error and adds nothing. A FLAC file
+// that breaks off (a recorder that crashed, a copy cut short) is imported
+// up to where it breaks, as a crashed take is recovered; the error is then
+// a *DamagedImport beside the recording made. progress may be nil.
 func (l *Library) Import(ctx context.Context, src string, progress Progress) (Recording, error) {
 	base := filepath.Base(src)
 	st, err := os.Stat(src)
@@ -36,23 +41,39 @@ func (l *Library) Import(ctx context.Context, src string, progress Progress) (Re
 		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	title := api.CleanTitle(strings.TrimSuffix(base, filepath.Ext(base)))
-	r, err := l.importAs(ctx, id, title, src, format, progress)
+	r, claimed, err := l.importAs(ctx, id, title, src, format, progress)
 	if err != nil {
 		l.cleanupIncoming(id, lockFile)
 		return Recording{}, &ImportError{File: base, Err: err}
 	}
 	l.cleanupIncoming(id, lockFile)
+	if claimed > r.Duration {
+		return r, &DamagedImport{File: base, Kept: r.Duration, Claimed: claimed}
+	}
 	return r, nil
 }
 
-func (l *Library) importAs(ctx context.Context, id, title, src string, format audio.Format, progress Progress) (Recording, error) {
+// DamagedImport says that an import kept only the part of File before it breaks
+// off: Kept of the Claimed its header gave. The recording was made.
+type DamagedImport struct {
+	File          string
+	Kept, Claimed time.Duration
+}
+
+func (e *DamagedImport) Error() string {
+	return fmt.Sprintf("%s breaks off after %s (its header says %s): the %s before that was imported, the rest is damaged",
+		e.File, human.Length(e.Kept), human.Length(e.Claimed), human.Length(e.Kept))
+}
+
+// importAs stores src as recording id. claimed is the length src's header
+// gives when only a shorter part of it could be kept, else 0.
+func (l *Library) importAs(ctx context.Context, id, title, src string, format audio.Format, progress Progress) (r Recording, claimed time.Duration, err error) {
 	stored := format
 	var info audio.Info
-	var err error
 	switch format {
 	case audio.WAV, audio.FLAC, audio.Opus:
 		if info, err = audio.Probe(src); err != nil {
-			return Recording{}, err
+			return Recording{}, 0, err
 		}
 		err = copyFile(ctx, src, l.partPath(id, format), 0o600, progress)
 	default:
@@ -60,20 +81,72 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		info, err = audio.Convert(ctx, src, l.partPath(id, stored), stored, progress)
 	}
 	part := l.partPath(id, stored)
+	if err == nil && format == audio.FLAC {
+		info, claimed, err = keepWhatDecodes(ctx, part, info)
+	}
 	if err != nil {
 		os.Remove(part)
-		return Recording{}, err
+		return Recording{}, 0, err
 	}
 	info.Format = stored
 	sc := sidecar{ID: id, Title: title, Format: stored, CreatedAt: l.now().UTC()}
-	r, err := l.adopt(ctx, sc, part, info, false)
+	r, err = l.adopt(ctx, sc, part, info, false)
 	if err != nil {
 		os.Remove(part)
-		return Recording{}, err
+		return Recording{}, 0, err
 	}
 	// Best effort, like at commit: Unanalyzed finds it if this fails.
 	_ = l.analyzeFile(ctx, r.ID, r.SHA256, l.audioPath(r.ID, r.Format))
-	return r, nil
+	return r, claimed, nil
+}
+
+// keepWhatDecodes checks that the FLAC file at path decodes to the end its
+// header gives, and if it breaks off before, cuts it after its last whole
+// frame (audio.Repair, as for a crashed take) and returns the new info with
+// the length the header claimed. Only FLAC is checked: its header's length
+// is written by the encoder, not measured (a WAV's comes from the file's
+// size, an Ogg Opus's from its last page), and decoding it is quick.
+func keepWhatDecodes(ctx context.Context, path string, info audio.Info) (audio.Info, time.Duration, error) {
+	frames, err := decodedFrames(ctx, path)
+	if err == nil && frames == info.Frames {
+		return info, 0, nil
+	}
+	if err != nil && !errors.Is(err, audio.ErrCorrupt) {
+		return audio.Info{}, 0, err
+	}
+	kept, rerr := audio.Repair(path, audio.FLAC)
+	if rerr != nil {
+		return audio.Info{}, 0, rerr
+	}
+	if kept.Frames == 0 {
+		return audio.Info{}, 0, fmt.Errorf("%w: not one whole FLAC frame in it", audio.ErrCorrupt)
+	}
+	return kept, info.Duration, nil
+}
+
+// decodedFrames decodes the file at path to its end and counts its frames.
+func decodedFrames(ctx context.Context, path string) (int64, error) {
+	d, err := audio.OpenDecoder(path)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	ch := max(1, d.Info().Channels)
+	buf := make([]int16, 16384*ch)
+	var frames int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		n, err := d.Read(buf)
+		frames += int64(n / ch)
+		if errors.Is(err, io.EOF) {
+			return frames, nil
+		}
+		if err != nil {
+			return frames, err
+		}
+	}
 }
 
 // Export writes a recording's audio to dst: a copy in its own format when

@@ -139,3 +139,66 @@ func TestExport(t *testing.T) {
 		t.Fatalf("output folder holds %d files, want 3", len(es))
 	}
 }
+
+// A FLAC file that breaks off (a crashed recorder, a copy cut short) is
+// imported up to its last whole frame, with its true length, and says so;
+// one with no whole frame is refused and adds nothing. An intact file is
+// stored as it is (TestImportStoresSupportedFormatsAsIs).
+func TestImportKeepsWhatATruncatedFLACHolds(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	whole := filepath.Join(t.TempDir(), "whole.flac")
+	if _, err := writeTone(whole, audio.FLAC, 4); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := filepath.Join(t.TempDir(), "half.flac")
+	if err := os.WriteFile(half, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := l.Import(ctx, half, nil)
+	var damaged *DamagedImport
+	if !errors.As(err, &damaged) {
+		t.Fatalf("import of a FLAC cut in half: %v, want a *DamagedImport", err)
+	}
+	if r.ID == "" || r.Duration < time.Second || r.Duration > 3*time.Second ||
+		damaged.Kept != r.Duration || damaged.Claimed != 4*time.Second {
+		t.Fatalf("kept %v of %v, recording %+v; want about 2 s of 4 s, the recording's length", damaged.Kept, damaged.Claimed, r)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "half.flac breaks off after 0:0") || strings.ContainsRune(msg, '\n') {
+		t.Fatalf("message %q", msg)
+	}
+	if info, err := audio.Probe(l.AudioPath(r)); err != nil || info.Duration != r.Duration {
+		t.Fatalf("the stored file probes as %v (%v), the recording says %v", info.Duration, err, r.Duration)
+	}
+	out := filepath.Join(t.TempDir(), "out.wav")
+	if _, err := l.Export(ctx, r.ID, out, nil); err != nil {
+		t.Fatalf("export of the kept part: %v", err)
+	}
+	if info, err := audio.Probe(out); err != nil || info.Duration != r.Duration {
+		t.Fatalf("exported %v (%v), want %v", info.Duration, err, r.Duration)
+	}
+
+	// Cut inside the first frame: nothing to keep.
+	first := bytes.Index(b[4:], []byte{0xff, 0xf8}) + 4
+	if first < 4 {
+		t.Fatal("no frame found in the FLAC file")
+	}
+	stub := filepath.Join(t.TempDir(), "stub.flac")
+	if err := os.WriteFile(stub, b[:first+8], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Import(ctx, stub, nil); !errors.Is(err, audio.ErrCorrupt) || errors.As(err, &damaged) {
+		t.Fatalf("import of a FLAC with no whole frame: %v, want a damaged-file refusal", err)
+	}
+	if n, _ := l.Count(ctx, ListOptions{Trash: WithTrashed}); n != 1 {
+		t.Fatalf("%d recordings, want the kept part alone", n)
+	}
+	if left := incomingEntries(t, l); len(left) != 0 {
+		t.Fatalf("incoming still holds %v", left)
+	}
+}

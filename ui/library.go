@@ -65,13 +65,13 @@ type libraryPanel struct {
 	// selected one has left the list by the next answer (deleted: its
 	// neighbour takes the selection, as in a file manager).
 	instead []string
-	gen     int                 // query generation; older answers are dropped
+	gen     int // query generation; older answers are dropped
 	// renaming holds the titles of renames still being written: an answer
 	// read before the write lands shows them, not the title they replace
 	// (the row and the title field would flash the old one).
 	renaming map[string]string
-	shown   library.ListOptions // the query items answer
-	timer   *time.Timer
+	shown    library.ListOptions // the query items answer
+	timer    *time.Timer
 	// live is the recording in progress, shown at the top of the list
 	// (not selectable) until it is committed; nil when none.
 	live      *library.Pending
@@ -535,6 +535,11 @@ func (p *libraryPanel) importFiles(uris []fyne.URI) {
 		path := uri.Path()
 		p.u.background(func(ctx context.Context) {
 			r, err := p.u.be.Library.Import(ctx, path, nil)
+			var damaged *library.DamagedImport
+			if errors.As(err, &damaged) {
+				onMain(func() { p.u.notices.show(sentence(damaged.Error())+".", true) })
+				err = nil
+			}
 			if err != nil {
 				p.u.fail(importFailed(uri.Name(), err))
 				return
