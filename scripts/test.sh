@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test run: vet, lint, build, then every package's tests with the
+# The whole test run: gofmt, vet, lint, build, then every package's tests with the
 # real services they need started here (virtual microphone, keyring, S3
 # gateway, dynalite, Xvfb). The race detector runs on the packages with
 # goroutines. Fails on the first failing step.
@@ -11,6 +11,10 @@ source scripts/testenv.sh
 testenv_init
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(find . -name '*.go' -not -path './bin/*' -not -path './.git/*' -exec gofmt -l {} +)
+[ -z "$unformatted" ] || { echo "not gofmt-formatted (run gofmt -w on them):" $unformatted >&2; exit 1; }
 
 step "go vet"
 go vet ./...
