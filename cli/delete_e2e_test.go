@@ -93,13 +93,18 @@ func TestCloudDeleteKeepsDeviceCopies(t *testing.T) {
 		t.Fatalf("rm --cloud says %q", r.stderr)
 	}
 	for _, d := range []string{a, b} {
-		mustIn(t, d, "", "sync")
+		r := mustIn(t, d, "", "sync")
+		if d == b && !strings.Contains(r.stderr, "sync: 1 removed in the cloud (kept on this device)") {
+			t.Fatalf("B's sync after the cloud delete says %q", r.stderr)
+		}
 		mustIn(t, d, "", "sync") // and again: not uploaded by itself
 		if s := state(t, d, id); s != "local_only" || inTrash(t, d, id) {
 			t.Fatalf("a device with the audio after the cloud delete: state %q, in the trash %v", s, inTrash(t, d, id))
 		}
 	}
-	mustIn(t, c, "", "sync")
+	if r := mustIn(t, c, "", "sync"); !strings.Contains(r.stderr, "sync: 1 removed in the cloud") || strings.Contains(r.stderr, "(") {
+		t.Fatalf("C's sync after the cloud delete says %q (it had no copy)", r.stderr)
+	}
 	if s := state(t, c, id); s != "" {
 		t.Fatalf("the device without the audio still lists it: %q", s)
 	}
@@ -126,7 +131,9 @@ func TestCloudDeleteKeepsDeviceCopies(t *testing.T) {
 	if !strings.Contains(r.stderr, "your devices that kept a copy") || !inTrash(t, b, id) {
 		t.Fatalf("rm --everywhere of a kept copy says %q; in B's trash %v", r.stderr, inTrash(t, b, id))
 	}
-	mustIn(t, a, "", "sync")
+	if r := mustIn(t, a, "", "sync"); !strings.Contains(r.stderr, "1 removed in the cloud (moved to the trash here)") {
+		t.Fatalf("A's sync after B deleted its kept copy everywhere says %q", r.stderr)
+	}
 	if !inTrash(t, a, id) {
 		t.Fatalf("A's kept copy after B deleted it everywhere: %q, not in the trash", state(t, a, id))
 	}

@@ -138,7 +138,7 @@ func summaryLine(s sync.Summary, err error) string {
 	add(s.Renamed, "updated in the cloud")
 	add(s.RemoteNew, "new in the cloud")
 	add(s.Remote-s.RemoteNew-s.RemoteRemoved, "changed in the cloud")
-	add(s.RemoteRemoved, "removed in the cloud")
+	add(s.RemoteRemoved, "removed in the cloud"+whatStaysHere(s))
 	addN := func(n int, one, many string) {
 		if n > 0 {
 			parts = append(parts, plural(n, one, many))
@@ -168,6 +168,28 @@ func summaryLine(s sync.Summary, err error) string {
 		line += "; " + plural(n, "recording waits", "recordings wait") + " for you (said above)"
 	}
 	return line
+}
+
+// whatStaysHere says, after "N removed in the cloud", what became of the
+// copies this device had: " (kept on this device)", " (1 kept on this
+// device, 1 moved to the trash here)"; "" when it had none.
+func whatStaysHere(s sync.Summary) string {
+	var parts []string
+	say := func(n int, what string) {
+		switch {
+		case n == 0:
+		case n == s.RemoteRemoved:
+			parts = append(parts, what)
+		default:
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	say(s.RemoteKept, "kept on this device")
+	say(s.RemoteTrashed, "moved to the trash here")
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // watch runs the engine until interrupted, printing what it does and each
@@ -205,20 +227,22 @@ func (e *Env) watch(ctx context.Context, ce *cloudEnv, stats time.Duration) erro
 
 // jsonSync is `earshot sync --json`: what the pass did.
 type jsonSync struct {
-	OK         bool           `json:"ok"` // false: the pass stopped early (error says why)
-	Error      string         `json:"error,omitempty"`
-	Uploaded   int            `json:"uploaded"`
-	Downloaded int            `json:"downloaded"`
-	Deleted    int            `json:"deleted"`
-	Renamed    int            `json:"renamed"`
-	Remote     int            `json:"changed_in_cloud"` // every change from another device, of which:
-	RemoteNew  int            `json:"new_in_cloud"`     // recordings new to this device
-	Removed    int            `json:"removed_in_cloud"` // recordings deleted on another device
-	Conflicts  int            `json:"conflicts"`
-	BytesUp    int64          `json:"bytes_up"`
-	BytesDown  int64          `json:"bytes_down"`
-	Waiting    int            `json:"waiting"`
-	Failed     []jsonSyncFail `json:"failed"`
+	OK          bool           `json:"ok"` // false: the pass stopped early (error says why)
+	Error       string         `json:"error,omitempty"`
+	Uploaded    int            `json:"uploaded"`
+	Downloaded  int            `json:"downloaded"`
+	Deleted     int            `json:"deleted"`
+	Renamed     int            `json:"renamed"`
+	Remote      int            `json:"changed_in_cloud"` // every change from another device, of which:
+	RemoteNew   int            `json:"new_in_cloud"`     // recordings new to this device
+	Removed     int            `json:"removed_in_cloud"` // recordings deleted on another device, of which:
+	KeptHere    int            `json:"kept_here"`        // removed from the cloud only: the copy here stays
+	TrashedHere int            `json:"trashed_here"`     // deleted everywhere: the copy here is in the trash
+	Conflicts   int            `json:"conflicts"`
+	BytesUp     int64          `json:"bytes_up"`
+	BytesDown   int64          `json:"bytes_down"`
+	Waiting     int            `json:"waiting"`
+	Failed      []jsonSyncFail `json:"failed"`
 	// WaitsForYou: not tried until the user acts (too large, quota full).
 	WaitsForYou []jsonSyncFail `json:"waits_for_you"`
 }
@@ -232,7 +256,7 @@ type jsonSyncFail struct {
 
 func summaryJSON(s sync.Summary, err error) jsonSync {
 	j := jsonSync{OK: err == nil, Uploaded: s.Uploaded, Downloaded: s.Downloaded, Deleted: s.Deleted, Renamed: s.Renamed,
-		Remote: s.Remote, RemoteNew: s.RemoteNew, Removed: s.RemoteRemoved, Conflicts: s.Conflicts, BytesUp: s.BytesUp, BytesDown: s.BytesDown, Waiting: s.Waiting,
+		Remote: s.Remote, RemoteNew: s.RemoteNew, Removed: s.RemoteRemoved, KeptHere: s.RemoteKept, TrashedHere: s.RemoteTrashed, Conflicts: s.Conflicts, BytesUp: s.BytesUp, BytesDown: s.BytesDown, Waiting: s.Waiting,
 		Failed: []jsonSyncFail{}}
 	if err != nil {
 		j.Error = oneLine(explain(err))

@@ -68,7 +68,7 @@ func TestRestoreAfterRemoteDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.sync(t)
-	if sum := b.sync(t); sum.Remote != 1 || sum.RemoteRemoved != 1 || sum.RemoteNew != 0 {
+	if sum := b.sync(t); sum.Remote != 1 || sum.RemoteRemoved != 1 || sum.RemoteTrashed != 1 || sum.RemoteKept != 0 || sum.RemoteNew != 0 {
 		t.Fatalf("B's summary of the remote delete: %+v", sum)
 	}
 	if it := b.item(t, r.ID); !it.Trashed() {
@@ -168,9 +168,12 @@ func TestEverywhereAfterCloudDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []*device{a, b, c} {
-		d.sync(t)
+		sum := d.sync(t)
 		if it := d.item(t, r.ID); !it.HasAudio || it.Trashed() || !it.KeepLocal || it.SyncState != library.LocalOnly {
 			t.Fatalf("%s after the removal from the cloud: %+v", d.name, it)
+		}
+		if d != a && (sum.RemoteRemoved != 1 || sum.RemoteKept != 1 || sum.RemoteTrashed != 0) {
+			t.Fatalf("%s's summary of the removal from the cloud: %+v, want 1 removed, kept here", d.name, sum)
 		}
 	}
 	if err := b.eng.Delete(ctx, r.ID, Everywhere); err != nil {

@@ -19,8 +19,12 @@ type Summary struct {
 	// Remote counts changes made on other devices and applied here; of
 	// them, RemoteNew the recordings this device had not heard of and
 	// RemoteRemoved those deleted there (the rest were renamed, tagged,
-	// trimmed, …).
+	// trimmed, …). Of the removed, RemoteKept had a copy here that stays
+	// (removed from the cloud only) and RemoteTrashed had one that went to
+	// the trash here (deleted everywhere); the others were listed here
+	// from the cloud only and are gone.
 	Remote, RemoteNew, RemoteRemoved int
+	RemoteKept, RemoteTrashed        int
 	// TranscriptsUp and TranscriptsDown count transcripts sent and fetched;
 	// TranscriptConflicts those where a segment corrected here had been
 	// corrected on another device first (the server's correction stands).

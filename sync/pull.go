@@ -82,7 +82,7 @@ func (e *Engine) applyPage(ctx context.Context, page api.ListResponse, seen map[
 		conflicts[id] = len(ch.History) > 0
 		if changed {
 			events[id] = Event{Kind: ItemDone, Op: OpRemote, ID: id, Title: byID[id].Title}
-			kinds[id] = kindOfRemote(cur, byID[id])
+			kinds[id] = kindOfRemote(cur, byID[id], ch)
 		}
 		return ch, nil
 	}, settings)
@@ -122,9 +122,10 @@ func (e *Engine) forgetUnlisted(ctx context.Context, seen map[string]bool, sum *
 	}
 	now := time.Now()
 	return e.x.Update(ctx, gone, func(id string, cur *library.SyncItem) (library.SyncChange, error) {
-		ch, changed := reconcile(cur, api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeCloud}, now)
+		r := api.Recording{ID: id, Deleted: true, DeleteScope: api.ScopeCloud}
+		ch, changed := reconcile(cur, r, now)
 		if changed {
-			sum.count(remoteRemoved)
+			sum.count(kindOfRemote(cur, r, ch))
 		}
 		return ch, nil
 	}, nil)
@@ -136,13 +137,19 @@ type remoteKind int
 const (
 	remoteChanged remoteKind = iota // renamed, tagged, trimmed, …
 	remoteNew                       // a recording this device had not heard of
-	remoteRemoved                   // deleted there
+	remoteRemoved                   // deleted there; this device had no copy
+	remoteKept                      // removed from the cloud; the copy here stays
+	remoteTrashed                   // deleted everywhere; the copy here is in the trash
 )
 
 // kindOfRemote says what the server's record r is to this device (cur nil
-// when it does not know the id).
-func kindOfRemote(cur *library.SyncItem, r api.Recording) remoteKind {
+// when it does not know the id), given ch, what reconcile made of it.
+func kindOfRemote(cur *library.SyncItem, r api.Recording, ch library.SyncChange) remoteKind {
 	switch {
+	case r.Deleted && ch.Item != nil && ch.Item.Trashed():
+		return remoteTrashed
+	case r.Deleted && ch.Item != nil:
+		return remoteKept
 	case r.Deleted:
 		return remoteRemoved
 	case cur == nil:
@@ -157,6 +164,12 @@ func (s *Summary) count(k remoteKind) {
 	switch k {
 	case remoteNew:
 		s.RemoteNew++
+	case remoteKept:
+		s.RemoteRemoved++
+		s.RemoteKept++
+	case remoteTrashed:
+		s.RemoteRemoved++
+		s.RemoteTrashed++
 	case remoteRemoved:
 		s.RemoteRemoved++
 	}
