@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"time"
 )
 
 // wavHeaderSize is the size of the canonical header Earshot writes: RIFF,
@@ -269,4 +270,30 @@ func planWAV(f *os.File, size int64) (repairPlan, error) {
 func (h wavHeader) info(f Format) Info {
 	n := h.frames()
 	return Info{Format: f, SampleRate: h.rate, Channels: h.channels, Frames: n, Duration: framesDuration(n, h.rate)}
+}
+
+// WAVClaim is the length the data chunk of the WAV file at path declares
+// when that is more than the file holds (a copy cut short, a recorder that
+// crashed), else 0: also when it declares no size (0 or 0xFFFFFFFF, as
+// streaming writers do). Probe and OpenDecoder read such a file up to its
+// end either way.
+func WAVClaim(path string) (time.Duration, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	h, err := parseWAVHeader(f, st.Size())
+	if err != nil {
+		return 0, err
+	}
+	n := h.declaredLen
+	if n == 0 || n == math.MaxUint32 || n <= h.dataLen+int64(h.blockAlign) {
+		return 0, nil
+	}
+	return framesDuration(n/int64(h.blockAlign), h.rate), nil
 }

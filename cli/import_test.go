@@ -69,7 +69,7 @@ func TestImportTruncatedFLAC(t *testing.T) {
 	if r.code != 0 || len(strings.Fields(r.stdout)) != 1 {
 		t.Fatalf("exit %d, stdout %q: %s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "earshot import: cut.flac breaks off after 0:0") ||
+	if !strings.Contains(r.stderr, "earshot import: cut.flac ends early or is damaged after 0:0") ||
 		!strings.Contains(r.stderr, "(its header says 0:02): the 0:0") {
 		t.Fatalf("stderr %q: want the line saying what was kept", r.stderr)
 	}

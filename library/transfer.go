@@ -18,10 +18,11 @@ import (
 // Import adds an audio file to the library, titled after its name. WAV, FLAC
 // and Ogg Opus files that probe as valid are stored as they are; MP3 (and any
 // other format audio.Convert reads) is re-encoded to Ogg Opus. A corrupt or
-// unsupported file gives a one-line error and adds nothing. A FLAC file
-// that breaks off (a recorder that crashed, a copy cut short) is imported
-// up to where it breaks, as a crashed take is recovered; the error is then
-// a *DamagedImport beside the recording made. progress may be nil.
+// unsupported file gives a one-line error and adds nothing. A FLAC or WAV
+// file that breaks off (a recorder that crashed, a copy cut short) is
+// imported up to where it breaks, as a crashed take is recovered; the
+// error is then a *DamagedImport beside the recording made. progress may
+// be nil.
 func (l *Library) Import(ctx context.Context, src string, progress Progress) (Recording, error) {
 	base := filepath.Base(src)
 	st, err := os.Stat(src)
@@ -61,7 +62,7 @@ type DamagedImport struct {
 }
 
 func (e *DamagedImport) Error() string {
-	return fmt.Sprintf("%s breaks off after %s (its header says %s): the %s before that was imported, the rest is damaged",
+	return fmt.Sprintf("%s ends early or is damaged after %s (its header says %s): the %s before that was imported",
 		e.File, human.Length(e.Kept), human.Length(e.Claimed), human.Length(e.Kept))
 }
 
@@ -81,8 +82,12 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		info, err = audio.Convert(ctx, src, l.partPath(id, stored), stored, progress)
 	}
 	part := l.partPath(id, stored)
-	if err == nil && format == audio.FLAC {
+	switch {
+	case err != nil:
+	case format == audio.FLAC:
 		info, claimed, err = keepWhatDecodes(ctx, part, info)
+	case format == audio.WAV:
+		claimed, err = mendCutWAV(part)
 	}
 	if err != nil {
 		os.Remove(part)
@@ -122,6 +127,22 @@ func keepWhatDecodes(ctx context.Context, path string, info audio.Info) (audio.I
 		return audio.Info{}, 0, fmt.Errorf("%w: not one whole FLAC frame in it", audio.ErrCorrupt)
 	}
 	return kept, info.Duration, nil
+}
+
+// mendCutWAV returns the length the WAV file at path claims when it holds
+// less (it was cut short), after making its chunk sizes say what it holds
+// (audio.Repair), so that a copy exported or synced from it reads the same
+// length everywhere. Its length as Probe gives it is already what it
+// holds. Repair handles 16-bit PCM only; another WAV keeps its header.
+func mendCutWAV(path string) (time.Duration, error) {
+	claimed, err := audio.WAVClaim(path)
+	if err != nil || claimed == 0 {
+		return 0, err
+	}
+	if _, err := audio.Repair(path, audio.WAV); err != nil && !errors.Is(err, audio.ErrUnsupported) {
+		return 0, err
+	}
+	return claimed, nil
 }
 
 // decodedFrames decodes the file at path to its end and counts its frames.

@@ -169,7 +169,7 @@ func TestImportKeepsWhatATruncatedFLACHolds(t *testing.T) {
 		damaged.Kept != r.Duration || damaged.Claimed != 4*time.Second {
 		t.Fatalf("kept %v of %v, recording %+v; want about 2 s of 4 s, the recording's length", damaged.Kept, damaged.Claimed, r)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "half.flac breaks off after 0:0") || strings.ContainsRune(msg, '\n') {
+	if msg := err.Error(); !strings.Contains(msg, "half.flac ends early or is damaged after 0:0") || strings.ContainsRune(msg, '\n') {
 		t.Fatalf("message %q", msg)
 	}
 	if info, err := audio.Probe(l.AudioPath(r)); err != nil || info.Duration != r.Duration {
@@ -200,5 +200,58 @@ func TestImportKeepsWhatATruncatedFLACHolds(t *testing.T) {
 	}
 	if left := incomingEntries(t, l); len(left) != 0 {
 		t.Fatalf("incoming still holds %v", left)
+	}
+}
+
+// A WAV file cut short is imported with the length it holds, says how much
+// its header claimed, and is stored with chunk sizes that say what it
+// holds, so an exported copy reads the same length everywhere.
+func TestImportCutWAVIsMadeWhole(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t, t.TempDir())
+	whole := filepath.Join(t.TempDir(), "whole.wav")
+	if _, err := writeTone(whole, audio.WAV, 4); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.wav")
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.Import(ctx, cut, nil)
+	var damaged *DamagedImport
+	if !errors.As(err, &damaged) || damaged.Claimed != 4*time.Second || damaged.Kept != r.Duration {
+		t.Fatalf("import of a WAV cut in half: %v (%+v), want a *DamagedImport of 4 s", err, damaged)
+	}
+	if r.Duration < 1900*time.Millisecond || r.Duration > 2100*time.Millisecond {
+		t.Fatalf("imported %v, want the 2 s it holds", r.Duration)
+	}
+	if claim, err := audio.WAVClaim(l.AudioPath(r)); err != nil || claim != 0 {
+		t.Fatalf("the stored file still claims %v (%v)", claim, err)
+	}
+	out := filepath.Join(t.TempDir(), "out.wav")
+	if _, err := l.Export(ctx, r.ID, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The RIFF and data sizes of the exported copy match its bytes.
+	le := func(b []byte) int { return int(b[0]) | int(b[1])<<8 | int(b[2])<<16 | int(b[3])<<24 }
+	if riff, data := le(got[4:8]), le(got[40:44]); riff != len(got)-8 || data != len(got)-44 {
+		t.Fatalf("exported copy: RIFF size %d, data size %d, for %d bytes", riff, data, len(got))
+	}
+
+	// A whole WAV claims nothing and is stored byte for byte.
+	r2, err := l.Import(ctx, whole, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := os.ReadFile(l.AudioPath(r2)); !bytes.Equal(stored, b) {
+		t.Fatal("a whole WAV was changed on import")
 	}
 }

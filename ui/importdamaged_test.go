@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 )
 
-// A dropped FLAC file that breaks off is imported up to where it breaks,
+// A dropped FLAC file that ends early is imported up to where it breaks,
 // listed, and the notice says how much was kept, as a problem.
 func TestDroppedTruncatedFLACSaysWhatWasKept(t *testing.T) {
 	u, _ := newTestUI(t)
@@ -27,7 +27,7 @@ func TestDroppedTruncatedFLACSaysWhatWasKept(t *testing.T) {
 	if got := u.listed(); !slices.Equal(got, []string{"Cut short"}) {
 		t.Fatalf("listed %q, want the kept part", got)
 	}
-	if n := u.notice(); !strings.HasPrefix(n, "Cut short.flac breaks off after 0:0") || !strings.Contains(n, "was imported") {
+	if n := u.notice(); !strings.HasPrefix(n, "Cut short.flac ends early or is damaged after 0:0") || !strings.Contains(n, "was imported") {
 		t.Fatalf("notice %q", n)
 	}
 }
