@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -24,18 +23,8 @@ func isTerminal(w io.Writer) bool {
 // (human.Length): 0:00.5, 0:07, 12:34, 1:02:03.
 func formatDuration(d time.Duration) string { return human.Length(d) }
 
-// formatSize shows a byte count in kB/MB (powers of 1000, as file managers do).
-func formatSize(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.0f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// formatSize shows a byte count by the rule the window shares (human.Size).
+func formatSize(n int64) string { return human.Size(n) }
 
 // progress returns a library.Progress that draws a bar on w when w is a
 // terminal (nil otherwise), and a function to call when done.

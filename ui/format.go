@@ -12,21 +12,8 @@ import (
 // tenths below a second, else rounded to the nearest second.
 func clock(d time.Duration) string { return human.Length(d) }
 
-// size formats a byte count for people: 532 B, 14.2 KB, 3.1 MB, 1.2 GB.
-func size(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	f := float64(n)
-	for _, u := range []string{"KB", "MB", "GB"} {
-		f /= unit
-		if f < unit {
-			return fmt.Sprintf("%.1f %s", f, u)
-		}
-	}
-	return fmt.Sprintf("%.1f TB", f/unit)
-}
+// size formats a byte count by the rule the CLI shares (human.Size).
+func size(n int64) string { return human.Size(n) }
 
 // when formats a creation time in the local zone: the time of day for today,
 // the date otherwise.
