@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,10 +81,11 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		info, err = audio.Convert(ctx, src, l.partPath(id, stored), stored, progress)
 	}
 	part := l.partPath(id, stored)
+	var a *Analysis // made while checking a FLAC file, else at the end
 	switch {
 	case err != nil:
 	case format == audio.FLAC:
-		info, claimed, err = keepWhatDecodes(ctx, part, info)
+		info, claimed, a, err = keepWhatDecodes(ctx, part, info)
 	case format == audio.WAV:
 		claimed, err = mendCutWAV(part)
 	}
@@ -101,32 +101,37 @@ func (l *Library) importAs(ctx context.Context, id, title, src string, format au
 		return Recording{}, 0, err
 	}
 	// Best effort, like at commit: Unanalyzed finds it if this fails.
-	_ = l.analyzeFile(ctx, r.ID, r.SHA256, l.audioPath(r.ID, r.Format))
+	if a != nil {
+		_ = l.store(r.ID, r.SHA256, a)
+	} else {
+		_ = l.analyzeFile(ctx, r.ID, r.SHA256, l.audioPath(r.ID, r.Format))
+	}
 	return r, claimed, nil
 }
 
 // keepWhatDecodes checks that the FLAC file at path decodes to the end its
-// header gives, and if it breaks off before, cuts it after its last whole
-// frame (audio.Repair, as for a crashed take) and returns the new info with
-// the length the header claimed. Only FLAC is checked: its header's length
-// is written by the encoder, not measured (a WAV's comes from the file's
-// size, an Ogg Opus's from its last page), and decoding it is quick.
-func keepWhatDecodes(ctx context.Context, path string, info audio.Info) (audio.Info, time.Duration, error) {
-	frames, err := decodedFrames(ctx, path)
-	if err == nil && frames == info.Frames {
-		return info, 0, nil
+// header gives, in the decode that makes its analysis (returned, so the
+// file is decoded once). If it breaks off before, it is cut after its last
+// whole frame (audio.Repair, as for a crashed take), and the new info comes
+// back with the length the header claimed and no analysis. Only FLAC is
+// checked: its header's length is written by the encoder, not measured (a
+// WAV's comes from the file's size, an Ogg Opus's from its last page).
+func keepWhatDecodes(ctx context.Context, path string, info audio.Info) (audio.Info, time.Duration, *Analysis, error) {
+	a, err := decodeAnalysis(ctx, path, analyses)
+	if err == nil && a.frames() == info.Frames {
+		return info, 0, a, nil
 	}
 	if err != nil && !errors.Is(err, audio.ErrCorrupt) {
-		return audio.Info{}, 0, err
+		return audio.Info{}, 0, nil, err
 	}
 	kept, rerr := audio.Repair(path, audio.FLAC)
 	if rerr != nil {
-		return audio.Info{}, 0, rerr
+		return audio.Info{}, 0, nil, rerr
 	}
 	if kept.Frames == 0 {
-		return audio.Info{}, 0, fmt.Errorf("%w: not one whole FLAC frame in it", audio.ErrCorrupt)
+		return audio.Info{}, 0, nil, fmt.Errorf("%w: not one whole FLAC frame in it", audio.ErrCorrupt)
 	}
-	return kept, info.Duration, nil
+	return kept, info.Duration, nil, nil
 }
 
 // mendCutWAV returns the length the WAV file at path claims when it holds
@@ -143,31 +148,6 @@ func mendCutWAV(path string) (time.Duration, error) {
 		return 0, err
 	}
 	return claimed, nil
-}
-
-// decodedFrames decodes the file at path to its end and counts its frames.
-func decodedFrames(ctx context.Context, path string) (int64, error) {
-	d, err := audio.OpenDecoder(path)
-	if err != nil {
-		return 0, err
-	}
-	defer d.Close()
-	ch := max(1, d.Info().Channels)
-	buf := make([]int16, 16384*ch)
-	var frames int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		n, err := d.Read(buf)
-		frames += int64(n / ch)
-		if errors.Is(err, io.EOF) {
-			return frames, nil
-		}
-		if err != nil {
-			return frames, err
-		}
-	}
 }
 
 // Export writes a recording's audio to dst: a copy in its own format when
