@@ -147,18 +147,7 @@ func TestExport(t *testing.T) {
 func TestImportKeepsWhatATruncatedFLACHolds(t *testing.T) {
 	ctx := context.Background()
 	l := openTest(t, t.TempDir())
-	whole := filepath.Join(t.TempDir(), "whole.flac")
-	if _, err := writeTone(whole, audio.FLAC, 4); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(whole)
-	if err != nil {
-		t.Fatal(err)
-	}
-	half := filepath.Join(t.TempDir(), "half.flac")
-	if err := os.WriteFile(half, b[:len(b)/2], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	_, b, half := cutTone(t, audio.FLAC, "half.flac")
 
 	r, err := l.Import(ctx, half, nil)
 	var damaged *DamagedImport
@@ -209,18 +198,7 @@ func TestImportKeepsWhatATruncatedFLACHolds(t *testing.T) {
 func TestImportCutWAVIsMadeWhole(t *testing.T) {
 	ctx := context.Background()
 	l := openTest(t, t.TempDir())
-	whole := filepath.Join(t.TempDir(), "whole.wav")
-	if _, err := writeTone(whole, audio.WAV, 4); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(whole)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cut := filepath.Join(t.TempDir(), "cut.wav")
-	if err := os.WriteFile(cut, b[:len(b)/2], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	whole, b, cut := cutTone(t, audio.WAV, "cut.wav")
 	r, err := l.Import(ctx, cut, nil)
 	var damaged *DamagedImport
 	if !errors.As(err, &damaged) || damaged.Claimed != 4*time.Second || damaged.Kept != r.Duration {
@@ -254,4 +232,24 @@ func TestImportCutWAVIsMadeWhole(t *testing.T) {
 	if stored, _ := os.ReadFile(l.AudioPath(r2)); !bytes.Equal(stored, b) {
 		t.Fatal("a whole WAV was changed on import")
 	}
+}
+
+// cutTone writes 4 s of tone in format and, as name, its first half (a
+// copy cut short); it returns the whole file's path and bytes and the cut
+// one's path.
+func cutTone(t *testing.T, format audio.Format, name string) (whole string, b []byte, cut string) {
+	t.Helper()
+	whole = filepath.Join(t.TempDir(), "whole"+format.Ext())
+	if _, err := writeTone(whole, format, 4); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut = filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return whole, b, cut
 }
